@@ -1,0 +1,69 @@
+/// Maps a user and a kind to topic names, and topic names back to kinds (DESIGN §2, §9).
+///
+/// The one place that knows the naming scheme, so that moving to shared topics stays a
+/// configuration change. Templates use `{user}` and `{kind}`.
+public struct TopicLayout: Sendable, Hashable {
+    /// Template of a notification topic, e.g. `notify.{user}.{kind}`.
+    public var notificationTemplate: String
+    /// Template of the receipts topic, e.g. `notify.{user}.receipts`.
+    public var receiptsTemplate: String
+    /// The kinds subscribed to by default.
+    public var kinds: [Kind]
+    /// Extra subscription patterns (librdkafka regex syntax, starting with `^`), with `{user}`.
+    public var patterns: [String]
+
+    /// The default layout: `notify.{user}.{kind}` and `notify.{user}.receipts`.
+    public init(notificationTemplate: String = "notify.{user}.{kind}",
+                receiptsTemplate: String = "notify.{user}.receipts",
+                kinds: [Kind] = Kind.standard, patterns: [String] = []) {
+        self.notificationTemplate = notificationTemplate
+        self.receiptsTemplate = receiptsTemplate
+        self.kinds = kinds
+        self.patterns = patterns
+    }
+
+    /// The topic holding `user`'s notifications of `kind`.
+    public func topic(user: String, kind: Kind) -> String {
+        notificationTemplate.replacing("{user}", with: user).replacing("{kind}", with: kind.rawValue)
+    }
+
+    /// The user's receipts topic.
+    public func receiptsTopic(user: String) -> String {
+        receiptsTemplate.replacing("{user}", with: user)
+    }
+
+    /// Every notification topic of `user` for `kinds` (default: the layout's kinds).
+    public func topics(user: String, kinds: [Kind]? = nil) -> [String] {
+        (kinds ?? self.kinds).map { topic(user: user, kind: $0) }
+    }
+
+    /// The subscription patterns for `user`, with `{user}` filled in (regex-escaped).
+    public func subscriptionPatterns(user: String) -> [String] {
+        patterns.map { $0.replacing("{user}", with: Self.regexEscaped(user)) }
+    }
+
+    /// The kind a topic of `user` stands for, read back through the template; nil when the
+    /// topic does not match it.
+    public func kind(ofTopic topic: String, user: String) -> Kind? {
+        let filled = notificationTemplate.replacing("{user}", with: user)
+        guard let range = filled.firstRange(of: "{kind}") else { return nil }
+        let prefix = String(filled[..<range.lowerBound])
+        let suffix = String(filled[range.upperBound...])
+        guard topic.hasPrefix(prefix), topic.hasSuffix(suffix),
+              topic.count > prefix.count + suffix.count else { return nil }
+        let name = topic.dropFirst(prefix.count).dropLast(suffix.count)
+        if String(name) == "receipts" && receiptsTopic(user: user) == topic { return nil }
+        return Kind(rawValue: String(name))
+    }
+
+    /// `text` with every regex metacharacter escaped.
+    public static func regexEscaped(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if "\\^$.|?*+()[]{}".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+}
+

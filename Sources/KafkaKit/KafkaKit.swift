@@ -1,0 +1,1 @@
+// KafkaKit: Swift wrapper of librdkafka.
