@@ -1,0 +1,57 @@
+import CRdKafka
+
+/// Topic administration through the Kafka Admin API (works on any broker that allows it).
+public final class KafkaAdmin: @unchecked Sendable {
+    private let client: KafkaClient
+
+    /// Creates an admin client (a producer handle used only for admin requests).
+    public init(config: KafkaConfig) throws {
+        client = try KafkaClient(consumer: false, config: config)
+    }
+
+    /// Creates topics; a topic that already exists is not an error. Throws the first
+    /// other per-topic error, naming the topic.
+    public func createTopics(_ names: [String], partitions: Int32, replicationFactor: Int32 = -1,
+                             config: [String: String] = [:], timeoutMs: Int32) throws {
+        guard !names.isEmpty else { return }
+        var errstr = [CChar](repeating: 0, count: 512)
+        var newTopics: [OpaquePointer?] = []
+        defer { for t in newTopics { rd_kafka_NewTopic_destroy(t) } }
+        for name in names {
+            guard let nt = rd_kafka_NewTopic_new(name, partitions, replicationFactor, &errstr, errstr.count) else {
+                throw KafkaError(reason: "topic \(name): \(String(errorBuffer: errstr))")
+            }
+            for (k, v) in config { _ = rd_kafka_NewTopic_set_config(nt, k, v) }
+            newTopics.append(nt)
+        }
+        guard let queue = rd_kafka_queue_new(client.handle) else { throw KafkaError(reason: "admin queue unavailable") }
+        defer { rd_kafka_queue_destroy(queue) }
+        let options = rd_kafka_AdminOptions_new(client.handle, RD_KAFKA_ADMIN_OP_CREATETOPICS)
+        defer { rd_kafka_AdminOptions_destroy(options) }
+        _ = rd_kafka_AdminOptions_set_operation_timeout(options, timeoutMs, &errstr, errstr.count)
+        _ = rd_kafka_AdminOptions_set_request_timeout(options, timeoutMs, &errstr, errstr.count)
+        newTopics.withUnsafeMutableBufferPointer { buf in
+            rd_kafka_CreateTopics(client.handle, buf.baseAddress, buf.count, options, queue)
+        }
+        guard let ev = rd_kafka_queue_poll(queue, timeoutMs + 1000) else {
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue,
+                             reason: "no answer from Kafka at \(client.config.brokers) to CreateTopics within \(timeoutMs) ms")
+        }
+        defer { rd_kafka_event_destroy(ev) }
+        let evErr = rd_kafka_event_error(ev)
+        if evErr != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError(code: evErr.rawValue, reason: "CreateTopics: \(String(cString: rd_kafka_event_error_string(ev)))")
+        }
+        guard let result = rd_kafka_event_CreateTopics_result(ev) else { return }
+        var count = 0
+        guard let topics = rd_kafka_CreateTopics_result_topics(result, &count) else { return }
+        for i in 0..<count {
+            let t = topics[i]
+            let err = rd_kafka_topic_result_error(t)
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS { continue }
+            let name = String(cString: rd_kafka_topic_result_name(t))
+            let text = rd_kafka_topic_result_error_string(t).map { String(cString: $0) } ?? String(cString: rd_kafka_err2str(err))
+            throw KafkaError(code: err.rawValue, reason: "cannot create topic \(name): \(text)")
+        }
+    }
+}

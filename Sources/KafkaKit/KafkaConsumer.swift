@@ -1,0 +1,190 @@
+import CRdKafka
+
+/// One consumed message, valid only inside the closure that receives it (no copies made).
+public struct MessageView {
+    /// The topic name.
+    public let topic: String
+    /// The partition.
+    public let partition: Int32
+    /// The offset.
+    public let offset: Int64
+    /// The message timestamp in ms since the epoch (-1 when absent).
+    public let timestampMs: Int64
+    /// The key bytes, if any.
+    public let key: UnsafeRawBufferPointer?
+    /// The value bytes (empty for a null value).
+    public let value: UnsafeRawBufferPointer
+    /// 0, or librdkafka's error code when this is an error event rather than a message.
+    public let errorCode: Int32
+    /// The error text when `errorCode` is set.
+    public let errorText: String?
+
+    /// Whether this is the end-of-partition event (only with `enable.partition.eof=true`).
+    public var isPartitionEOF: Bool { errorCode == RD_KAFKA_RESP_ERR__PARTITION_EOF.rawValue }
+}
+
+/// A Kafka consumer with one queue for everything it reads.
+///
+/// Two modes: *assigned* (no consumer group at all, so no group rights are needed and
+/// every terminal sees every message: partitions are started on one queue with their
+/// offsets) and *group* (`group.id` set, `subscribe` to names and `^regex` patterns).
+/// Call it from one thread.
+public final class KafkaConsumer: @unchecked Sendable {
+    /// The underlying client (metadata, watermarks).
+    public let client: KafkaClient
+    /// Whether this consumer is in a consumer group.
+    public let groupMode: Bool
+    private let queue: OpaquePointer
+    private var topicNames: [OpaquePointer: String] = [:]
+    private var topicHandles: [String: OpaquePointer] = [:]
+    private var started: Set<TopicPartition> = []
+    private var batch: [UnsafeMutablePointer<rd_kafka_message_t>?]
+
+    /// Creates a consumer; it is in group mode when `config` has a `group.id`.
+    public init(config: KafkaConfig, batchSize: Int = 4096) throws {
+        var conf = config
+        groupMode = config["group.id"] != nil
+        if groupMode {
+            if conf["enable.auto.commit"] == nil { conf.set("enable.auto.commit", "false") }
+            if conf["enable.auto.offset.store"] == nil { conf.set("enable.auto.offset.store", "false") }
+        }
+        client = try KafkaClient(consumer: true, config: conf, events: groupMode ? 0 : Int32(CRdKafka_eventError()))
+        if groupMode {
+            rd_kafka_poll_set_consumer(client.handle)
+            guard let q = rd_kafka_queue_get_consumer(client.handle) else {
+                throw KafkaError(reason: "consumer queue unavailable")
+            }
+            queue = q
+        } else {
+            guard let q = rd_kafka_queue_new(client.handle) else { throw KafkaError(reason: "cannot create a queue") }
+            queue = q
+        }
+        batch = Array(repeating: nil, count: batchSize)
+    }
+
+    deinit {
+        if groupMode {
+            rd_kafka_consumer_close(client.handle)
+        } else {
+            for tp in started { if let rkt = topicHandles[tp.topic] { rd_kafka_consume_stop(rkt, tp.partition) } }
+        }
+        rd_kafka_queue_destroy(queue)
+        for rkt in topicHandles.values { rd_kafka_topic_destroy(rkt) }
+    }
+
+    /// Starts reading partitions from the given offsets (use `KafkaOffset` for logical ones).
+    /// Partitions already started are left as they are, so this can add new ones later.
+    public func assign(_ offsets: [TopicPartition: Int64]) throws {
+        if groupMode {
+            let list = TopicPartitionList(offsets.map { ($0.key, $0.value) })
+            try KafkaError.check(rd_kafka_assign(client.handle, list.pointer), "assign")
+            return
+        }
+        for (tp, offset) in offsets where !started.contains(tp) {
+            let rkt = try topicHandle(tp.topic)
+            if rd_kafka_consume_start_queue(rkt, tp.partition, offset, queue) != 0 {
+                throw KafkaError(rdkafka: rd_kafka_last_error(), context: "start reading \(tp)")
+            }
+            started.insert(tp)
+        }
+    }
+
+    /// The partitions this consumer reads (assigned mode) or was given by the group.
+    public var startedPartitions: Set<TopicPartition> { started }
+
+    /// Joins the configured consumer group, subscribed to topic names and `^regex` patterns.
+    public func subscribe(_ topics: [String]) throws {
+        let list = TopicPartitionList(topics: topics)
+        try KafkaError.check(rd_kafka_subscribe(client.handle, list.pointer), "subscribe")
+    }
+
+    /// Client-level errors (e.g. all brokers down) seen since the last call (assigned mode).
+    public func pollErrors() -> [KafkaError] {
+        guard !groupMode, let main = rd_kafka_queue_get_main(client.handle) else { return [] }
+        defer { rd_kafka_queue_destroy(main) }
+        var errors: [KafkaError] = []
+        while let ev = rd_kafka_queue_poll(main, 0) {
+            if rd_kafka_event_type(ev) == CRdKafka_eventError() {
+                errors.append(KafkaError(code: rd_kafka_event_error(ev).rawValue,
+                                         reason: String(cString: rd_kafka_event_error_string(ev))))
+            }
+            rd_kafka_event_destroy(ev)
+        }
+        return errors
+    }
+
+    private func topicHandle(_ name: String) throws -> OpaquePointer {
+        if let h = topicHandles[name] { return h }
+        guard let h = rd_kafka_topic_new(client.handle, name, nil) else {
+            throw KafkaError(rdkafka: rd_kafka_last_error(), context: "topic \(name)")
+        }
+        topicHandles[name] = h
+        return h
+    }
+
+    /// Waits up to `timeoutMs` for messages, hands each to `body`, returns how many were handled.
+    @discardableResult
+    public func consumeBatch(timeoutMs: Int32, _ body: (MessageView) throws -> Void) rethrows -> Int {
+        let n = batch.withUnsafeMutableBufferPointer { buf in
+            rd_kafka_consume_batch_queue(queue, timeoutMs, buf.baseAddress, buf.count)
+        }
+        guard n > 0 else { return 0 }
+        defer {
+            for i in 0..<n { if let m = batch[i] { rd_kafka_message_destroy(m) } }
+        }
+        for i in 0..<n {
+            guard let m = batch[i] else { continue }
+            try body(view(of: m))
+        }
+        return n
+    }
+
+    /// Commits `offsets` (the next offset to read, per partition) to the group, synchronously.
+    public func commit(_ offsets: [TopicPartition: Int64]) throws {
+        guard !offsets.isEmpty else { return }
+        let list = TopicPartitionList(offsets.map { ($0.key, $0.value) })
+        try KafkaError.check(rd_kafka_commit(client.handle, list.pointer, 0), "commit")
+    }
+
+    /// The partitions currently assigned (by us or by the group).
+    public func assignment() throws -> [TopicPartition] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        try KafkaError.check(rd_kafka_assignment(client.handle, &list), "assignment")
+        guard let list else { return [] }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return (0..<Int(list.pointee.cnt)).map {
+            TopicPartition(topic: String(cString: list.pointee.elems[$0].topic), partition: list.pointee.elems[$0].partition)
+        }
+    }
+
+    private func view(of m: UnsafeMutablePointer<rd_kafka_message_t>) -> MessageView {
+        let msg = m.pointee
+        var topic = ""
+        if let rkt = msg.rkt {
+            if let cached = topicNames[rkt] { topic = cached } else {
+                topic = String(cString: rd_kafka_topic_name(rkt))
+                topicNames[rkt] = topic
+            }
+        }
+        var tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let ts = rd_kafka_message_timestamp(m, &tstype)
+        let value = UnsafeRawBufferPointer(start: msg.payload, count: msg.payload == nil ? 0 : msg.len)
+        let key = msg.key.map { UnsafeRawBufferPointer(start: $0, count: msg.key_len) }
+        var errText: String?
+        if msg.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            errText = String(cString: rd_kafka_message_errstr(m))
+        }
+        return MessageView(topic: topic, partition: msg.partition, offset: msg.offset, timestampMs: ts,
+                           key: key, value: value, errorCode: msg.err.rawValue, errorText: errText)
+    }
+}
+
+/// Logical offsets for `assign`.
+public enum KafkaOffset {
+    /// The oldest message still held.
+    public static var beginning: Int64 { CRdKafka_offsetBeginning() }
+    /// The next message to be produced.
+    public static var end: Int64 { CRdKafka_offsetEnd() }
+    /// The group's committed offset.
+    public static var stored: Int64 { CRdKafka_offsetStored() }
+}

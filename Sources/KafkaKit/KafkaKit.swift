@@ -1,1 +1,0 @@
-// KafkaKit: Swift wrapper of librdkafka.

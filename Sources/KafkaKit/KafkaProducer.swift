@@ -1,0 +1,116 @@
+import CRdKafka
+
+/// The outcome of one produced message, from its delivery report.
+public struct DeliveryReport: Sendable, Hashable {
+    /// The token given to `produce`.
+    public var token: UInt
+    /// 0 when the broker confirmed the message; librdkafka's error code otherwise.
+    public var errorCode: Int32
+    /// librdkafka's text for the error.
+    public var errorText: String?
+    /// Where the message landed.
+    public var topic: String
+    public var partition: Int32
+    public var offset: Int64
+
+    /// Whether the broker confirmed the message.
+    public var delivered: Bool { errorCode == 0 }
+}
+
+/// An idempotent (`enable.idempotence=true`, `acks=all`) producer. Success is only what a
+/// delivery report confirms. Call it from one thread; `poll` returns the reports.
+public final class KafkaProducer: @unchecked Sendable {
+    /// The underlying client.
+    public let client: KafkaClient
+    private let mainQueue: OpaquePointer
+
+    /// Creates a producer. Idempotence and `acks=all` are forced on.
+    public init(config: KafkaConfig) throws {
+        var conf = config
+        conf.set("enable.idempotence", "true", origin: "kafka-inbox (receipts must not duplicate)")
+        conf.set("acks", "all", origin: "kafka-inbox (receipts must not be lost)")
+        let events = CRdKafka_eventDR() | CRdKafka_eventError()
+        client = try KafkaClient(consumer: false, config: conf, events: Int32(events))
+        guard let q = rd_kafka_queue_get_main(client.handle) else { throw KafkaError(reason: "main queue unavailable") }
+        mainQueue = q
+    }
+
+    deinit { rd_kafka_queue_destroy(mainQueue) }
+
+    /// Queues one message; `token` comes back in its delivery report. Waits (serving
+    /// delivery reports into `reports`) while librdkafka's local queue is full.
+    public func produce(topic: String, key: [UInt8]?, value: [UInt8], token: UInt,
+                        reports: inout [DeliveryReport]) throws {
+        while true {
+            let err = value.withUnsafeBytes { v in
+                withOptionalBytes(key) { k in
+                    CRdKafka_produce(client.handle, topic, k?.baseAddress, k?.count ?? 0,
+                                     v.baseAddress, v.count, UnsafeMutableRawPointer(bitPattern: token))
+                }
+            }
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                reports += poll(timeoutMs: 100)
+                continue
+            }
+            try KafkaError.check(err, "produce to \(topic)")
+            return
+        }
+    }
+
+    /// Serves events for up to `timeoutMs` (returning after the first batch) and returns
+    /// the delivery reports received. Errors go to `lastError`.
+    public func poll(timeoutMs: Int32) -> [DeliveryReport] {
+        var reports: [DeliveryReport] = []
+        var wait = timeoutMs
+        while let ev = rd_kafka_queue_poll(mainQueue, wait) {
+            defer { rd_kafka_event_destroy(ev) }
+            wait = 0
+            let type = rd_kafka_event_type(ev)
+            if type == CRdKafka_eventDR() {
+                while let m = rd_kafka_event_message_next(ev) {
+                    let msg = m.pointee
+                    let topic = msg.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+                    let text = msg.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : String(cString: rd_kafka_err2str(msg.err))
+                    reports.append(DeliveryReport(token: UInt(bitPattern: msg._private), errorCode: msg.err.rawValue,
+                                                  errorText: text, topic: topic, partition: msg.partition, offset: msg.offset))
+                }
+            } else if type == CRdKafka_eventError() {
+                let code = rd_kafka_event_error(ev)
+                let text = String(cString: rd_kafka_event_error_string(ev))
+                lastError = KafkaError(code: code.rawValue, reason: text)
+                if rd_kafka_event_error_is_fatal(ev) != 0 { fatal = lastError }
+            }
+        }
+        return reports
+    }
+
+    /// The last error event (e.g. all brokers down), for the status bar.
+    public private(set) var lastError: KafkaError?
+    /// A fatal error: the producer must be recreated and pending messages replayed.
+    public private(set) var fatal: KafkaError?
+
+    /// Messages queued or in flight (not yet reported).
+    public var outstanding: Int { Int(rd_kafka_outq_len(client.handle)) }
+
+    /// Waits until every queued message has a delivery report or `timeoutMs` passes;
+    /// returns the reports received meanwhile.
+    public func flush(timeoutMs: Int32) -> [DeliveryReport] {
+        var reports: [DeliveryReport] = []
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .milliseconds(Int(timeoutMs)))
+        while outstanding > 0 {
+            let now = clock.now
+            if now >= deadline { break }
+            let left = now.duration(to: deadline).components
+            let ms = left.seconds * 1000 + left.attoseconds / 1_000_000_000_000_000
+            reports += poll(timeoutMs: Int32(max(1, min(ms, 100))))
+        }
+        reports += poll(timeoutMs: 0)
+        return reports
+    }
+}
+
+private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let bytes else { return body(nil) }
+    return bytes.withUnsafeBytes { body($0) }
+}
