@@ -1,0 +1,27 @@
+import ArgumentParser
+import InboxCore
+
+/// `kafka-inbox count`: one number, for status bars.
+struct CountCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "count",
+        abstract: "Print the number of unread notifications (for tmux and status bars).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var kinds: KindsOption
+
+    func run() throws {
+        try runReportingFailures {
+            let settings = try Settings.resolve(global)
+            let (inbox, warnings) = try InboxLoader(settings: settings, kinds: kinds.parsed).load()
+            for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
+            let total: Int
+            if let k = kinds.parsed {
+                total = Set(k).reduce(0) { $0 + inbox.counts.count(.unread, kind: $1) }
+            } else {
+                total = inbox.counts.count(.unread)
+            }
+            Console.out(String(total))
+        }
+    }
+}

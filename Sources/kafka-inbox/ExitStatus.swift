@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The exit codes of kafka-inbox, documented in the README (sysexits.h numbering).
+enum ExitStatus {
+    /// Some input (a line of `send --file`) was bad; the good ones were still sent.
+    static let dataError = ExitCode(65)
+    /// An id given to read/unread/ack is not in the inbox.
+    static let noSuchID = ExitCode(66)
+    /// The broker could not be reached within the timeout.
+    static let unavailable = ExitCode(69)
+    /// A message was not confirmed by its delivery report.
+    static let deliveryFailed = ExitCode(75)
+    /// The configuration (file, flag or librdkafka property) is invalid.
+    static let configError = ExitCode(78)
+    /// Authentication or authorisation failed.
+    static let noPermission = ExitCode(77)
+}
+
+/// An error that ends a command with a message on stderr and a chosen exit code.
+struct CommandFailure: Error, CustomStringConvertible {
+    let message: String
+    let exit: ExitCode
+    var description: String { message }
+}

@@ -1,0 +1,33 @@
+import InboxCore
+import KafkaKit
+
+/// Reads the user's topics and receipts to their ends into an `Inbox` (list, count, mark).
+struct InboxLoader {
+    let settings: Settings
+    let kinds: [Kind]?
+
+    /// The inbox as Kafka holds it now, plus errors seen and missing topics.
+    func load() throws -> (inbox: Inbox, warnings: [String]) {
+        let reader = try InboxReader(settings: settings, kinds: kinds)
+        try reader.start()
+        var inbox = Inbox()
+        var warnings: [String] = []
+        var badReceipts = 0
+        let clock = ContinuousClock()
+        var lastProgress = clock.now
+        while !reader.caughtUp {
+            let batch = reader.step(timeoutMs: 200)
+            for n in batch.notifications { inbox.insert(n) }
+            for r in batch.receipts { inbox.apply(r) }
+            badReceipts += batch.badReceipts
+            if !batch.notifications.isEmpty || !batch.receipts.isEmpty { lastProgress = clock.now }
+            for e in batch.errors where !warnings.contains(e) { warnings.append(e) }
+            if clock.now - lastProgress > .milliseconds(Int(settings.timeoutMs) * 3) {
+                throw CommandFailure(message: "reading stalled at \(reader.catchUpRead) of \(reader.catchUpTotal) messages from \(settings.kafka.brokers)"
+                    + (warnings.last.map { ": \($0)" } ?? ""), exit: ExitStatus.unavailable)
+            }
+        }
+        if badReceipts > 0 { warnings.append("\(badReceipts) malformed receipt(s) on \(settings.receiptsTopic) were skipped") }
+        return (inbox, warnings)
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+
+/// The `kafka-inbox` command: the interactive inbox by default, and one-shot commands.
+@main
+struct KafkaInbox: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "kafka-inbox",
+        abstract: "A terminal notification inbox for Apache Kafka.",
+        discussion: """
+        Without a subcommand, opens the interactive inbox of the configured user.
+        Exit codes: 0 ok, 64 usage, 65 bad input line, 66 unknown id, 69 broker unreachable,
+        75 delivery not confirmed, 77 authentication failed, 78 bad configuration.
+        """,
+        version: version,
+        subcommands: [InboxCommand.self, WatchCommand.self, ListCommand.self, CountCommand.self,
+                      ReadCommand.self, UnreadCommand.self, AckCommand.self, SendCommand.self,
+                      BrokerCommand.self, DemoCommand.self],
+        defaultSubcommand: InboxCommand.self
+    )
+}
+
+/// Runs a command body, turning our failures into a message on stderr and an exit code.
+func runReportingFailures(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let failure as CommandFailure {
+        Console.error("kafka-inbox: \(failure.message)")
+        throw failure.exit
+    }
+}
+
+/// stderr/stdout helpers (stdout is for data only).
+enum Console {
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static func out(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    static var stdoutIsTerminal: Bool { isatty(1) == 1 }
+}

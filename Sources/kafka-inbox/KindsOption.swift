@@ -1,0 +1,43 @@
+import ArgumentParser
+import InboxCore
+
+/// `--kinds group,owner`: which kinds to read.
+struct KindsOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Only these kinds, comma-separated (group, owner, watching, …).", valueName: "list"))
+    var kinds: String?
+
+    /// The kinds asked for, or nil for all.
+    var parsed: [Kind]? {
+        guard let kinds else { return nil }
+        return kinds.split(separator: ",").map { Kind(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    func validate() throws {
+        guard let list = parsed else { return }
+        if list.isEmpty { throw ValidationError("--kinds needs at least one kind, e.g. --kinds group,owner") }
+        for k in list where k.rawValue.isEmpty || !k.rawValue.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
+            throw ValidationError("--kinds: '\(k.rawValue)' is not a kind name (letters, digits, '_' or '-')")
+        }
+    }
+}
+
+/// `--unread | --all | --done`.
+enum ViewFlag: String, EnumerableFlag {
+    case unread, all, done
+
+    var view: InboxView {
+        switch self {
+        case .unread: return .unread
+        case .all: return .all
+        case .done: return .done
+        }
+    }
+
+    static func help(for value: ViewFlag) -> ArgumentHelp? {
+        switch value {
+        case .unread: return "Unread notifications (default)."
+        case .all: return "Every notification, with its state."
+        case .done: return "Acknowledged notifications."
+        }
+    }
+}

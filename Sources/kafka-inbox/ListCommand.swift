@@ -1,0 +1,52 @@
+import ArgumentParser
+import InboxCore
+
+/// `kafka-inbox list`: the inbox, read to its end, printed once.
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Print the inbox (notifications with their state) and exit.",
+        discussion: "Text columns: state, kind, age, id, actor, title. --json prints one JSON object per line.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var kinds: KindsOption
+    @Flag(help: "Which notifications.") var view: ViewFlag = .unread
+    @Flag(help: "One JSON object per line (stable fields; see README).") var json = false
+    @Option(help: "At most this many, newest first.") var limit: Int?
+
+    func validate() throws {
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+    }
+
+    func run() throws {
+        try runReportingFailures {
+            let settings = try Settings.resolve(global)
+            var (inbox, warnings) = try InboxLoader(settings: settings, kinds: kinds.parsed).load()
+            for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
+            var rows = inbox.indices(in: view.view, kinds: kinds.parsed.map(Set.init))
+            if let limit { rows = Array(rows.prefix(limit)) }
+            let now = Timestamps.nowMs()
+            for i in rows {
+                let n = inbox.notification(at: i)
+                let state = inbox.state(of: n.id)
+                if json {
+                    Console.out(NotificationJSON.line(n, state: state))
+                } else {
+                    let cols = [state.rawValue.padding(12), n.kind.rawValue.padding(9),
+                                Timestamps.relativeAge(ms: n.createdAtMs, nowMs: now).padding(4, left: true),
+                                TerminalText.sanitize(n.id), TerminalText.sanitize(n.actor ?? "-"),
+                                TerminalText.sanitize(n.title)]
+                    Console.out(cols.joined(separator: "  "))
+                }
+            }
+        }
+    }
+}
+
+extension String {
+    /// Pads with spaces to `width` characters (left or right aligned).
+    func padding(_ width: Int, left: Bool = false) -> String {
+        count >= width ? self : (left ? String(repeating: " ", count: width - count) + self
+                                      : self + String(repeating: " ", count: width - count))
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import InboxCore
+import KafkaKit
+
+/// Everything a command needs, resolved from flags, environment and the config file
+/// (most specific first), each librdkafka property remembering where it came from.
+struct Settings {
+    var user: String
+    var layout: TopicLayout
+    var kafka: KafkaConfig
+    var timeoutMs: Int32
+    /// Where the config file was read from, if one was.
+    var configPath: String?
+
+    /// Resolves settings for a command.
+    static func resolve(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        let (file, path) = try loadConfigFile(explicit: options.config, environment: environment)
+        var kafka = KafkaConfig()
+        kafka.set("log_level", "3")
+        kafka.set("client.id", "kafka-inbox")
+        // Broker reachability is decided by our own bounded metadata request.
+        kafka.set("socket.connection.setup.timeout.ms", "10000")
+
+        var layout = TopicLayout()
+        var timeout: Double = 10
+        var user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "me"
+        var userOrigin = "$USER"
+        var brokers = "127.0.0.1:9092"
+        var brokersOrigin = "built-in default"
+
+        if let file {
+            let origin = "config file \(path ?? "")"
+            try checkKnownKeys(file, origin: origin)
+            if let v = file["brokers"] { brokers = v.text; brokersOrigin = origin }
+            if let v = file["user"] { user = v.text; userOrigin = origin }
+            if let v = file["timeout"] {
+                guard case .integer(let n) = v, n > 0 else { throw configError("\(origin): timeout must be a whole number of seconds") }
+                timeout = Double(n)
+            }
+            if let v = file["topics", "notifications"] { layout.notificationTemplate = v.text }
+            if let v = file["topics", "receipts"] { layout.receiptsTemplate = v.text }
+            if case .array(let items)? = file["topics", "kinds"] { layout.kinds = items.map { Kind(rawValue: $0.text) } }
+            if case .array(let items)? = file["topics", "patterns"] { layout.patterns = items.map(\.text) }
+            for (key, value) in file.entries(under: "kafka") { kafka.set(key, value.text, origin: origin) }
+        }
+        if let v = environment["KAFKA_INBOX_BROKERS"], !v.isEmpty { brokers = v; brokersOrigin = "KAFKA_INBOX_BROKERS" }
+        if let v = environment["KAFKA_INBOX_USER"], !v.isEmpty { user = v; userOrigin = "KAFKA_INBOX_USER" }
+        if let v = options.brokers { brokers = v; brokersOrigin = "--brokers" }
+        if let v = options.user { user = v; userOrigin = "--user" }
+        if let v = options.timeout { timeout = v }
+        kafka.set("bootstrap.servers", brokers, origin: brokersOrigin)
+        for p in options.properties {
+            let parts = p.split(separator: "=", maxSplits: 1)
+            kafka.set(String(parts[0]), parts.count > 1 ? String(parts[1]) : "", origin: "-X \(parts[0])")
+        }
+        try checkUserName(user, origin: userOrigin)
+        guard layout.notificationTemplate.contains("{kind}") else {
+            throw configError("topics.notifications must contain {kind}, got '\(layout.notificationTemplate)'")
+        }
+        do { try kafka.validate() } catch let e as KafkaError { throw configError(e.reason) }
+        return Settings(user: user, layout: layout, kafka: kafka, timeoutMs: Int32(timeout * 1000), configPath: path)
+    }
+
+    /// A user name must make a valid topic name.
+    static func checkUserName(_ user: String, origin: String) throws {
+        let ok = !user.isEmpty && user.count <= 200 && user.unicodeScalars.allSatisfy {
+            ($0.value >= 0x30 && $0.value <= 0x39) || ($0.value >= 0x41 && $0.value <= 0x5A)
+                || ($0.value >= 0x61 && $0.value <= 0x7A) || $0 == "." || $0 == "_" || $0 == "-"
+        }
+        if !ok {
+            throw configError("user '\(user)' (from \(origin)) cannot be part of a topic name: use letters, digits, '.', '_' or '-'")
+        }
+    }
+
+    /// The user's notification topics for `kinds` (default: the configured kinds).
+    func notificationTopics(kinds: [Kind]? = nil) -> [String] { layout.topics(user: user, kinds: kinds) }
+
+    /// The user's receipts topic.
+    var receiptsTopic: String { layout.receiptsTopic(user: user) }
+
+    /// A Kafka configuration for a client, with `extra` properties added.
+    func kafkaConfig(_ extra: [String: String] = [:]) -> KafkaConfig {
+        var c = kafka
+        for (k, v) in extra.sorted(by: { $0.key < $1.key }) where c[k] == nil { c.set(k, v, origin: "kafka-inbox") }
+        return c
+    }
+
+    private static let knownTopLevel: Set<String> = ["brokers", "user", "timeout"]
+    private static let knownTopics: Set<String> = ["notifications", "receipts", "kinds", "patterns"]
+
+    private static func checkKnownKeys(_ file: TOMLSubset, origin: String) throws {
+        for path in file.values.keys {
+            let ok: Bool
+            switch path.first {
+            case "kafka": ok = path.count > 1
+            case "topics": ok = path.count == 2 && knownTopics.contains(path[1])
+            default: ok = path.count == 1 && knownTopLevel.contains(path[0])
+            }
+            if !ok {
+                throw configError("\(origin): unknown setting '\(path.joined(separator: "."))'. Known: brokers, user, timeout, "
+                    + "[topics] notifications/receipts/kinds/patterns, [kafka] <any librdkafka property>")
+            }
+        }
+    }
+
+    private static func loadConfigFile(explicit: String?, environment: [String: String]) throws -> (TOMLSubset?, String?) {
+        let path: String
+        if let explicit {
+            path = explicit
+        } else {
+            let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? ((environment["HOME"] ?? "") + "/.config")
+            path = base + "/kafka-inbox/config.toml"
+            if !FileManager.default.fileExists(atPath: path) { return (nil, nil) }
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw configError("cannot read config file \(path)" + (explicit != nil ? " (given with --config)" : ""))
+        }
+        do {
+            return (try TOMLSubset(String(decoding: data, as: UTF8.self)), path)
+        } catch let e as TOMLSubset.ParseError {
+            throw configError("config file \(path), \(e)")
+        }
+    }
+
+    static func configError(_ message: String) -> CommandFailure {
+        CommandFailure(message: message, exit: ExitStatus.configError)
+    }
+}

@@ -1,0 +1,27 @@
+import InboxCore
+
+/// Where reading notifications starts (`--from`).
+enum StartPosition: Equatable {
+    case beginning
+    case end
+    /// An absolute offset in every partition (clamped to what exists).
+    case offset(Int64)
+    /// The first message at or after this time (ms since the epoch).
+    case time(Int64)
+
+    /// Parses `beginning`, `end`, an offset, an ISO 8601 time or `-<duration>` (`-2h`).
+    init(parsing text: String, nowMs: Int64) throws {
+        switch text.lowercased() {
+        case "beginning", "earliest", "start": self = .beginning
+        case "end", "latest", "now": self = .end
+        default:
+            if let n = Int64(text), n >= 0 { self = .offset(n); return }
+            if text.hasPrefix("-"), let d = Timestamps.parseDuration(String(text.dropFirst())) {
+                self = .time(nowMs - d); return
+            }
+            if let t = Timestamps.parseISO8601(text) { self = .time(t); return }
+            throw CommandFailure(message: "--from takes beginning, end, an offset, an ISO 8601 time "
+                + "(2026-11-25T14:00:00Z) or -<duration> (-30m, -2h, -7d); got '\(text)'", exit: .validationFailure)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import InboxCore
+import KafkaKit
+
+/// `kafka-inbox watch`: tail live notifications like `tail -f` / `kcat -C`.
+struct WatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Print notifications as they arrive (pretty on a terminal, JSON lines in a pipe).",
+        discussion: """
+        One consumer reads all of the user's kinds (and topics matching [topics] patterns).
+        --from: beginning | end (default) | <offset> | <ISO 8601 time> | -<duration> (-30m, -2h, -7d).
+        Templates: {id} {kind} {title} {actor} {url} {created_at} {age} {topic} {partition} {offset} {state} {body}.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var kinds: KindsOption
+    @Option(help: ArgumentHelp("Where to start.", valueName: "position")) var from: String = "end"
+    @Flag(help: "Stop at the end of what existed at start.") var exitAtEnd = false
+    @Option(help: "Stop after printing this many.") var count: Int?
+    @Option(help: ArgumentHelp("json, pretty or a template such as '{kind}: {title}'.", valueName: "format")) var format: String?
+    @Option(help: "Consumer group: each notification goes to one member; offsets are committed after printing.") var group: String?
+    @Flag(help: "Skip notifications the receipts topic says are read or acknowledged.") var unreadOnly = false
+    @Flag(help: "No colour (also NO_COLOR).") var noColor = false
+
+    func validate() throws {
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if let group, group.isEmpty { throw ValidationError("--group needs a name") }
+    }
+
+    func run() throws {
+        try runReportingFailures {
+            let settings = try Settings.resolve(global)
+            let position = try StartPosition(parsing: from, nowMs: Timestamps.nowMs())
+            let color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+            let output = try WatchFormat(flag: format, isTerminal: Console.stdoutIsTerminal, color: color)
+            var session = WatchSession(settings: settings, format: output, unreadOnly: unreadOnly, limit: count)
+            if let group {
+                if case .offset = position { throw CommandFailure(message: "--from <offset> does not combine with --group", exit: .validationFailure) }
+                if case .time = position { throw CommandFailure(message: "--from <time> does not combine with --group", exit: .validationFailure) }
+                try session.runGroup(group, kinds: kinds.parsed, fromBeginning: position == .beginning, exitAtEnd: exitAtEnd)
+            } else {
+                try session.runAssigned(kinds: kinds.parsed, from: position, exitAtEnd: exitAtEnd)
+            }
+        }
+    }
+}
