@@ -103,3 +103,37 @@ extension JSONScanner {
         return Int64(ms.rounded())
     }
 }
+
+extension JSONScanner {
+    /// Whether `text` is exactly one valid JSON value (whitespace around it allowed).
+    static func isValidJSON(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var s = JSONScanner(bytes)
+            s.skipWhitespace()
+            do throws(JSONScanError) {
+                try s.skipValue(depth: 1)
+            } catch {
+                return false
+            }
+            s.skipWhitespace()
+            return s.atEnd
+        }
+    }
+}
+
+extension JSONWriter {
+    /// Writes extra fields as members of the current object: JSON values (`isJSON`) as
+    /// JSON when they are valid, else as strings. Keys already in `written` are skipped
+    /// (the first occurrence wins), so the object never holds a key twice.
+    mutating func members(_ extra: [ExtraField], written: inout Set<String>) {
+        for field in extra where written.insert(field.key).inserted {
+            key(field.key)
+            if field.isJSON, JSONScanner.isValidJSON(field.value) {
+                raw(field.value)
+            } else {
+                string(field.value)
+            }
+        }
+    }
+}
