@@ -6,7 +6,7 @@ import Foundation
 /// Ids from one process are strictly increasing, also within one millisecond (the random
 /// part is incremented), so sorting ids sorts by creation. Safe to call from any thread.
 public enum IDGenerator {
-    private static let state = GeneratorState()
+    private static let shared = IDSequence()
     private static let alphabet: [UInt8] = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
     /// A new id for the current time.
@@ -15,10 +15,7 @@ public enum IDGenerator {
     }
 
     /// A new id for the time `nowMs` (never earlier than the previous id's time).
-    public static func next(nowMs: Int64) -> String {
-        let (ms, high, low) = state.advance(to: nowMs)
-        return encode(ms: ms, high: high, low: low)
-    }
+    static func next(nowMs: Int64) -> String { shared.next(nowMs: nowMs) }
 
     /// The millisecond time stamp an id was made at, or nil when `id` is not such an id.
     public static func timestampMs(of id: String) -> Int64? {
@@ -59,14 +56,21 @@ public enum IDGenerator {
     }
 }
 
-/// The last time and random value handed out, behind a lock.
-private final class GeneratorState: @unchecked Sendable {
+/// A strictly increasing sequence of ids: the last time and random value handed out,
+/// behind a lock.
+final class IDSequence: @unchecked Sendable {
     private let lock = NSLock()
     private var lastMs: Int64 = -1
     private var high: UInt16 = 0
     private var low: UInt64 = 0
 
-    func advance(to nowMs: Int64) -> (Int64, UInt16, UInt64) {
+    /// The next id for the time `nowMs` (or the previous id's time, if that is later).
+    func next(nowMs: Int64) -> String {
+        let (ms, high, low) = advance(to: nowMs)
+        return IDGenerator.encode(ms: ms, high: high, low: low)
+    }
+
+    private func advance(to nowMs: Int64) -> (Int64, UInt16, UInt64) {
         lock.lock()
         defer { lock.unlock() }
         let ms = min(max(nowMs, 0), (1 << 48) - 1)
