@@ -60,4 +60,15 @@ import Testing
         let vietnamese = "Nguyễn Việt"
         #expect(TerminalText.sanitize(vietnamese) == vietnamese)
     }
+
+    @Test func wideTextDecodesAndFits() {
+        let title = "图表 'pathways' 已更新 🎉 by 山田"
+        let n = decode("{\"title\": \(JSONWriter.quoted(title))}")
+        #expect(n.title == title)
+        #expect(TerminalText.width(n.title) == 33)
+        let cut = TerminalText.line(n.title, width: 10)
+        #expect(cut == "图表 'pat…")
+        #expect(TerminalText.width(cut) == 10)
+        #expect(TerminalText.width(TerminalText.fit(n.title, width: 40)) == 40)
+    }
 }
