@@ -43,8 +43,8 @@ extension JSONScanner {
         }
     }
 
-    /// A time stamp in milliseconds: an ISO 8601 string, or an epoch number in seconds or
-    /// milliseconds (told apart by magnitude). Nil, having consumed the value, when it is
+    /// A time stamp in milliseconds: an ISO 8601 string, or an epoch number (or a string of
+    /// one) in seconds or milliseconds (told apart by magnitude). Nil, having consumed the value, when it is
     /// neither; `original` is then the value's text (for keeping it as an extra field).
     mutating func timestampValue(depth: Int, original: inout String?) throws(JSONScanError) -> Int64? {
         switch try valueKind() {
@@ -56,8 +56,13 @@ extension JSONScanner {
             } else {
                 ms = Timestamps.parseISO8601(bytes: UnsafeBufferPointer(rebasing: buf[span.start..<span.end]))
             }
-            if ms == nil { original = string(span) }
-            return ms
+            if let ms { return ms }
+            if !span.hasEscapes, span.count > 0, span.count <= 19,
+               let ms = Self.epochMs(UnsafeBufferPointer(rebasing: buf[span.start..<span.end])) {
+                return ms  // an epoch number sent as a string
+            }
+            original = string(span)
+            return nil
         case .number:
             let r = try scanNumber()
             if let ms = Self.epochMs(UnsafeBufferPointer(rebasing: buf[r])) { return ms }

@@ -1,5 +1,6 @@
 /// Decodes Kafka message values into notifications, tolerantly (DESIGN §2).
 ///
+/// A missing, null or blank `id` gives `source.fallbackID` (so blank ids never collide).
 /// Every value gives exactly one `Notification`: a value that is not a notification
 /// (empty, not JSON, not an object, trailing data, no title or body, a title that is not
 /// a string, larger than `maxValueBytes`, nested deeper than 64 levels) becomes a
@@ -46,7 +47,8 @@ public enum NotificationDecoder {
         if !s.atEnd { return malformed(.trailing(at: s.pos)) }
         if let wrong = f.titleType { return malformed(.titleType(wrong)) }
         guard let title = resolvedTitle(f.title, body: f.body) else { return malformed(.noTitle) }
-        return Notification(id: f.id ?? source.fallbackID, kind: f.kind ?? topicKind ?? Kind(rawValue: "unknown"),
+        let id = f.id.flatMap { isBlank($0) ? nil : $0 } ?? source.fallbackID
+        return Notification(id: id, kind: f.kind ?? topicKind ?? Kind(rawValue: "unknown"),
                             user: f.user, title: title, body: f.body, actor: f.actor, url: f.url,
                             createdAtMs: f.createdAtMs ?? timestampMs, objectType: f.objectType,
                             objectID: f.objectID, extra: f.extra, source: source)

@@ -118,7 +118,7 @@ public struct OutgoingNotification: Sendable, Hashable {
     /// Reads one line of `send --file` input (JSON Lines).
     ///
     /// The line must be a JSON object with a string `title` or `body` (a missing title
-    /// becomes the body's first non-blank line). A missing `id` gets a fresh id, a missing
+    /// becomes the body's first non-blank line). A missing or blank `id` gets a fresh id, a missing
     /// `created_at` the current time, a missing `user` or `kind` the defaults. Fields not in
     /// the contract are kept and published. `object` is read as `{type, id}`; any other
     /// shape is kept verbatim as an extra field.
@@ -133,7 +133,8 @@ public struct OutgoingNotification: Sendable, Hashable {
         guard let title = NotificationDecoder.resolvedTitle(fields.title, body: fields.body) else {
             throw .noTitleOrBody
         }
-        return OutgoingNotification(id: fields.id ?? IDGenerator.next(), kind: kind,
+        let id = fields.id.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 } ?? IDGenerator.next()
+        return OutgoingNotification(id: id, kind: kind,
                                     user: fields.user ?? defaultUser, title: title, body: fields.body,
                                     actor: fields.actor, url: fields.url,
                                     createdAtMs: fields.createdAtMs ?? Timestamps.nowMs(),

@@ -66,6 +66,16 @@ import Testing
         #expect(decode(#"{"title":"t","created_at":1795615200.25}"#).createdAtMs == 1_795_615_200_250)
     }
 
+    @Test func epochAsString() {
+        #expect(decode(#"{"title":"t","created_at":"1795615200"}"#).createdAtMs == 1_795_615_200_000)
+    }
+
+    @Test func blankIDsUseTheFallback() {
+        #expect(decode(#"{"id":"","title":"t"}"#).id == testSource.fallbackID)
+        #expect(decode(#"{"id":"  ","title":"t"}"#).id == testSource.fallbackID)
+        #expect(decode(#"{"id":null,"title":"t"}"#).id == testSource.fallbackID)
+    }
+
     @Test func unparseableCreatedAtFallsBackAndIsKept() {
         let n = decode(#"{"title":"t","created_at":"yesterday"}"#)
         #expect(n.createdAtMs == kafkaTimestamp)

@@ -27,6 +27,9 @@ import Testing
         #expect(out.user == "alice")
         #expect(out.kind == .watching)
         #expect(out.id.count == 26)
+        let blank = try OutgoingNotification.fromJSONLine(#"{"id": "", "body": "b"}"#, defaultUser: "a", defaultKind: .owner)
+        #expect(blank.id.count == 26)
+        #expect(blank.title == "b")
         #expect(out.createdAtMs >= before && out.createdAtMs <= Timestamps.nowMs())
         #expect(out.extra == [ExtraField(key: "custom", value: #"{"a":1}"#, isJSON: true),
                               ExtraField(key: "tags", value: #"["x"]"#, isJSON: true)])
