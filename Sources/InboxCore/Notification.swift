@@ -24,11 +24,15 @@ public struct ExtraField: Sendable, Hashable {
     public var key: String
     /// The value: a string as is, anything else as compact JSON text.
     public var value: String
+    /// Whether `value` is JSON text (a number, object, array, boolean or null as sent)
+    /// rather than the content of a JSON string.
+    public var isJSON: Bool
 
     /// Creates a field.
-    public init(key: String, value: String) {
+    public init(key: String, value: String, isJSON: Bool = false) {
         self.key = key
         self.value = value
+        self.isJSON = isJSON
     }
 }
 

@@ -61,3 +61,14 @@ public struct Receipt: Sendable, Hashable, Codable {
         self.source = source
     }
 }
+
+extension Receipt {
+    /// A new receipt for `notification`, with a fresh `receiptID` and `at` set to `atMs`
+    /// (default: now) as ISO 8601.
+    public init(type: ReceiptType, for notification: Notification, user: String, client: String?,
+                atMs: Int64 = Timestamps.nowMs()) {
+        self.init(type: type, receiptID: IDGenerator.next(), notificationID: notification.id, user: user,
+                  kind: notification.kind.rawValue, at: Timestamps.iso8601(ms: atMs), client: client,
+                  source: notification.source)
+    }
+}

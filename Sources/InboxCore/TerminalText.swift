@@ -2,33 +2,62 @@
 ///
 /// Control characters (C0, C1, DEL) and the ESC that starts every CSI/OSC/DCS sequence
 /// are shown escaped (`\x1b`), so the rest of a sequence is inert printable text.
-/// Bidi controls are shown escaped (`\u202e`); invisible zero-width characters are removed.
+/// Bidi controls are shown escaped (`\u202e`); invisible zero-width and other default-ignorable
+/// characters are removed (joiners and variation selectors stay, they shape emoji), as are
+/// combining marks with no base character and marks beyond `maxCombiningMarks` on one base.
 public enum TerminalText {
     /// Returns `text` with nothing a terminal would act on.
     /// - Parameter keepNewlines: keep `\n` (for multi-line preview text); otherwise it becomes a space.
     public static func sanitize(_ text: String, keepNewlines: Bool = false) -> String {
         if isPlainASCII(text) { return text }
         var out = String.UnicodeScalarView()
+        var hasBase = false  // whether a combining mark here has a character to sit on
+        var marks = 0        // combining marks on the current base so far
         for scalar in text.unicodeScalars {
             let v = scalar.value
             switch v {
             case 0x0A where keepNewlines:
                 out.append(scalar)
+                hasBase = false
+                continue
             case 0x09, 0x0A, 0x0D, 0x2028, 0x2029:
                 out.append(" ")
             case 0x00...0x1F, 0x7F...0x9F:
                 appendEscaped("\\x" + hex(v, digits: 2), to: &out)
             case 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069, 0xFFF9...0xFFFB:
                 appendEscaped("\\u" + hex(v, digits: 4), to: &out)
-            case 0x200B, 0x2060...0x2064, 0xFEFF, 0x180E, 0x00AD:
+            case 0x200C, 0x200D, 0xFE00...0xFE0F, 0xE0100...0xE01EF, 0x180B...0x180D, 0x180F:
+                // Joiners and variation selectors shape emoji and scripts: kept.
+                if hasBase { out.append(scalar) }
                 continue
-            case 0xE0000...0xE007F:
-                continue
+            case 0x00A0...:
+                if scalar.properties.isDefaultIgnorableCodePoint { continue }  // zero-width tricks
+                if isCombiningMark(scalar) {
+                    // A mark without a base would draw over the cell before the text; a long
+                    // stack of marks ("zalgo") spills over neighbouring rows.
+                    guard hasBase, marks < maxCombiningMarks else { continue }
+                    marks += 1
+                    out.append(scalar)
+                    continue
+                }
+                out.append(scalar)
             default:
                 out.append(scalar)
             }
+            hasBase = true
+            marks = 0
         }
         return String(out)
+    }
+
+    /// The most combining marks kept on one base character.
+    public static let maxCombiningMarks = 8
+
+    private static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .spacingMark: return true
+        default: return false
+        }
     }
 
     /// The number of terminal columns `text` takes (wide characters 2, combining marks 0).
@@ -44,9 +73,11 @@ public enum TerminalText {
         let v = scalar.value
         if v < 0x7F { return v >= 0x20 ? 1 : 0 }
         if v < 0xA0 { return 0 }
-        if v == 0x200D || v == 0x200C || (0xFE00...0xFE0F).contains(v) || (0xE0100...0xE01EF).contains(v) {
-            return 0
+        if v == 0x200D || v == 0x200C || (0xFE00...0xFE0F).contains(v) || (0xE0100...0xE01EF).contains(v)
+            || (0x1160...0x11FF).contains(v) || (0xD7B0...0xD7FF).contains(v) {
+            return 0  // joiners, variation selectors, conjoining Hangul vowels and finals
         }
+        if scalar.properties.isDefaultIgnorableCodePoint { return 0 }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format, .control:
             return 0

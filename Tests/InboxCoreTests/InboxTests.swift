@@ -8,7 +8,7 @@ import Testing
     }
 
     func receipt(_ type: ReceiptType, _ id: String) -> Receipt {
-        Receipt(type: type, receiptID: UUIDLike.next(), notificationID: id, user: "alice", kind: nil,
+        Receipt(type: type, receiptID: IDGenerator.next(), notificationID: id, user: "alice", kind: nil,
                 at: "2026-11-25T14:00:00.000Z", client: nil, source: nil)
     }
 
@@ -60,9 +60,4 @@ import Testing
         let groupUnread = inbox.indices(in: .unread, kinds: [.group])
         #expect(groupUnread.isEmpty)
     }
-}
-
-enum UUIDLike {
-    nonisolated(unsafe) static var counter = 0
-    static func next() -> String { counter += 1; return "r\(counter)" }
 }
