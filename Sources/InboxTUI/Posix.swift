@@ -71,18 +71,17 @@ enum Posix {
         }
     }
 
-    /// Waits for any of `fds` to become readable; returns their readiness in order.
-    /// A signal interrupting the wait returns all false. `timeoutMs` < 0 waits for ever.
-    static func pollReadable(_ fds: [Int32], timeoutMs: Int32) throws(PosixError) -> [Bool] {
+    /// Waits for any of `fds` to become readable; returns each one's `revents`, in order.
+    /// A signal interrupting the wait returns all zero. `timeoutMs` < 0 waits for ever.
+    static func poll(_ fds: [Int32], timeoutMs: Int32) throws(PosixError) -> [Int16] {
         var entries = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         let n = Glibc.poll(&entries, nfds_t(entries.count), timeoutMs)
         if n < 0 {
             let code = errno
-            if code == EINTR { return fds.map { _ in false } }
+            if code == EINTR { return fds.map { _ in 0 } }
             throw PosixError(call: "poll", code: code)
         }
-        let ready = Int16(POLLIN) | Int16(POLLHUP) | Int16(POLLERR)
-        return entries.map { ($0.revents & ready) != 0 }
+        return entries.map(\.revents)
     }
 
     /// Milliseconds since the epoch, from the real-time clock.
