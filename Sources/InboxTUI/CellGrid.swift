@@ -76,6 +76,7 @@ public struct CellGrid: Sendable, Equatable {
                 kept.append(item)
                 used += item.1
             }
+            while kept.last?.0 == " " { kept.removeLast() }
             kept.append(("…", 1))
             items = kept
         }

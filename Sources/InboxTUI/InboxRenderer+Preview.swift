@@ -42,14 +42,16 @@ extension InboxRenderer {
                      col: Int, width: Int, nowMs: Int64) -> Int {
         guard height > 0, width > 0 else { return 0 }
         let lines = Self.previewLines(n, state: model.inbox.state(of: n.id), width: width, nowMs: nowMs)
-        let maxScroll = max(0, lines.count - height)
+        // When the text is longer than the pane, the last row says so instead of showing text.
+        let room = lines.count > height ? max(1, height - 1) : height
+        let maxScroll = max(0, lines.count - room)
         let first = min(model.previewScroll, maxScroll)
-        for (offset, line) in lines.dropFirst(first).prefix(height).enumerated() {
+        for (offset, line) in lines.dropFirst(first).prefix(room).enumerated() {
             grid.put(line.0, row: top + offset, col: col, maxWidth: width, style: line.1)
         }
-        if maxScroll > 0, first < maxScroll {
-            grid.put("↓ more", row: top + height - 1, col: col + max(0, width - 6), maxWidth: 6,
-                     style: CellStyle(reverse: true, role: .secondary))
+        if room < height {
+            let more = first < maxScroll ? "↓ more: Space (\(first + room)/\(lines.count))" : "(end)"
+            grid.put(more, row: top + height - 1, col: col, maxWidth: width, style: CellStyle(dim: true, role: .secondary))
         }
         return maxScroll
     }

@@ -170,13 +170,13 @@ public struct InboxRenderer: Sendable {
 
     // MARK: status and prompt
 
-    /// The status bar's segments, in order.
-    static func statusText(_ model: InboxModel) -> [(String, ColorRole)] {
+    /// The status bar's segments, in order; `compact` uses the short forms for narrow screens.
+    static func statusText(_ model: InboxModel, compact: Bool = false) -> [(String, ColorRole)] {
         var parts: [(String, ColorRole)] = []
         let s = model.status
         switch s.connection {
-        case .connecting(let address)?: parts.append(("connecting to \(address)", .status))
-        case .up(let address)?: parts.append(("connected to \(address)", .status))
+        case .connecting(let address)?: parts.append((compact ? "connecting" : "connecting to \(address)", .status))
+        case .up(let address)?: parts.append((compact ? "up" : "connected to \(address)", .status))
         case .unreachable(let address)?: parts.append(("broker unreachable: \(address)", .error))
         case nil: break
         }
@@ -187,11 +187,11 @@ public struct InboxRenderer: Sendable {
         } else {
             parts.append(("catching up \(s.loaded)", .status))
         }
-        parts.append(("\(model.inbox.counts.count(.unread)) unread", .status))
         if s.pendingReceipts > 0 {
-            let noun = s.pendingReceipts == 1 ? "receipt" : "receipts"
-            parts.append(("\(s.pendingReceipts) \(noun) pending", .error))
+            let noun = compact ? "" : s.pendingReceipts == 1 ? " receipt" : " receipts"
+            parts.append(("\(s.pendingReceipts)\(noun) pending", .error))
         }
+        parts.append(("\(model.inbox.counts.count(.unread)) unread", .status))
         if !model.tags.isEmpty { parts.append(("\(model.tags.count) tagged", .tag)) }
         if model.inbox.malformedCount > 0 { parts.append(("\(model.inbox.malformedCount) malformed", .error)) }
         return parts
@@ -199,9 +199,18 @@ public struct InboxRenderer: Sendable {
 
     private func drawStatus(_ model: InboxModel, _ grid: inout CellGrid, row: Int) {
         grid.fill(row: row, style: CellStyle(reverse: true, role: .status))
+        var parts = Self.statusText(model)
+        let width = parts.reduce(0) { $0 + CellGrid.width($1.0) } + 3 * (parts.count - 1)
+        if width > grid.cols { parts = Self.statusText(model, compact: true) }
         var col = 0
-        for (index, part) in Self.statusText(model).enumerated() where col < grid.cols {
-            if index > 0 { col += grid.put(" · ", row: row, col: col, style: CellStyle(reverse: true, role: .status)) }
+        let bar = CellStyle(reverse: true, role: .status)
+        for (index, part) in parts.enumerated() {
+            let separator = index > 0 ? " · " : ""
+            if index > 0, col + 3 + CellGrid.width(part.0) > grid.cols {
+                grid.put(" …", row: row, col: col, style: bar)  // cut whole segments, not words
+                break
+            }
+            col += grid.put(separator, row: row, col: col, style: bar)
             col += grid.put(part.0, row: row, col: col, style: CellStyle(reverse: true, role: part.1))
         }
     }
