@@ -72,8 +72,9 @@ extension InboxModel {
         for step in 1...rows.count {
             let row = ((cursor + (forward ? step : -step)) % rows.count + rows.count) % rows.count
             if needle.matches(inbox.notification(at: rows[row])) {
+                let wrapped = step == rows.count || (forward ? row < cursor : row > cursor)
                 moveCursor(to: row)
-                if step == rows.count || (forward ? row < cursor : row > cursor) { message = "search wrapped" }
+                if wrapped { message = "search wrapped" }
                 return
             }
         }
