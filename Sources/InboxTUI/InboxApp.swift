@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How `InboxApp.run()` ended.
+public enum TUIExit: Sendable, Hashable {
+    /// The user pressed `q`.
+    case quit
+    /// A terminating signal arrived (SIGINT, SIGTERM, SIGHUP); the terminal is restored.
+    case signal(Int32)
+    /// The terminal went away (standard input hung up).
+    case hangup
+}
+
+/// The interactive inbox's event loop.
+///
+/// Sleeps in `poll()` on standard input, the event queue's wake-up descriptor and a
+/// signal self-pipe; on each wake it drains everything, applies it to the model and
+/// renders one frame. The only timeout redraws relative ages once a minute.
+public final class InboxApp {
+    /// The model, as left by the last key or event (the executable may read it after `run`).
+    public private(set) var model: InboxModel
+    private let events: EventQueue
+    private let send: @Sendable ([ReceiptRequest]) -> Void
+    private let options: TUIOptions
+    private let renderer = InboxRenderer()
+    private let opener: URLOpener
+
+    /// Creates the app; `send` is called on the UI thread with the receipts of each action
+    /// (already applied locally) and must not block.
+    public init(model: InboxModel, events: EventQueue, send: @escaping @Sendable ([ReceiptRequest]) -> Void,
+                options: TUIOptions) {
+        self.model = model
+        self.events = events
+        self.send = send
+        self.options = options
+        opener = URLOpener(browser: options.browser)
+    }
+
+    /// Runs until the user quits or a terminating signal arrives; the terminal is restored
+    /// before this returns or throws.
+    @discardableResult
+    public func run() throws -> TUIExit {
+        let terminal = try Terminal(options: options)
+        defer { terminal.close() }
+        let signals = try SignalPipe(signals: [SIGINT, SIGTERM, SIGHUP, SIGWINCH])
+        defer { signals.uninstall() }
+        model.apply(events.drain())
+        var pendingCopy: [UInt8]?
+        while true {
+            render(terminal)
+            if let bytes = pendingCopy {
+                terminal.writeRaw(bytes)
+                pendingCopy = nil
+            }
+            let fds = [STDIN_FILENO, events.readFD, signals.readFD]
+            let ready = try Posix.poll(fds, timeoutMs: Self.msToNextMinute(Posix.nowMs()))
+            if ready[2] != 0 {
+                for sig in signals.drain() {
+                    if sig == SIGWINCH {
+                        terminal.resize()
+                        terminal.invalidate()
+                    } else {
+                        return .signal(sig)
+                    }
+                }
+            }
+            if ready[1] != 0 { model.apply(events.drain()) }
+            if ready[0] & (Int16(POLLHUP) | Int16(POLLERR) | Int16(POLLNVAL)) != 0 { return .hangup }
+            if ready[0] & Int16(POLLIN) != 0 {
+                while let key = terminal.readKey() {
+                    if key == .resize { terminal.resize() }
+                    for effect in model.handle(key) {
+                        switch effect {
+                        case .send(let requests): send(requests)
+                        case .quit: return .quit
+                        case .openURL(let url): model.message = opener.open(url) ?? "opened \(url)"
+                        case .copy(let text): pendingCopy = copy(text)
+                        }
+                    }
+                }
+            }
+            opener.reap()
+        }
+    }
+
+    /// Renders a frame at the terminal's size and feeds the layout back to the model.
+    private func render(_ terminal: Terminal) {
+        let size = terminal.size
+        let now = Posix.nowMs()
+        var (grid, layout) = renderer.render(model, rows: size.rows, cols: size.cols, nowMs: now)
+        let before = (model.scroll, model.previewScroll, model.helpScroll)
+        model.updateLayout(layout)
+        if before != (model.scroll, model.previewScroll, model.helpScroll) {
+            (grid, layout) = renderer.render(model, rows: size.rows, cols: size.cols, nowMs: now)
+        }
+        terminal.draw(grid)
+    }
+
+    /// OSC 52 bytes for `text` when enabled; otherwise only a message saying what would be copied.
+    private func copy(_ text: String) -> [UInt8]? {
+        let shown = TerminalText.line(text, width: 60)
+        guard options.osc52 else {
+            model.message = "copy: \(shown) (clipboard writes are off)"
+            return nil
+        }
+        model.message = "copied: \(shown)"
+        return Array("\u{1b}]52;c;".utf8) + Base64.encode(Array(text.utf8)) + [0x07]
+    }
+
+    /// Milliseconds until the next whole minute (when relative ages change), at least 1.
+    static func msToNextMinute(_ now: Int64) -> Int32 {
+        Int32(max(1, 60_000 - now % 60_000))
+    }
+}
+
+import InboxCore
+
+/// Standard Base64 (for OSC 52).
+enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func encode(_ data: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity((data.count + 2) / 3 * 4)
+        var i = 0
+        while i < data.count {
+            let b0 = Int(data[i])
+            let b1 = i + 1 < data.count ? Int(data[i + 1]) : 0
+            let b2 = i + 2 < data.count ? Int(data[i + 2]) : 0
+            out.append(alphabet[b0 >> 2])
+            out.append(alphabet[((b0 & 3) << 4) | (b1 >> 4)])
+            out.append(i + 1 < data.count ? alphabet[((b1 & 15) << 2) | (b2 >> 6)] : UInt8(ascii: "="))
+            out.append(i + 2 < data.count ? alphabet[b2 & 63] : UInt8(ascii: "="))
+            i += 3
+        }
+        return out
+    }
+}

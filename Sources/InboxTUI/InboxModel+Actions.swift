@@ -1,0 +1,134 @@
+import InboxCore
+
+/// Marking, tagging, mark-all and undo.
+extension InboxModel {
+    /// One state change made locally.
+    private struct Change {
+        var storage: Int
+        var old: ReadState
+        var new: ReadState
+    }
+
+    /// `r` / `u` / `a`: acts on the tagged rows if any, else on the cursor row.
+    mutating func mark(_ type: ReceiptType) -> [ModelEffect] {
+        guard !rows.isEmpty else { return [] }
+        let targets: [Int]
+        if tags.isEmpty {
+            targets = [rows[cursor]]
+        } else {
+            targets = rows.filter { tags.contains(inbox.notification(at: $0).id) }
+            tags.removeAll()
+        }
+        return setStates(targets, to: type)
+    }
+
+    /// Enter: shows the preview and, if configured, marks the cursor row read. The row
+    /// stays in view (pinned) while the cursor is on it, so the preview does not jump.
+    mutating func open() -> [ModelEffect] {
+        guard let n = cursorNotification else { return [] }
+        previewShown = true
+        previewScroll = 0
+        guard markReadOnOpen, inbox.state(of: n.id) == .unread else { return [] }
+        releasePin(force: true)
+        pinned = (n.id, rows[cursor])
+        return setStates([rows[cursor]], to: .read)
+    }
+
+    /// Sets the state of each storage index whose state differs; records one undo level
+    /// and returns the receipts to send (none when nothing changed).
+    mutating func setStates(_ targets: [Int], to type: ReceiptType) -> [ModelEffect] {
+        var requests: [ReceiptRequest] = []
+        var items: [UndoItem] = []
+        var changes: [Change] = []
+        for storage in targets {
+            let n = inbox.notification(at: storage)
+            let old = inbox.state(of: n.id)
+            guard old != type.state else { continue }
+            inbox.setState(type.state, for: n.id)
+            items.append(UndoItem(id: n.id, kind: n.kind, source: n.source, previous: old, storageIndex: storage))
+            requests.append(ReceiptRequest(notificationID: n.id, kind: n.kind, source: n.source, type: type))
+            changes.append(Change(storage: storage, old: old, new: type.state))
+        }
+        guard !items.isEmpty else {
+            message = "nothing to change"
+            return []
+        }
+        undoStack.append(items)
+        if undoStack.count > Self.undoLimit { undoStack.removeFirst(undoStack.count - Self.undoLimit) }
+        applyLocal(changes)
+        message = "\(items.count) marked \(type.rawValue)"
+        return [.send(requests)]
+    }
+
+    /// `z`: restores the states before the last action and sends the opposite receipts.
+    mutating func undo() -> [ModelEffect] {
+        guard let items = undoStack.popLast() else {
+            message = "nothing to undo"
+            return []
+        }
+        var requests: [ReceiptRequest] = []
+        var changes: [Change] = []
+        for item in items {
+            let now = inbox.state(of: item.id)
+            guard now != item.previous else { continue }
+            inbox.setState(item.previous, for: item.id)
+            requests.append(ReceiptRequest(notificationID: item.id, kind: item.kind, source: item.source,
+                                           type: ReceiptType(restoring: item.previous)))
+            changes.append(Change(storage: item.storageIndex, old: now, new: item.previous))
+        }
+        applyLocal(changes)
+        if let first = items.first, let n = inbox.notification(id: first.id), position(of: n).found {
+            cursorID = first.id
+            relocateCursor()
+        }
+        message = "undid \(requests.count) change\(requests.count == 1 ? "" : "s")"
+        return requests.isEmpty ? [] : [.send(requests)]
+    }
+
+    /// Moves rows in or out of the view after local state changes.
+    private mutating func applyLocal(_ changes: [Change]) {
+        var leaving: [Notification] = []
+        var entering: [Int] = []
+        for change in changes {
+            let n = inbox.notification(at: change.storage)
+            guard passesFilter(n) else { continue }
+            let wasIn = view.contains(change.old)
+            let isIn = view.contains(change.new)
+            if wasIn && !isIn { leaving.append(n) } else if !wasIn && isIn { entering.append(change.storage) }
+        }
+        removeRows(leaving)
+        if entering.count > Self.rebuildThreshold {
+            rebuildRows()
+        } else {
+            for storage in entering { insertRow(storage) }
+        }
+        searchHint = nil
+        relocateCursor()
+    }
+
+    /// `R`: asks before marking every row in view read; remembers exactly those rows.
+    mutating func askMarkAllRead() {
+        let changing = rows.reduce(0) { $0 + (inbox.state(of: inbox.notification(at: $1).id) == .read ? 0 : 1) }
+        guard changing > 0 else {
+            message = "nothing to mark read"
+            return
+        }
+        prompt = .markAllRead(rows: rows, changing: changing)
+    }
+
+    /// `t`: tags or untags the cursor row and moves down.
+    mutating func toggleTag() {
+        guard let n = cursorNotification else { return }
+        if tags.remove(n.id) == nil { tags.insert(n.id) }
+        moveCursor(to: cursor + 1)
+    }
+
+    /// `T`: tags every row in view, or untags all when every row is tagged.
+    mutating func toggleTagAll() {
+        if !rows.isEmpty, tags.count == rows.count {
+            tags.removeAll()
+        } else {
+            tags = Set(rows.map { inbox.notification(at: $0).id })
+        }
+    }
+}

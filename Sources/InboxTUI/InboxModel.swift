@@ -1,0 +1,219 @@
+import InboxCore
+
+/// The inbox state machine: everything the screen shows, driven by keys and events,
+/// with no terminal attached (tests drive it directly).
+///
+/// The visible rows are storage indices of `inbox`, newest first. The cursor follows a
+/// notification id, so it stays on the same notification when rows are inserted above it
+/// or the list is rebuilt; when its row leaves the view it moves to the next row.
+public struct InboxModel: Sendable {
+    /// The notifications and their states.
+    public internal(set) var inbox: Inbox
+    /// The current view (Unread by default).
+    public internal(set) var view: InboxView = .unread
+    /// The kind filter; nil shows every kind.
+    public internal(set) var kindFilter: Kind?
+    /// Storage indices of the rows in view, newest first.
+    public internal(set) var rows: [Int] = []
+    /// The cursor's row index in `rows`.
+    public internal(set) var cursor = 0
+    /// The first row shown in the list.
+    public internal(set) var scroll = 0
+    /// Ids of tagged rows (always rows in view).
+    public internal(set) var tags: Set<String> = []
+    /// Incremental search state.
+    public internal(set) var search = SearchState()
+    /// Whether the preview pane is shown.
+    public internal(set) var previewShown = false
+    /// Lines scrolled in the preview.
+    public internal(set) var previewScroll = 0
+    /// Whether the help screen is shown.
+    public internal(set) var helpShown = false
+    /// Lines scrolled in the help screen.
+    public internal(set) var helpScroll = 0
+    /// The open question, if any.
+    public internal(set) var prompt: Prompt?
+    /// Connection, catch-up, pending receipts, last error.
+    public internal(set) var status = StatusInfo()
+    /// A one-shot message for the prompt line (cleared by the next key).
+    public var message: String?
+    /// Whether Enter (and Space on a closed preview) marks the notification read.
+    public var markReadOnOpen: Bool
+    /// The key map (also the source of the help screen).
+    public let keyMap: KeyMap
+    /// How many undo levels are kept.
+    public static let undoLimit = 50
+
+    var cursorID: String?
+    var pinned: (id: String, storage: Int)?
+    var undoStack: [[UndoItem]] = []
+    var listHeight = 10
+    var previewPage = 5
+    var previewMaxScroll = Int.max
+    var helpMaxScroll = Int.max
+    var searchHint: Int?
+    var originID: String?
+
+    /// Creates a model over `inbox` showing the Unread view of every kind.
+    public init(inbox: Inbox = Inbox(), keyMap: KeyMap = .standard, markReadOnOpen: Bool = true) {
+        self.inbox = inbox
+        self.keyMap = keyMap
+        self.markReadOnOpen = markReadOnOpen
+        rebuildRows()
+    }
+
+    /// The notification under the cursor, if the view is not empty.
+    public var cursorNotification: Notification? {
+        rows.indices.contains(cursor) ? inbox.notification(at: rows[cursor]) : nil
+    }
+
+    /// The notification shown in row `row` of the view.
+    public func notification(atRow row: Int) -> Notification {
+        inbox.notification(at: rows[row])
+    }
+
+    /// Whether row `row` is tagged.
+    public func isTagged(row: Int) -> Bool {
+        !tags.isEmpty && tags.contains(inbox.notification(at: rows[row]).id)
+    }
+
+    /// Takes what the last frame's layout measured: list height (for paging and
+    /// scrolling) and how far the preview and help can scroll.
+    public mutating func updateLayout(_ layout: RenderLayout) {
+        listHeight = max(1, layout.listHeight)
+        previewPage = max(1, layout.previewHeight - 1)
+        previewMaxScroll = max(0, layout.previewMaxScroll)
+        helpMaxScroll = max(0, layout.helpMaxScroll)
+        previewScroll = min(previewScroll, previewMaxScroll)
+        helpScroll = min(helpScroll, helpMaxScroll)
+        ensureVisible()
+    }
+
+    /// Applies events from the queue, in order; the screen reflects them on the next render.
+    public mutating func apply(_ events: [InboxEvent]) {
+        var rebuild = false
+        for event in events {
+            switch event {
+            case .notifications(let list):
+                insert(list, rebuild: &rebuild)
+            case .receipts(let list):
+                for receipt in list {
+                    guard let old = inbox.apply(receipt) else { continue }
+                    stateChanged(id: receipt.notificationID, from: old, rebuild: &rebuild)
+                }
+            case .connection(let state):
+                status.connection = state
+            case .catchUp(let loaded, let total, let done):
+                status.loaded = loaded
+                status.total = total
+                status.caughtUp = done
+            case .pendingReceipts(let count):
+                status.pendingReceipts = count
+            case .error(let text):
+                status.lastError = text
+            }
+        }
+        if rebuild { rebuildRows() } else { relocateCursor() }
+    }
+
+    /// Handles one key press; returns what the host must do (send receipts, quit, …).
+    public mutating func handle(_ key: Key) -> [ModelEffect] {
+        message = nil
+        if key == .resize { return [] }
+        if helpShown { return helpKey(key) }
+        if let prompt { return answer(prompt, key) }
+        if search.editing { searchInput(key); return [] }
+        guard let action = keyMap.action(for: key) else { return [] }
+        return perform(action)
+    }
+
+    /// Performs one action as if its key had been pressed.
+    public mutating func perform(_ action: Action) -> [ModelEffect] {
+        switch action {
+        case .moveDown: moveCursor(to: cursor + 1)
+        case .moveUp: moveCursor(to: cursor - 1)
+        case .first: moveCursor(to: 0)
+        case .last: moveCursor(to: rows.count - 1)
+        case .pageDown: moveCursor(to: cursor + listHeight)
+        case .pageUp: moveCursor(to: cursor - listHeight)
+        case .open: return open()
+        case .scrollPreview:
+            if !previewShown { return open() }
+            previewScroll = min(previewScroll + previewPage, previewMaxScroll)
+        case .togglePreview:
+            previewShown.toggle()
+            previewScroll = 0
+            if !previewShown { releasePin(force: true) }
+        case .markRead: return mark(.read)
+        case .markUnread: return mark(.unread)
+        case .acknowledge: return mark(.acknowledged)
+        case .markAllRead: askMarkAllRead()
+        case .tag: toggleTag()
+        case .tagAll: toggleTagAll()
+        case .undo: return undo()
+        case .search: beginSearch()
+        case .searchNext: searchAgain(forward: true)
+        case .searchPrevious: searchAgain(forward: false)
+        case .filterGroup: setFilter(.group)
+        case .filterOwner: setFilter(.owner)
+        case .filterWatching: setFilter(.watching)
+        case .filterAllKinds: setFilter(nil)
+        case .cycleView: setView(view.next)
+        case .openURL: return openURL()
+        case .copy:
+            if let n = cursorNotification { return [.copy(n.url ?? n.id)] }
+        case .help:
+            helpShown = true
+            helpScroll = 0
+        case .close:
+            if previewShown {
+                previewShown = false
+                releasePin(force: true)
+            } else if !tags.isEmpty {
+                tags.removeAll()
+            }
+        case .quit: return [.quit]
+        }
+        return []
+    }
+
+    private mutating func helpKey(_ key: Key) -> [ModelEffect] {
+        switch keyMap.action(for: key) {
+        case .moveDown: helpScroll = min(helpScroll + 1, helpMaxScroll)
+        case .moveUp: helpScroll = max(0, helpScroll - 1)
+        case .pageDown, .scrollPreview: helpScroll = min(helpScroll + max(1, listHeight), helpMaxScroll)
+        case .pageUp: helpScroll = max(0, helpScroll - max(1, listHeight))
+        default: helpShown = false
+        }
+        return []
+    }
+
+    private mutating func answer(_ prompt: Prompt, _ key: Key) -> [ModelEffect] {
+        self.prompt = nil
+        switch prompt {
+        case .markAllRead(let targets, _):
+            guard key == .char("y") || key == .char("Y") else {
+                message = "cancelled"
+                return []
+            }
+            tags.removeAll()
+            return setStates(targets, to: .read)
+        }
+    }
+
+    private mutating func openURL() -> [ModelEffect] {
+        guard let n = cursorNotification else { return [] }
+        guard let url = n.url, !url.isEmpty else {
+            message = "no URL"
+            return []
+        }
+        let lower = url.lowercased()
+        let safe = TerminalText.sanitize(url) == url && !url.contains(" ")
+        guard safe, lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            message = "not opening: only plain http(s) URLs are opened"
+            return []
+        }
+        message = "opening " + url
+        return [.openURL(url)]
+    }
+}

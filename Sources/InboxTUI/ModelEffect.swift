@@ -1,0 +1,71 @@
+import InboxCore
+
+/// Something the model asks its host to do after a key press.
+public enum ModelEffect: Sendable, Hashable {
+    /// Publish these receipts (the local state already shows them).
+    case send([ReceiptRequest])
+    /// Leave the inbox.
+    case quit
+    /// Open this URL in a browser (already checked to be http or https).
+    case openURL(String)
+    /// Copy this text (notification id or URL) to the clipboard, if the host allows it.
+    case copy(String)
+}
+
+/// What the status bar reports.
+public struct StatusInfo: Sendable, Hashable {
+    /// The broker connection, once known.
+    public var connection: ConnectionState?
+    /// Messages loaded so far during catch-up.
+    public var loaded = 0
+    /// The catch-up total, when known.
+    public var total: Int?
+    /// Whether catch-up has finished.
+    public var caughtUp = false
+    /// Receipts waiting for a delivery report.
+    public var pendingReceipts = 0
+    /// The last error, in words.
+    public var lastError: String?
+
+    /// Creates an empty status.
+    public init() {}
+}
+
+/// A question on the prompt line.
+public enum Prompt: Sendable, Hashable {
+    /// `R`: mark these storage indices read (exactly the rows in view when `R` was pressed).
+    case markAllRead(rows: [Int], changing: Int)
+
+    /// The question shown.
+    public var text: String {
+        switch self {
+        case .markAllRead(_, let changing):
+            return "Mark \(changing) read? y/n"
+        }
+    }
+}
+
+/// Incremental search state.
+public struct SearchState: Sendable, Hashable {
+    /// Whether the user is typing a query (`/` pressed, not yet Enter / Esc).
+    public var editing = false
+    /// The query being typed.
+    public var query = ""
+    /// The last committed query, for `n` / `N`.
+    public var lastQuery = ""
+    /// The cursor row when `/` was pressed (restored on Esc).
+    var origin = 0
+
+    /// Creates an idle search.
+    public init() {}
+}
+
+/// One notification changed by an action, with what it was before (for undo).
+struct UndoItem: Sendable, Hashable {
+    var id: String
+    var kind: Kind
+    var source: SourcePosition
+    var previous: ReadState
+    var storageIndex: Int
+}
+
