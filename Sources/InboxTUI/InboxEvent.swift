@@ -25,4 +25,6 @@ public enum InboxEvent: Sendable, Hashable {
     case pendingReceipts(Int)
     /// An error to show in words on the status line.
     case error(String)
+    /// Information for the message line until the next key (e.g. the demo broker's address).
+    case notice(String)
 }

@@ -111,6 +111,8 @@ public struct InboxModel: Sendable {
                 status.pendingReceipts = count
             case .error(let text):
                 status.lastError = text
+            case .notice(let text):
+                message = text
             }
         }
         if rebuild { rebuildRows() } else { relocateCursor() }

@@ -13,13 +13,18 @@ final class Publisher {
     private let producer: KafkaProducer
     private let settings: Settings
 
-    init(settings: Settings, extra: [String: String] = [:]) throws {
+    init(settings: Settings) throws {
         self.settings = settings
-        var config = settings.kafkaConfig(extra)
+        producer = try Self.makeProducer(settings: settings)
+    }
+
+    /// An idempotent producer with the settings' properties; a bad property is a config error.
+    static func makeProducer(settings: Settings) throws -> KafkaProducer {
+        var config = settings.kafkaConfig(["linger.ms": "5"])
         if config["message.timeout.ms"] == nil {
             config.set("message.timeout.ms", String(max(Int(settings.timeoutMs) * 3, 30_000)), origin: "kafka-inbox")
         }
-        do { producer = try KafkaProducer(config: config) } catch let e as KafkaError { throw Settings.configError(e.reason) }
+        do { return try KafkaProducer(config: config) } catch let e as KafkaError { throw Settings.configError(e.reason) }
     }
 
     /// Checks that the cluster answers, within the timeout (a distinct exit code if not).

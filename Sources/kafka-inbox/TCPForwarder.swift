@@ -29,7 +29,8 @@ final class TCPForwarder: @unchecked Sendable {
 
     /// Binds 127.0.0.1:`port` (0 = any free port).
     init(port: UInt16, forwardingTo target: UInt16) throws {
-        listener = try SystemError.check("socket") { socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0) }
+        let listener = try SystemError.check("socket") { socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0) }
+        self.listener = listener
         var one: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var addr = Self.loopback(port)

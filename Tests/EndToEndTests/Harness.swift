@@ -32,7 +32,8 @@ enum Harness {
 
     /// Runs `executable` with `arguments`, feeding `input`, and waits (killing it after `timeout`).
     static func run(_ executable: String, _ arguments: [String], input: String? = nil,
-                    environment: [String: String] = [:], timeout: TimeInterval = 60) throws -> RunResult {
+                    environment: [String: String] = [:], timeout: TimeInterval = 60,
+                    holdInputOpen: Bool = false) throws -> RunResult {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
@@ -51,11 +52,12 @@ enum Harness {
         let errData = DataCollector(err.fileHandleForReading)
         try p.run()
         if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
-        try? inp.fileHandleForWriting.close()
+        if !holdInputOpen { try? inp.fileHandleForWriting.close() }
         let deadline = Date().addingTimeInterval(timeout)
         while p.isRunning && Date() < deadline { usleep(10_000) }
         if p.isRunning { p.terminate(); usleep(200_000); if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
         p.waitUntilExit()
+        try? inp.fileHandleForWriting.close()
         return RunResult(status: p.terminationStatus, stdout: outData.text(), stderr: errData.text())
     }
 

@@ -33,9 +33,10 @@ import Testing
         }
         let command = "\(Harness.binary) watch -b \(broker.bootstrap) --user mallory --from beginning --exit-at-end"
             + (color ? "" : " --no-color")
-        let r = try Harness.run(script, ["-qfec", command, "/dev/null"], environment: ["TERM": "xterm-256color"])
+        let r = try Harness.run(script, ["-qfec", command, "/dev/null"], environment: ["TERM": "xterm-256color"],
+                                holdInputOpen: true)
         #expect(r.status == 0, "\(r.stderr)")
-        let lines = r.stdout.split(separator: "\n")
+        let lines = r.stdout.split(whereSeparator: \.isNewline)
         #expect(lines.count == Self.hostile.count)
         #expect(dangerous(r.stdout, allowSGR: color).isEmpty, "terminal output had \(dangerous(r.stdout, allowSGR: color))")
         #expect(r.stdout.contains("\\x1b]0;pwned"))

@@ -1,0 +1,4 @@
+import InboxCore
+
+/// InboxCore's notification, not Foundation's.
+typealias Notification = InboxCore.Notification

@@ -1,0 +1,55 @@
+import Foundation
+import InboxCore
+import InboxTUI
+import KafkaKit
+
+/// Wires the TUI to Kafka: consumer thread → event queue → UI loop → receipt sender.
+struct InteractiveInbox {
+    let settings: Settings
+    let kinds: [Kind]?
+    let noColor: Bool
+    let markReadOnOpen: Bool
+
+    /// Opens the inbox; returns after the user quits, with pending receipts flushed.
+    func run(banner: String? = nil) throws {
+        guard isatty(0) == 1 && isatty(1) == 1 else {
+            throw CommandFailure(message: "the interactive inbox needs a terminal; for scripts use `kafka-inbox list` or `watch`",
+                                 exit: .failure)
+        }
+        let logPath = try LogFile.open(user: settings.user)
+        let events: EventQueue
+        do { events = try EventQueue() } catch { throw CommandFailure(message: "cannot create the event queue: \(error)", exit: .failure) }
+        let sender = ReceiptSender(settings: settings, events: events)
+        sender.start()
+        LiveFeed(settings: settings, kinds: kinds, events: events).start()
+        if let banner { events.push(.notice(banner)) }
+        let model = InboxModel(inbox: Inbox(), keyMap: .standard, markReadOnOpen: markReadOnOpen)
+        let app = InboxApp(model: model, events: events, send: { sender.enqueue($0) },
+                           options: TUIOptions(noColor: noColor ? true : nil))
+        let exit: TUIExit
+        do { exit = try app.run() } catch {
+            throw CommandFailure(message: "terminal: \(error)", exit: .failure)
+        }
+        if sender.pending > 0 { Console.error("kafka-inbox: sending \(sender.pending) receipt(s)…") }
+        let left = sender.flush(seconds: 10)
+        if left > 0 {
+            Console.error("kafka-inbox: \(left) receipt(s) could not be delivered to \(settings.kafka.brokers) and are lost; see \(logPath)")
+        }
+        if case .signal(let sig) = exit, sig != SIGINT { Foundation.exit(128 + sig) }
+    }
+}
+
+/// The log file of the interactive inbox (librdkafka's lines never reach the screen).
+enum LogFile {
+    /// Opens `$XDG_STATE_HOME/kafka-inbox/<user>.log` and sends librdkafka's logs there.
+    static func open(user: String) throws -> String {
+        let env = ProcessInfo.processInfo.environment
+        let base = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "/tmp") + "/.local/state")
+        let dir = base + "/kafka-inbox"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/\(user).log"
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        KafkaLog.redirect(to: fd >= 0 ? fd : -1, level: 4)
+        return path
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import InboxCore
+import InboxTUI
+import KafkaKit
+
+/// The consumer thread of the interactive inbox: catches up on the user's topics and
+/// receipts, then follows them, pushing decoded batches to the UI's event queue.
+/// An unreachable broker is a status that it keeps retrying, never a crash.
+final class LiveFeed: @unchecked Sendable {
+    private let settings: Settings
+    private let kinds: [Kind]?
+    private let events: EventQueue
+
+    init(settings: Settings, kinds: [Kind]?, events: EventQueue) {
+        self.settings = settings
+        self.kinds = kinds
+        self.events = events
+    }
+
+    /// Starts the thread.
+    func start() {
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "inbox-consumer"
+        thread.start()
+    }
+
+    private func loop() {
+        let address = settings.kafka.brokers
+        events.push(.connection(.connecting(address)))
+        var reader: InboxReader?
+        while reader == nil {
+            do {
+                let r = try InboxReader(settings: settings, kinds: kinds)
+                try r.start()
+                reader = r
+            } catch let failure as CommandFailure {
+                events.push(.connection(.unreachable(address)))
+                events.push(.error(failure.message))
+                Thread.sleep(forTimeInterval: 3)
+            } catch {
+                events.push(.error("\(error)"))
+                Thread.sleep(forTimeInterval: 3)
+            }
+        }
+        guard let reader else { return }
+        events.push(.connection(.up(address)))
+        for t in reader.missingTopics { KafkaLog.write("note: topic \(t) does not exist (yet)") }
+        var reportedCaughtUp = false
+        var down = false
+        while true {
+            let batch = reader.step(timeoutMs: 500)
+            var out: [InboxEvent] = []
+            if !batch.notifications.isEmpty { out.append(.notifications(batch.notifications)) }
+            if !batch.receipts.isEmpty { out.append(.receipts(batch.receipts)) }
+            if batch.badReceipts > 0 { out.append(.error("\(batch.badReceipts) malformed receipt(s) skipped")) }
+            for e in batch.errors {
+                if e.hasPrefix("broker unreachable") {
+                    if !down { out.append(.connection(.unreachable(address))) }
+                    down = true
+                } else {
+                    out.append(.error(e))
+                }
+            }
+            if down && (!batch.notifications.isEmpty || !batch.receipts.isEmpty) {
+                down = false
+                out.append(.connection(.up(address)))
+            }
+            if !reportedCaughtUp {
+                let done = reader.caughtUp
+                out.append(.catchUp(loaded: Int(reader.catchUpRead), total: Int(reader.catchUpTotal), done: done))
+                reportedCaughtUp = done
+            }
+            if !out.isEmpty { events.push(contentsOf: out) }
+        }
+    }
+}
