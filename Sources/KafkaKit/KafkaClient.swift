@@ -23,6 +23,7 @@ public final class KafkaClient: @unchecked Sendable {
     init(consumer: Bool, config: KafkaConfig, events: Int32 = 0) throws {
         let conf = try config.makeNative()
         KafkaLog.install(on: conf)
+        if config["debug"] != nil { KafkaLog.showDebug() }
         if events != 0 { rd_kafka_conf_set_events(conf, events) }
         var errstr = [CChar](repeating: 0, count: 512)
         guard let rk = rd_kafka_new(consumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {

@@ -62,12 +62,22 @@ public final class KafkaConsumer: @unchecked Sendable {
         batch = Array(repeating: nil, count: batchSize)
     }
 
-    deinit {
+    private var closed = false
+
+    /// Leaves the consumer group (so the group rebalances at once, not after the session
+    /// timeout) or stops the started partitions. Called by `deinit` if not before.
+    public func close() {
+        guard !closed else { return }
+        closed = true
         if groupMode {
             rd_kafka_consumer_close(client.handle)
         } else {
             for tp in started { if let rkt = topicHandles[tp.topic] { rd_kafka_consume_stop(rkt, tp.partition) } }
         }
+    }
+
+    deinit {
+        close()
         rd_kafka_queue_destroy(queue)
         for rkt in topicHandles.values { rd_kafka_topic_destroy(rkt) }
     }

@@ -17,6 +17,11 @@ public enum KafkaLog {
         minimumLevel.withLock { $0 = level }
     }
 
+    /// Lets debug lines through (librdkafka's `debug` property asks for them).
+    public static func showDebug() {
+        minimumLevel.withLock { $0 = 7 }
+    }
+
     /// Writes one line to the current sink.
     public static func write(_ line: String) {
         let fd = sink.withLock { $0 }

@@ -82,6 +82,7 @@ final class InboxReader {
             catchUpRead += 1
             if m.offset + 1 >= target { targets.removeValue(forKey: tp) }
         }
+        if case .time(let t) = from, m.timestampMs >= 0, m.timestampMs < t, m.topic != settings.receiptsTopic { return }
         if m.topic == settings.receiptsTopic {
             if let r = ReceiptCodec.decode(m.value) { batch.receipts.append(r) } else { batch.badReceipts += 1 }
             return
@@ -154,7 +155,11 @@ final class InboxReader {
         if case .time(let t) = from, !timed.isEmpty {
             let found = try consumer.client.offsets(forTimestamp: t, partitions: timed, timeoutMs: settings.timeoutMs)
             for tp in timed {
-                guard let o = found[tp], o >= 0 else { continue }
+                // No message at or after the time: start at the end.
+                guard let found = found[tp] else { continue }
+                // -1: no message at or after the time, or a broker that cannot look times up
+                // (the embedded one). Read from the start then; `handle` skips older messages.
+                let o = found >= 0 ? found : (offsets[tp] ?? 0)
                 if let target = targets[tp] {
                     catchUpTotal -= (o - (offsets[tp] ?? 0))
                     if o >= target { targets.removeValue(forKey: tp) }

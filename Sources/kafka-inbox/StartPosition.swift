@@ -16,12 +16,14 @@ enum StartPosition: Equatable {
         case "end", "latest", "now": self = .end
         default:
             if let n = Int64(text), n >= 0 { self = .offset(n); return }
-            if text.hasPrefix("-"), let d = Timestamps.parseDuration(String(text.dropFirst())) {
+            // "-2h" (as --from=-2h) or "2h": that long ago.
+            let span = text.hasPrefix("-") ? String(text.dropFirst()) : text
+            if let d = Timestamps.parseDuration(span) {
                 self = .time(nowMs - d); return
             }
             if let t = Timestamps.parseISO8601(text) { self = .time(t); return }
             throw CommandFailure(message: "--from takes beginning, end, an offset, an ISO 8601 time "
-                + "(2026-11-25T14:00:00Z) or -<duration> (-30m, -2h, -7d); got '\(text)'", exit: .validationFailure)
+                + "(2026-11-25T14:00:00Z) or a duration ago (2h, or --from=-2h); got '\(text)'", exit: .validationFailure)
         }
     }
 }

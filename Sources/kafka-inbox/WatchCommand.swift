@@ -10,7 +10,7 @@ struct WatchCommand: ParsableCommand {
         abstract: "Print notifications as they arrive (pretty on a terminal, JSON lines in a pipe).",
         discussion: """
         One consumer reads all of the user's kinds (and topics matching [topics] patterns).
-        --from: beginning | end (default) | <offset> | <ISO 8601 time> | -<duration> (-30m, -2h, -7d).
+        --from: beginning | end (default) | <offset> | <ISO 8601 time> | <duration> ago (30m, 2h, 7d; or --from=-2h).
         Templates: {id} {kind} {title} {actor} {url} {created_at} {age} {topic} {partition} {offset} {state} {body}.
         """)
 

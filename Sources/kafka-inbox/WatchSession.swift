@@ -54,7 +54,10 @@ struct WatchSession {
             apply(batch)
             pending += batch.notifications
         }
-        pending.sort { Inbox.isNewer($1, than: $0) }
+        // Oldest first by creation time; ties keep the order they were read in (log order).
+        pending = pending.enumerated().sorted { a, b in
+            a.element.createdAtMs != b.element.createdAtMs ? a.element.createdAtMs < b.element.createdAtMs : a.offset < b.offset
+        }.map(\.element)
         guard emit(pending), !exitAtEnd else { return }
         while true {
             let batch = reader.step(timeoutMs: 500)
@@ -89,6 +92,7 @@ struct WatchSession {
             }
         }
         try consumer.subscribe(topics + patterns)
+        defer { consumer.close() }
         var positions: [TopicPartition: Int64] = [:]
         while true {
             var notifications: [Notification] = []
