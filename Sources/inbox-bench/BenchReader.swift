@@ -1,3 +1,4 @@
+import Foundation
 import InboxCore
 import KafkaKit
 
@@ -24,7 +25,7 @@ final class BenchReader: @unchecked Sendable {
         var config = KafkaConfig()
         config.set("bootstrap.servers", brokers)
         config.set("enable.partition.eof", "true")
-        config.set("fetch.wait.max.ms", "100")
+        config.set("fetch.wait.max.ms", ProcessInfo.processInfo.environment["INBOX_BENCH_FETCH_WAIT"] ?? InboxReaderTuning.fetchWaitMaxMs)
         config.set("log_level", "3")
         for (k, v) in InboxReaderTuning.consumerProperties { config.set(k, v) }
         consumer = try KafkaConsumer(config: config)
@@ -77,7 +78,8 @@ final class BenchReader: @unchecked Sendable {
     }
 }
 
-/// Consumer properties InboxReader sets beyond the defaults (kept identical by hand).
+/// Consumer settings of InboxReader (kept identical by hand: Sources/kafka-inbox/InboxReader.swift).
 enum InboxReaderTuning {
+    static let fetchWaitMaxMs = "20"
     static let consumerProperties: [(String, String)] = []
 }

@@ -174,6 +174,14 @@ final class InboxRun {
                 config.set("log_level", "3")
                 let producer = try KafkaProducer(config: config)
                 var reports: [DeliveryReport] = []
+                // Warm up: connected, producer id acquired, metadata of every topic known
+                // (as for a producer that has been running for a while).
+                for kind in BenchData.kinds {
+                    try producer.produce(topic: BenchData.topic(kind), key: Array("warm-up".utf8),
+                                         value: BenchData.notification(kind == .group ? 0 : kind == .owner ? 1 : 2, prefix: "01JWARM"),
+                                         token: 0, reports: &reports)
+                }
+                _ = producer.flush(timeoutMs: 30_000)
                 let start = monoNs()
                 let perTick = max(1, rate / 1000)
                 var i = 0
