@@ -19,6 +19,8 @@ final class BenchReader: @unchecked Sendable {
     private var targets: [TopicPartition: Int64] = [:]
     private(set) var catchUpTotal: Int64 = 0
     private(set) var catchUpRead: Int64 = 0
+    /// Time spent decoding notifications (diagnostics).
+    private(set) var decodeNs: UInt64 = 0
     var caughtUp: Bool { targets.isEmpty }
 
     init(brokers: String) throws {
@@ -28,6 +30,11 @@ final class BenchReader: @unchecked Sendable {
         config.set("fetch.wait.max.ms", ProcessInfo.processInfo.environment["INBOX_BENCH_FETCH_WAIT"] ?? InboxReaderTuning.fetchWaitMaxMs)
         config.set("log_level", "3")
         for (k, v) in InboxReaderTuning.consumerProperties { config.set(k, v) }
+        // Experiments: INBOX_BENCH_PROPS="key=value,key=value" (not used for reported figures).
+        for kv in (ProcessInfo.processInfo.environment["INBOX_BENCH_PROPS"] ?? "").split(separator: ",") {
+            let parts = kv.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { config.set(parts[0], parts[1]) }
+        }
         consumer = try KafkaConsumer(config: config)
     }
 
@@ -72,9 +79,11 @@ final class BenchReader: @unchecked Sendable {
             if let r = ReceiptCodec.decode(m.value) { batch.receipts.append(r) } else { batch.badReceipts += 1 }
             return
         }
+        let t = monoNs()
         let kind = kindByTopic[m.topic] ?? nil
         let source = SourcePosition(topic: m.topic, partition: m.partition, offset: m.offset)
         batch.notifications.append(NotificationDecoder.decode(m.value, source: source, timestampMs: m.timestampMs, topicKind: kind))
+        decodeNs += monoNs() - t
     }
 }
 

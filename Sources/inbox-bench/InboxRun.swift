@@ -15,6 +15,9 @@ final class InboxRun {
     let events: EventQueue
     let stop = Flag()
     var result: [String: Any] = [:]
+    var applyNs: UInt64 = 0
+    var renderNs: UInt64 = 0
+    var frames = 0
 
     init(options: Options) throws {
         self.options = options
@@ -31,6 +34,10 @@ final class InboxRun {
         }
         let catchup = seconds(since: t0)
         result["catchup_seconds"] = catchup
+        result["catchup_frames"] = frames
+        result["catchup_apply_seconds"] = Double(applyNs) / 1e9
+        log(String(format: "  inbox: UI thread during catch-up: %d frames, apply %.2f s, render %.2f s",
+                   frames, Double(applyNs) / 1e9, Double(renderNs) / 1e9))
         result["inbox_count"] = model.inbox.count
         result["unread_rows"] = model.rows.count
         result["catchup_messages"] = Int(reader.catchUpRead)
@@ -55,8 +62,14 @@ final class InboxRun {
         let stop = self.stop
         let thread = Thread {
             var reportedCaughtUp = false
+            var stepNs: UInt64 = 0
             while !stop.isSet {
+                let t = monoNs()
                 let batch = reader.step(timeoutMs: 200)
+                if !reportedCaughtUp { stepNs += monoNs() - t }
+                if !reportedCaughtUp && reader.caughtUp {
+                    log(String(format: "  inbox: consumer thread in step() (consume + decode) during catch-up: %.2f s, of which decoding notifications %.2f s", Double(stepNs) / 1e9, Double(reader.decodeNs) / 1e9))
+                }
                 var out: [InboxEvent] = []
                 if !batch.notifications.isEmpty { out.append(.notifications(batch.notifications)) }
                 if !batch.receipts.isEmpty { out.append(.receipts(batch.receipts)) }
@@ -80,8 +93,13 @@ final class InboxRun {
         let ready = poll(&pfd, 1, timeoutMs)
         guard ready > 0 else { return [] }
         let list = events.drain()
+        let t = monoNs()
         model.apply(list)
+        let t1 = monoNs()
         frame()
+        applyNs += t1 - t
+        renderNs += monoNs() - t1
+        frames += 1
         return list
     }
 

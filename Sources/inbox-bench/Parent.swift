@@ -19,7 +19,7 @@ final class Bench {
 
     /// Partitions per topic so that no partition nears the embedded broker's ~5 MB limit.
     static func partitions(bytes: Int) -> Int32 {
-        Int32(min(128, max(4, (bytes + 1_500_000 - 1) / 1_500_000)))
+        Int32(min(128, max(4, (bytes + 1_000_000 - 1) / 1_000_000)))
     }
 
     func run() throws {
