@@ -32,7 +32,7 @@ public struct Inbox: Sendable {
         var dirty = false
     }
 
-    private var storage: [Notification] = []
+    private var storage = ChunkedStorage<Notification>()
     private var indexByID: [String: Int] = [:]
     private var stateByID: [String: ReadState] = [:]
     private var stateAt: [ReadState] = []
@@ -150,7 +150,7 @@ public struct Inbox: Sendable {
     /// storage index, without copying the notification.
     @inline(__always)
     public func withSearchText<R>(at index: Int, _ body: (String, String?, String?) -> R) -> R {
-        storage.withUnsafeBufferPointer { buf in body(buf[index].title, buf[index].actor, buf[index].body) }
+        storage.withElement(at: index) { n in body(n.title, n.actor, n.body) }
     }
 
     /// The storage index of the notification with this id, if held.

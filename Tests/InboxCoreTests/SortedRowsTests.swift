@@ -112,4 +112,17 @@ import Testing
         #expect(inbox.index(ofID: "n2") == 2)
         #expect(inbox.withSearchText(at: 2) { title, _, _ in title } == "t2")
     }
+
+    @Test func storageGrowsInChunksWithoutLosingAnything() {
+        var storage = ChunkedStorage<Int>()
+        for i in 0..<(3 * ChunkedStorage<Int>.chunkSize + 5) { storage.append(i * 2) }
+        #expect(storage.count == 3 * ChunkedStorage<Int>.chunkSize + 5)
+        #expect((0..<storage.count).allSatisfy { storage[$0] == $0 * 2 })
+        #expect(storage.withElement(at: 4097) { $0 } == 8194)
+        var inbox = Inbox()
+        for i in 0..<5000 { inbox.insert(note(i, kind: .owner, ms: Int64(i))) }
+        #expect(inbox.notification(at: 4999).id == "n4999")
+        #expect(inbox.notification(id: "n4096")?.title == "t4096")
+        #expect(inbox.rows(in: .unread, kind: .owner).first == 4999)
+    }
 }
