@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "kafka-inbox", targets: ["kafka-inbox"]),
+        .executable(name: "inbox-bench", targets: ["inbox-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,6 +33,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "inbox-bench", dependencies: ["InboxCore", "KafkaKit", "InboxTUI"]),
         .testTarget(name: "InboxCoreTests", dependencies: ["InboxCore"]),
         .testTarget(name: "KafkaKitTests", dependencies: ["KafkaKit", "InboxCore"]),
         .testTarget(name: "InboxTUITests", dependencies: ["InboxTUI", "InboxCore"]),

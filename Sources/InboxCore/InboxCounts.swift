@@ -26,9 +26,7 @@ public struct InboxCounts: Sendable, Hashable {
     public var kinds: [Kind] { byKind.keys.sorted() }
 
     mutating func add(_ state: ReadState, kind: Kind, _ delta: Int) {
-        var slots = byKind[kind] ?? [0, 0, 0]
-        slots[Self.slot(state)] += delta
-        byKind[kind] = slots
+        byKind[kind, default: [0, 0, 0]][Self.slot(state)] += delta
     }
 
     private static func slot(_ state: ReadState) -> Int {

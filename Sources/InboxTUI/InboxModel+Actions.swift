@@ -16,7 +16,10 @@ extension InboxModel {
         if tags.isEmpty {
             targets = [rows[cursor]]
         } else {
-            targets = rows.filter { tags.contains(inbox.notification(at: $0).id) }
+            // Tags are always rows in view: their storage indices, in row order (no walk of the rows).
+            targets = tags.compactMap { inbox.index(ofID: $0) }
+                .filter { position(storage: $0).found }
+                .sorted { inbox.isNewer($0, than: $1) }
             tags.removeAll()
         }
         return setStates(targets, to: type)
@@ -36,7 +39,7 @@ extension InboxModel {
 
     /// Sets the state of each storage index whose state differs; records one undo level
     /// and returns the receipts to send (none when nothing changed).
-    mutating func setStates(_ targets: [Int], to type: ReceiptType) -> [ModelEffect] {
+    mutating func setStates(_ targets: some Sequence<Int>, to type: ReceiptType) -> [ModelEffect] {
         var requests: [ReceiptRequest] = []
         var items: [UndoItem] = []
         var changes: [Change] = []
@@ -85,30 +88,15 @@ extension InboxModel {
         return requests.isEmpty ? [] : [.send(requests)]
     }
 
-    /// Moves rows in or out of the view after local state changes.
+    /// Moves rows in or out of the view after local state changes (the inbox has already
+    /// moved them between its sorted lists; the pinned row stays).
     private mutating func applyLocal(_ changes: [Change]) {
-        var leaving: [Notification] = []
-        var entering: [Int] = []
-        for change in changes {
-            let n = inbox.notification(at: change.storage)
-            guard passesFilter(n) else { continue }
-            let wasIn = view.contains(change.old)
-            let isIn = view.contains(change.new)
-            if wasIn && !isIn { leaving.append(n) } else if !wasIn && isIn { entering.append(change.storage) }
-        }
-        removeRows(leaving)
-        if entering.count > Self.rebuildThreshold {
-            rebuildRows()
-        } else {
-            for storage in entering { insertRow(storage) }
-        }
-        searchHint = nil
-        relocateCursor()
+        refreshRows()
     }
 
     /// `R`: asks before marking every row in view read; remembers exactly those rows.
     mutating func askMarkAllRead() {
-        let changing = rows.reduce(0) { $0 + (inbox.state(of: inbox.notification(at: $1).id) == .read ? 0 : 1) }
+        let changing = rows.reduce(0) { $0 + (inbox.state(at: $1) == .read ? 0 : 1) }
         guard changing > 0 else {
             message = "nothing to mark read"
             return

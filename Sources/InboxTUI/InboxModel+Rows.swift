@@ -13,82 +13,45 @@ extension InboxModel {
 
     /// Where `n` is (or would be) in `rows`, by newest-first order; binary search.
     func position(of n: Notification) -> (index: Int, found: Bool) {
+        if let storage = inbox.index(ofID: n.id) { return position(storage: storage) }
         var low = 0
         var high = rows.count
         while low < high {
             let mid = (low + high) / 2
             if Inbox.isNewer(inbox.notification(at: rows[mid]), than: n) { low = mid + 1 } else { high = mid }
         }
-        let found = low < rows.count && inbox.notification(at: rows[low]).id == n.id
-        return (low, found)
+        return (low, false)
     }
 
-    mutating func insert(_ list: [Notification], rebuild: inout Bool) {
-        var added: [Int] = []
-        for n in list where inbox.insert(n) {
-            let index = inbox.count - 1
-            if inbox.notification(at: index).id == n.id { added.append(index) } else { rebuild = true }
+    /// Where storage index `storage` is (or would be) in `rows`; binary search on sort keys.
+    func position(storage: Int) -> (index: Int, found: Bool) {
+        let (row, found) = inbox.position(of: storage, in: rows)
+        return (row, found)
+    }
+
+    /// Adds notifications to the inbox; the rows follow on the next `refreshRows()`.
+    mutating func insert(_ list: [Notification]) {
+        for n in list { inbox.insert(n) }
+    }
+
+    /// Recomputes the rows: the inbox keeps every view's rows sorted, so this shares its
+    /// list (no copy, no walk of the inbox) and adds the pinned row if it left the view.
+    mutating func refreshRows() {
+        rows = inbox.rows(in: view, kind: kindFilter)
+        if let pinned, passesFilter(inbox.notification(at: pinned.storage)) {
+            let (index, found) = position(storage: pinned.storage)
+            if !found { rows.insert(pinned.storage, at: index) }
         }
-        if added.count > Self.rebuildThreshold { rebuild = true }
-        guard !rebuild else { return }
-        for index in added {
-            let n = inbox.notification(at: index)
-            if passesFilter(n), view.contains(inbox.state(of: n.id)) { insertRow(index) }
+        if !tags.isEmpty {
+            tags = tags.filter { id in inbox.index(ofID: id).map { position(storage: $0).found } ?? false }
         }
         searchHint = nil
-    }
-
-    /// Inserts a storage index at its sorted place (no-op if present).
-    mutating func insertRow(_ storage: Int) {
-        let (index, found) = position(of: inbox.notification(at: storage))
-        if !found { rows.insert(storage, at: index) }
-    }
-
-    /// A notification's state changed from `old`: it may leave or enter the view.
-    mutating func stateChanged(id: String, from old: ReadState, rebuild: inout Bool) {
-        guard !rebuild, let n = inbox.notification(id: id), passesFilter(n) else { return }
-        let wasIn = view.contains(old)
-        let isIn = view.contains(inbox.state(of: id))
-        if wasIn && !isIn {
-            removeRows([n])
-        } else if !wasIn && isIn {
-            rebuild = true  // the storage index is not known here; rebuilds are rare
-        }
-        searchHint = nil
-    }
-
-    /// Removes these notifications' rows (except a pinned one), untags them, and moves the
-    /// cursor to the next remaining row when its own row goes.
-    mutating func removeRows(_ notes: [Notification]) {
-        guard !notes.isEmpty, !rows.isEmpty else { return }
-        let ids = Set(notes.map(\.id)).subtracting(pinned.map { [$0.id] } ?? [])
-        guard !ids.isEmpty else { return }
-        for id in ids { tags.remove(id) }
-        if let id = cursorID, ids.contains(id), rows.indices.contains(cursor) {
-            let after = rows[cursor...].first { !ids.contains(inbox.notification(at: $0).id) }
-            let before = rows[..<cursor].last { !ids.contains(inbox.notification(at: $0).id) }
-            cursorID = (after ?? before).map { inbox.notification(at: $0).id }
-        }
-        if ids.count == 1, let n = notes.first(where: { ids.contains($0.id) }) {
-            let (index, found) = position(of: n)
-            if found { rows.remove(at: index) }
-        } else {
-            rows.removeAll { ids.contains(inbox.notification(at: $0).id) }
-        }
         relocateCursor()
     }
 
     /// Recomputes the rows from the inbox (view and filter changes, large batches).
     mutating func rebuildRows() {
-        rows = inbox.indices(in: view, kinds: kindFilter.map { [$0] })
-        if let pinned, passesFilter(inbox.notification(at: pinned.storage)) {
-            insertRow(pinned.storage)
-        }
-        if !tags.isEmpty {
-            tags = tags.filter { id in inbox.notification(id: id).map { position(of: $0).found } ?? false }
-        }
-        searchHint = nil
-        relocateCursor()
+        refreshRows()
     }
 
     /// Puts the cursor back on `cursorID` (or the row that took its place) and keeps it visible.
@@ -98,8 +61,8 @@ extension InboxModel {
             ensureVisible()
             return
         }
-        if let id = cursorID, let n = inbox.notification(id: id) {
-            let (index, found) = position(of: n)
+        if let id = cursorID, let storage = inbox.index(ofID: id) {
+            let (index, found) = position(storage: storage)
             cursor = min(index, rows.count - 1)
             if !found { cursorID = inbox.notification(at: rows[cursor]).id }
         } else {
@@ -126,8 +89,7 @@ extension InboxModel {
     mutating func releasePin(force: Bool) {
         guard let pin = pinned, force || pin.id != cursorID else { return }
         pinned = nil
-        let n = inbox.notification(at: pin.storage)
-        if !view.contains(inbox.state(of: pin.id)) { removeRows([n]) }
+        if !view.contains(inbox.state(at: pin.storage)) { refreshRows() }
     }
 
     /// Adjusts `scroll` so the cursor row is on screen and no space is wasted at the end.

@@ -47,14 +47,30 @@ extension InboxModel {
             return
         }
         let needle = SearchNeedle(search.query)
-        let origin = min(search.origin, rows.count - 1)
-        for step in start..<rows.count {
-            let row = (origin + step) % rows.count
-            if needle.matches(inbox.notification(at: rows[row])) {
-                searchHint = step
-                moveCursor(to: row)
-                return
+        let count = rows.count
+        let origin = min(search.origin, count - 1)
+        // Steps start..<count from the origin, wrapping: rows origin+start… to the end, then
+        // 0… up to the origin; walked chunk by chunk, matching the inbox's text in place.
+        let inbox = self.inbox
+        var hit: Int?
+        if origin + start < count {
+            hit = rows.scan(from: origin + start) { _, s in !needle.matches(inbox, s) }
+        }
+        if hit == nil {
+            let first = max(start, count - origin) - (count - origin)
+            if first < origin {
+                var stopped = false
+                let row = rows.scan(from: first) { row, s in
+                    if row >= origin { stopped = true; return false }
+                    return !needle.matches(inbox, s)
+                }
+                if let row, !stopped { hit = row }
             }
+        }
+        if let row = hit {
+            searchHint = (row - origin + count) % count
+            moveCursor(to: row)
+            return
         }
         searchHint = nil
         message = "no match: " + search.query
@@ -94,6 +110,13 @@ struct SearchNeedle {
         ascii = bytes.allSatisfy { $0 < 0x80 }
     }
 
+    /// Whether the title, actor or body of the notification at `storage` contains the query.
+    func matches(_ inbox: Inbox, _ storage: Int) -> Bool {
+        inbox.withSearchText(at: storage) { title, actor, body in
+            contains(title) || (actor.map(contains) ?? false) || (body.map(contains) ?? false)
+        }
+    }
+
     /// Whether the title, actor or body contains the query.
     func matches(_ n: Notification) -> Bool {
         contains(n.title) || (n.actor.map(contains) ?? false) || (n.body.map(contains) ?? false)
@@ -102,6 +125,7 @@ struct SearchNeedle {
     func contains(_ text: String) -> Bool {
         guard !bytes.isEmpty else { return true }
         if ascii {
+            if let found = text.utf8.withContiguousStorageIfAvailable({ Self.asciiContains($0, bytes) }) { return found }
             var haystack = text
             return haystack.withUTF8 { Self.asciiContains($0, bytes) }
         }

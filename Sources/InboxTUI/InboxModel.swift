@@ -13,8 +13,9 @@ public struct InboxModel: Sendable {
     public internal(set) var view: InboxView = .unread
     /// The kind filter; nil shows every kind.
     public internal(set) var kindFilter: Kind?
-    /// Storage indices of the rows in view, newest first.
-    public internal(set) var rows: [Int] = []
+    /// Storage indices of the rows in view, newest first (shared with the inbox's sorted
+    /// list for the view, so switching views or filters copies nothing).
+    public internal(set) var rows = RowList()
     /// The cursor's row index in `rows`.
     public internal(set) var cursor = 0
     /// The first row shown in the list.
@@ -91,16 +92,14 @@ public struct InboxModel: Sendable {
 
     /// Applies events from the queue, in order; the screen reflects them on the next render.
     public mutating func apply(_ events: [InboxEvent]) {
-        var rebuild = false
+        var changed = false
         for event in events {
             switch event {
             case .notifications(let list):
-                insert(list, rebuild: &rebuild)
+                insert(list)
+                changed = true
             case .receipts(let list):
-                for receipt in list {
-                    guard let old = inbox.apply(receipt) else { continue }
-                    stateChanged(id: receipt.notificationID, from: old, rebuild: &rebuild)
-                }
+                for receipt in list where inbox.apply(receipt) != nil { changed = true }
             case .connection(let state):
                 status.connection = state
             case .catchUp(let loaded, let total, let done):
@@ -115,7 +114,7 @@ public struct InboxModel: Sendable {
                 message = text
             }
         }
-        if rebuild { rebuildRows() } else { relocateCursor() }
+        if changed { refreshRows() } else { relocateCursor() }
     }
 
     /// Handles one key press; returns what the host must do (send receipts, quit, …).

@@ -34,7 +34,7 @@ public struct StatusInfo: Sendable, Hashable {
 /// A question on the prompt line.
 public enum Prompt: Sendable, Hashable {
     /// `R`: mark these storage indices read (exactly the rows in view when `R` was pressed).
-    case markAllRead(rows: [Int], changing: Int)
+    case markAllRead(rows: RowList, changing: Int)
 
     /// The question shown.
     public var text: String {

@@ -132,11 +132,24 @@ public final class KafkaConsumer: @unchecked Sendable {
         return h
     }
 
-    /// Waits up to `timeoutMs` for messages, hands each to `body`, returns how many were handled.
+    /// Waits up to `timeoutMs` for a message, then hands it and every other message already
+    /// queued (up to the batch size) to `body`; returns how many were handled.
+    ///
+    /// `rd_kafka_consume_batch_queue` alone waits until the batch is *full* or the timeout
+    /// passes, so at a trickle each message would wait the whole timeout (seconds of
+    /// latency for live updates). Only the first message is waited for here.
     @discardableResult
     public func consumeBatch(timeoutMs: Int32, _ body: (MessageView) throws -> Void) rethrows -> Int {
-        let n = batch.withUnsafeMutableBufferPointer { buf in
-            rd_kafka_consume_batch_queue(queue, timeoutMs, buf.baseAddress, buf.count)
+        var n = batch.withUnsafeMutableBufferPointer { buf in
+            rd_kafka_consume_batch_queue(queue, 0, buf.baseAddress, buf.count)
+        }
+        if n <= 0 && timeoutMs != 0 {
+            guard let first = rd_kafka_consume_queue(queue, timeoutMs) else { return 0 }
+            batch[0] = first
+            let more = batch.withUnsafeMutableBufferPointer { buf in
+                rd_kafka_consume_batch_queue(queue, 0, buf.baseAddress! + 1, buf.count - 1)
+            }
+            n = 1 + max(0, more)
         }
         guard n > 0 else { return 0 }
         defer {

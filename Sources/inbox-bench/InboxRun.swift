@@ -1,0 +1,254 @@
+import Foundation
+import InboxCore
+import InboxTUI
+import KafkaKit
+
+/// The inbox side of the benchmark, run in a child process so that its memory is its own
+/// (the embedded broker, holding every message, lives in the parent): catch-up through the
+/// real pipeline (consumer thread → decode → EventQueue → UI thread: InboxModel.apply +
+/// InboxRenderer into a 120×40 CellGrid), then, with `--full`, keys, search and live latency.
+final class InboxRun {
+    let options: Options
+    var model = InboxModel(inbox: Inbox(), keyMap: .standard, markReadOnOpen: true)
+    var grid = CellGrid(rows: 40, cols: 120)
+    let renderer = InboxRenderer()
+    let events: EventQueue
+    let stop = Flag()
+    var result: [String: Any] = [:]
+    var applyNs: UInt64 = 0
+    var renderNs: UInt64 = 0
+    var frames = 0
+
+    init(options: Options) throws {
+        self.options = options
+        events = try EventQueue()
+    }
+
+    func run() throws {
+        let t0 = options.t0 > 0 ? options.t0 : monoNs()
+        let reader = try BenchReader(brokers: options.brokers)
+        try reader.start()
+        startFeed(reader)
+        while !model.status.caughtUp {
+            pump(timeoutMs: 1000)
+        }
+        let catchup = seconds(since: t0)
+        result["catchup_seconds"] = catchup
+        result["catchup_frames"] = frames
+        result["catchup_apply_seconds"] = Double(applyNs) / 1e9
+        log(String(format: "  inbox: UI thread during catch-up: %d frames, apply %.2f s, render %.2f s",
+                   frames, Double(applyNs) / 1e9, Double(renderNs) / 1e9))
+        result["inbox_count"] = model.inbox.count
+        result["unread_rows"] = model.rows.count
+        result["catchup_messages"] = Int(reader.catchUpRead)
+        result["rss_hwm_after_catchup"] = procStatusBytes("VmHWM")
+        log(String(format: "  inbox: caught up on %d messages (%d notifications, %d unread) in %.2f s, VmHWM %d MB",
+                   reader.catchUpRead, model.inbox.count, model.rows.count, catchup, procStatusBytes("VmHWM") >> 20))
+        if options.full {
+            measureKeys()
+            measureSearch()
+            result["rss_bytes"] = procStatusBytes("VmHWM")
+            result["rss_now_bytes"] = procStatusBytes("VmRSS")
+            if options.liveRate > 0 && options.liveSeconds > 0 { measureLive() }
+        }
+        stop.set()
+    }
+
+    // MARK: pipeline
+
+    /// The consumer thread, as LiveFeed runs it.
+    private func startFeed(_ reader: BenchReader) {
+        let events = self.events
+        let stop = self.stop
+        let thread = Thread {
+            var reportedCaughtUp = false
+            var stepNs: UInt64 = 0
+            while !stop.isSet {
+                let t = monoNs()
+                let batch = reader.step(timeoutMs: 200)
+                if !reportedCaughtUp { stepNs += monoNs() - t }
+                if !reportedCaughtUp && reader.caughtUp {
+                    log(String(format: "  inbox: consumer thread in step() (consume + decode) during catch-up: %.2f s, of which decoding notifications %.2f s", Double(stepNs) / 1e9, Double(reader.decodeNs) / 1e9))
+                }
+                var out: [InboxEvent] = []
+                if !batch.notifications.isEmpty { out.append(.notifications(batch.notifications)) }
+                if !batch.receipts.isEmpty { out.append(.receipts(batch.receipts)) }
+                if !reportedCaughtUp {
+                    let done = reader.caughtUp
+                    out.append(.catchUp(loaded: Int(reader.catchUpRead), total: Int(reader.catchUpTotal), done: done))
+                    reportedCaughtUp = done
+                }
+                if !out.isEmpty { events.push(contentsOf: out) }
+            }
+        }
+        thread.name = "inbox-consumer"
+        thread.start()
+    }
+
+    /// One turn of the UI loop: sleep in poll() on the wake-up fd, drain, apply, render.
+    /// Returns the events applied.
+    @discardableResult
+    private func pump(timeoutMs: Int32) -> [InboxEvent] {
+        var pfd = pollfd(fd: events.readFD, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&pfd, 1, timeoutMs)
+        guard ready > 0 else { return [] }
+        let list = events.drain()
+        let t = monoNs()
+        model.apply(list)
+        let t1 = monoNs()
+        frame()
+        applyNs += t1 - t
+        renderNs += monoNs() - t1
+        frames += 1
+        return list
+    }
+
+    private func frame() {
+        let layout = renderer.render(model, into: &grid, nowMs: Timestamps.nowMs())
+        model.updateLayout(layout)
+    }
+
+    // MARK: keys
+
+    private func timed(_ key: Key) -> Double {
+        let start = monoNs()
+        _ = model.handle(key)
+        frame()
+        return Double(monoNs() - start) / 1e6
+    }
+
+    private func measureKeys() {
+        frame()
+        let round: [(String, Key)] = [
+            ("j", .char("j")), ("j", .char("j")), ("j", .char("j")), ("k", .char("k")),
+            ("PgDn", .pageDown), ("PgDn", .pageDown), ("PgUp", .pageUp),
+            ("r", .char("r")), ("t", .char("t")), ("t", .char("t")), ("a", .char("a")), ("z", .char("z")),
+            ("v", .char("v")), ("j", .char("j")), ("v", .char("v")), ("j", .char("j")), ("v", .char("v")),
+            ("2", .char("2")), ("j", .char("j")), ("3", .char("3")), ("1", .char("1")), ("0", .char("0")),
+            ("G", .char("G")), ("g", .char("g")),
+        ]
+        var all: [Double] = []
+        var byKey: [String: [Double]] = [:]
+        // One warm-up round (first-touch effects), not recorded.
+        for (_, key) in round { _ = timed(key) }
+        for r in 0..<options.keyRounds {
+            // Start each round at a different depth of the list.
+            model.apply([])
+            for _ in 0..<(r % 5) { _ = timed(.pageDown) }
+            for (name, key) in round {
+                let ms = timed(key)
+                all.append(ms)
+                byKey[name, default: []].append(ms)
+            }
+        }
+        result["key_samples"] = all.count
+        result["key_p50_ms"] = percentile(all, 50)
+        result["key_p99_ms"] = percentile(all, 99)
+        result["key_max_ms"] = all.max()
+        result["key_p99_by_key_ms"] = byKey.mapValues { percentile($0, 99) ?? 0 }
+        log(String(format: "  keys: %d samples, p50 %.3f ms, p99 %.3f ms", all.count,
+                   percentile(all, 50) ?? 0, percentile(all, 99) ?? 0))
+        for (k, v) in byKey.sorted(by: { $0.key < $1.key }) {
+            log(String(format: "    %-5@ p50 %8.3f ms  p99 %8.3f ms", k as NSString, percentile(v, 50) ?? 0, percentile(v, 99) ?? 0))
+        }
+    }
+
+    // MARK: search
+
+    private func measureSearch() {
+        let n = options.notifications
+        // A common word, a rare number (found far away), one that ends in a typo (full scan),
+        // and a number near the end of the list.
+        let queries = ["grace starred", "pathways \(n * 3 / 7)", "pathways 1234q", "graph 'pathways \(max(1, n / 50))'"]
+        var samples: [Double] = []
+        for q in queries {
+            _ = model.handle(.char("/"))
+            frame()
+            for c in q { samples.append(timed(.char(c))) }
+            _ = model.handle(.escape)
+            frame()
+        }
+        result["search_samples"] = samples.count
+        result["search_p50_ms"] = percentile(samples, 50)
+        result["search_p99_ms"] = percentile(samples, 99)
+        result["search_max_ms"] = samples.max()
+        log(String(format: "  search: %d characters, p50 %.3f ms, p99 %.3f ms", samples.count,
+                   percentile(samples, 50) ?? 0, percentile(samples, 99) ?? 0))
+    }
+
+    // MARK: live
+
+    private func measureLive() {
+        let rate = options.liveRate
+        let total = rate * options.liveSeconds
+        let base = options.notifications
+        let brokers = options.brokers
+        let done = Flag()
+        let producerThread = Thread {
+            do {
+                var config = KafkaConfig()
+                config.set("bootstrap.servers", brokers)
+                config.set("linger.ms", "5")
+                config.set("log_level", "3")
+                let producer = try KafkaProducer(config: config)
+                var reports: [DeliveryReport] = []
+                // Warm up: connected, producer id acquired, metadata of every topic known
+                // (as for a producer that has been running for a while).
+                for kind in BenchData.kinds {
+                    try producer.produce(topic: BenchData.topic(kind), key: Array("warm-up".utf8),
+                                         value: BenchData.notification(kind == .group ? 0 : kind == .owner ? 1 : 2, prefix: "01JWARM"),
+                                         token: 0, reports: &reports)
+                }
+                _ = producer.flush(timeoutMs: 30_000)
+                let start = monoNs()
+                let perTick = max(1, rate / 1000)
+                var i = 0
+                while i < total {
+                    let due = start + UInt64(i) * 1_000_000_000 / UInt64(rate)
+                    let now = monoNs()
+                    if due > now {
+                        var ts = timespec(tv_sec: 0, tv_nsec: Int(due - now))
+                        nanosleep(&ts, nil)
+                    }
+                    for _ in 0..<perTick where i < total {
+                        let item = base + i
+                        let value = BenchData.notification(item, prefix: "01JLIVE", sentNs: monoNs())
+                        try producer.produce(topic: BenchData.topic(BenchData.kind(of: item)),
+                                             key: Array(BenchData.id("01JLIVE", item).utf8), value: value,
+                                             token: UInt(i + 1), reports: &reports)
+                        i += 1
+                    }
+                    _ = producer.poll(timeoutMs: 0)
+                }
+                _ = producer.flush(timeoutMs: 30_000)
+            } catch {
+                log("  live producer failed: \(error)")
+            }
+            done.set()
+        }
+        producerThread.name = "live-producer"
+        producerThread.start()
+        var latencies: [Double] = []
+        latencies.reserveCapacity(total)
+        let deadline = monoNs() + UInt64(options.liveSeconds + 20) * 1_000_000_000
+        while latencies.count < total && monoNs() < deadline {
+            let list = pump(timeoutMs: 100)
+            let shown = monoNs()
+            for event in list {
+                guard case .notifications(let notes) = event else { continue }
+                for n in notes {
+                    guard let f = n.extra.first(where: { $0.key == "bench_sent_ns" }), let sent = UInt64(f.value) else { continue }
+                    latencies.append(Double(shown &- sent) / 1e6)
+                }
+            }
+            if done.isSet && latencies.count >= total { break }
+        }
+        result["live_received"] = latencies.count
+        result["live_sent"] = total
+        result["live_p50_ms"] = percentile(latencies, 50)
+        result["live_p99_ms"] = percentile(latencies, 99)
+        result["live_max_ms"] = latencies.max()
+        log(String(format: "  live: %d/%d shown, p50 %.2f ms, p99 %.2f ms, max %.2f ms", latencies.count, total,
+                   percentile(latencies, 50) ?? 0, percentile(latencies, 99) ?? 0, latencies.max() ?? 0))
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import InboxCore
+import InboxTUI
+import KafkaKit
+
+/// The benchmark driver: broker, data, alternating inbox / kcat runs, receipts, report.
+final class Bench {
+    let options: Options
+    let cluster: MockCluster
+    let brokers: String
+    var payloadBytes = 0
+    var report = Report()
+
+    init(options: Options) throws {
+        self.options = options
+        cluster = try MockCluster(brokers: 1)
+        brokers = cluster.bootstrapServers
+    }
+
+    /// Partitions per topic so that no partition nears the embedded broker's ~5 MB limit.
+    static func partitions(bytes: Int) -> Int32 {
+        Int32(min(128, max(4, (bytes + 1_000_000 - 1) / 1_000_000)))
+    }
+
+    func run() throws {
+        let n = options.notifications
+        let r = options.receiptCount
+        log("inbox-bench: \(n) notifications, \(r) receipts, embedded broker at \(brokers)")
+        let notePartitions = Self.partitions(bytes: (n / 3 + 1) * 240)
+        let receiptPartitions = Self.partitions(bytes: r * 300)
+        for t in BenchData.notificationTopics { try cluster.createTopic(t, partitions: notePartitions) }
+        try cluster.createTopic(BenchData.receiptsTopic, partitions: receiptPartitions)
+        report.partitions = "\(notePartitions) per notification topic, \(receiptPartitions) receipts"
+        try load(n: n, receipts: r)
+
+        var inboxRuns: [Double] = []
+        var kcatRuns: [Double] = []
+        let kcat = options.skipKcat ? nil : Self.findKcat()
+        for run in 0..<options.runs {
+            let full = run == options.runs - 1
+            log("run \(run + 1)/\(options.runs): inbox\(full ? " (catch-up, keys, search, memory, live)" : " (catch-up)")")
+            let child = try runInbox(full: full)
+            if let c = child["catchup_seconds"] as? Double { inboxRuns.append(c) }
+            if full { report.child = child }
+            if let kcat {
+                let k = try runKcat(kcat)
+                kcatRuns.append(k)
+                log(String(format: "run %d/%d: kcat %.2f s", run + 1, options.runs, k))
+            }
+        }
+        report.catchupRuns = inboxRuns
+        report.kcatRuns = kcatRuns
+        report.kcatMode = kcat == nil ? "kcat not run" :
+            "kcat 1.7.1 -C reads one topic per process: 4 processes (3 notification topics + receipts) in parallel, wall time until the last exits"
+        if options.markCount > 0 { report.receiptsSeconds = try markRead(count: options.markCount) }
+        report.payloadBytes = payloadBytes
+        report.notifications = n
+        report.receipts = r
+        report.print()
+        if let path = options.json { try report.write(path) }
+    }
+
+    // MARK: loading
+
+    private func load(n: Int, receipts: Int) throws {
+        let start = monoNs()
+        var config = KafkaConfig()
+        config.set("bootstrap.servers", brokers)
+        config.set("linger.ms", "20")
+        config.set("batch.num.messages", "10000")
+        config.set("queue.buffering.max.messages", "500000")
+        config.set("queue.buffering.max.kbytes", "1048576")
+        config.set("log_level", "3")
+        let producer = try KafkaProducer(config: config)
+        var reports: [DeliveryReport] = []
+        var failed = 0
+        var delivered = 0
+        func take() {
+            for r in reports { if r.delivered { delivered += 1 } else { failed += 1 } }
+            reports.removeAll(keepingCapacity: true)
+        }
+        for i in 0..<n {
+            let value = BenchData.notification(i)
+            payloadBytes += value.count
+            try producer.produce(topic: BenchData.topic(BenchData.kind(of: i)), key: Array(BenchData.id("01JBENCH", i).utf8),
+                                 value: value, token: UInt(i + 1), reports: &reports)
+            if i % 10_000 == 0 { reports += producer.poll(timeoutMs: 0); take() }
+        }
+        for k in 0..<receipts {
+            let (key, value) = BenchData.receipt(k, count: receipts, n: n)
+            try producer.produce(topic: BenchData.receiptsTopic, key: key, value: value, token: UInt(n + k + 1), reports: &reports)
+            if k % 10_000 == 0 { reports += producer.poll(timeoutMs: 0); take() }
+        }
+        reports += producer.flush(timeoutMs: 300_000)
+        take()
+        guard failed == 0, delivered == n + receipts else {
+            fail("loading: \(delivered) delivered, \(failed) failed of \(n + receipts)")
+        }
+        let avg = n > 0 ? payloadBytes / n : 0
+        log(String(format: "loaded %d notifications (avg %d B, %.1f MB) + %d receipts in %.1f s",
+                   n, avg, Double(payloadBytes) / 1e6, receipts, seconds(since: start)))
+        report.loadSeconds = seconds(since: start)
+    }
+
+    // MARK: inbox child
+
+    private func runInbox(full: Bool) throws -> [String: Any] {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        var args = ["--role", "inbox", "--brokers", brokers] + options.childArguments
+        if full { args.append("--full") }
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.standardError
+        args += ["--t0", String(monoNs())]
+        p.arguments = args
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0,
+              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last(where: { $0.hasPrefix("RESULT ") }),
+              let json = try JSONSerialization.jsonObject(with: Data(line.dropFirst(7).utf8)) as? [String: Any]
+        else { fail("the inbox child failed (status \(p.terminationStatus))") }
+        return json
+    }
+
+    // MARK: kcat
+
+    static func findKcat() -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+            for name in ["kcat", "kafkacat"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+                return "\(dir)/\(name)"
+            }
+        }
+        log("kcat not found: the catch-up ratio is not measured")
+        return nil
+    }
+
+    private func runKcat(_ path: String) throws -> Double {
+        let start = monoNs()
+        var procs: [Process] = []
+        for topic in BenchData.notificationTopics + [BenchData.receiptsTopic] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: path)
+            p.arguments = ["-C", "-e", "-o", "beginning", "-q", "-b", brokers, "-t", topic]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.standardError
+            try p.run()
+            procs.append(p)
+        }
+        for p in procs { p.waitUntilExit() }
+        let elapsed = seconds(since: start)
+        for p in procs where p.terminationStatus != 0 { log("kcat exited with \(p.terminationStatus)") }
+        return elapsed
+    }
+
+    // MARK: receipts
+
+    /// Marks `count` notifications read through the model (`R`, `y`), then produces the
+    /// receipts with the idempotent producer (as the receipt sender does) until every
+    /// delivery report has confirmed. Times key press to last confirmation.
+    private func markRead(count: Int) throws -> Double {
+        var notes: [InboxCore.Notification] = []
+        notes.reserveCapacity(count)
+        for i in 0..<count {
+            let topic = BenchData.topic(BenchData.kind(of: i))
+            notes.append(NotificationDecoder.decode(BenchData.notification(i, prefix: "01JMARK"),
+                                                    source: SourcePosition(topic: topic, partition: 0, offset: Int64(i)),
+                                                    timestampMs: 0, topicKind: BenchData.kind(of: i)))
+        }
+        var model = InboxModel()
+        model.apply([.notifications(notes), .catchUp(loaded: count, total: count, done: true)])
+        notes = []
+        var config = KafkaConfig()
+        config.set("bootstrap.servers", brokers)
+        config.set("linger.ms", "5")
+        config.set("message.timeout.ms", "30000")
+        config.set("log_level", "3")
+        let producer = try KafkaProducer(config: config)
+        _ = try producer.client.topics(timeoutMs: 10_000)  // connected, as a running inbox would be
+
+        let start = monoNs()
+        var requests: [ReceiptRequest] = []
+        for effect in model.handle(.char("R")) + model.handle(.char("y")) {
+            if case .send(let list) = effect { requests += list }
+        }
+        let at = Timestamps.iso8601(ms: Timestamps.nowMs())
+        var reports: [DeliveryReport] = []
+        var confirmed = 0
+        var failed = 0
+        func take() {
+            for r in reports { if r.delivered { confirmed += 1 } else { failed += 1 } }
+            reports.removeAll(keepingCapacity: true)
+        }
+        for (i, req) in requests.enumerated() {
+            let receipt = Receipt(type: req.type, receiptID: IDGenerator.next(), notificationID: req.notificationID,
+                                  user: BenchData.user, kind: req.kind.rawValue, at: at, client: "inbox-bench",
+                                  source: req.source)
+            try producer.produce(topic: BenchData.receiptsTopic, key: ReceiptCodec.key(receipt),
+                                 value: ReceiptCodec.encode(receipt), token: UInt(i + 1), reports: &reports)
+            if i % 1000 == 0 { reports += producer.poll(timeoutMs: 0); take() }
+        }
+        while confirmed + failed < requests.count && seconds(since: start) < 60 {
+            reports += producer.poll(timeoutMs: 50)
+            take()
+        }
+        let elapsed = seconds(since: start)
+        log(String(format: "receipts: %d requested, %d confirmed, %d failed in %.2f s", requests.count, confirmed, failed, elapsed))
+        if confirmed != count { log("receipts: not every receipt was confirmed") }
+        return elapsed
+    }
+}

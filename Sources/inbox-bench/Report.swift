@@ -1,0 +1,109 @@
+import Foundation
+
+/// The results, printed as a table against DESIGN §8 and written as JSON.
+struct Report {
+    var notifications = 0
+    var receipts = 0
+    var payloadBytes = 0
+    var partitions = ""
+    var loadSeconds = 0.0
+    var catchupRuns: [Double] = []
+    var kcatRuns: [Double] = []
+    var kcatMode = ""
+    var receiptsSeconds: Double?
+    var child: [String: Any] = [:]
+
+    static let fixedBytes = 30 * 1024 * 1024
+
+    var catchup: Double? { median(catchupRuns) }
+    var kcat: Double? { median(kcatRuns) }
+    var catchupRatio: Double? { catchup.flatMap { c in kcat.map { c / $0 } } }
+    var rss: Int? { child["rss_bytes"] as? Int }
+    var rssRatio: Double? {
+        guard let rss, payloadBytes > 0 else { return nil }
+        return Double(rss - Self.fixedBytes) / Double(payloadBytes)
+    }
+
+    /// (JSON name, value, target, lower is better, unit)
+    var rows: [(String, Double?, Double?, String)] {
+        [("catchup_seconds", catchup, nil, "s"),
+         ("kcat_seconds", kcat, nil, "s"),
+         ("catchup_ratio", catchupRatio, 1.0, "×"),
+         ("key_p50_ms", child["key_p50_ms"] as? Double, nil, "ms"),
+         ("key_p99_ms", child["key_p99_ms"] as? Double, 2.0, "ms"),
+         ("search_p99_ms", child["search_p99_ms"] as? Double, 16.0, "ms"),
+         ("rss_bytes", rss.map(Double.init), nil, "MB"),
+         ("payload_bytes", Double(payloadBytes), nil, "MB"),
+         ("rss_ratio", rssRatio, 2.0, "×"),
+         ("receipts_100k_seconds", receiptsSeconds, 2.0, "s"),
+         ("live_p99_ms", child["live_p99_ms"] as? Double, 50.0, "ms")]
+    }
+
+    static func met(_ name: String, _ value: Double?, _ target: Double?) -> Bool? {
+        guard let value, let target else { return nil }
+        return name == "catchup_ratio" ? value <= target : value < target
+    }
+
+    func print() {
+        func fmt(_ v: Double?, _ unit: String) -> String {
+            guard let v else { return "—" }
+            if unit == "MB" { return String(format: "%.1f MB", v / 1_048_576) }
+            return String(format: v >= 100 ? "%.0f %@" : v >= 10 ? "%.1f %@" : "%.3f %@", v, unit as NSString)
+        }
+        var out = "\nkafka-inbox benchmark — \(notifications) notifications, \(receipts) receipts; \(Machine.summary)\n"
+        out += "topics: \(partitions)\n"
+        out += "metric                    value           target        met\n"
+        out += "------------------------  --------------  ------------  ----\n"
+        for (name, value, target, unit) in rows {
+            let t: String
+            if let target {
+                t = (name == "catchup_ratio" ? "≤ " : "< ") + (unit == "×" ? String(format: "%.1f ×", target) : fmt(target, unit))
+            } else { t = "" }
+            let m = Self.met(name, value, target).map { $0 ? "yes" : "NO" } ?? ""
+            out += name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                + fmt(value, unit).padding(toLength: 16, withPad: " ", startingAt: 0)
+                + t.padding(toLength: 14, withPad: " ", startingAt: 0) + m + "\n"
+        }
+        out += String(format: "catch-up runs: %@ s; kcat runs: %@ s (%@)\n",
+                      catchupRuns.map { String(format: "%.2f", $0) }.joined(separator: ", "),
+                      kcatRuns.map { String(format: "%.2f", $0) }.joined(separator: ", "), kcatMode)
+        if let byKey = child["key_p99_by_key_ms"] as? [String: Double] {
+            out += "key p99 by key: " + byKey.sorted { $0.key < $1.key }
+                .map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ") + " ms\n"
+        }
+        Swift.print(out)
+    }
+
+    func write(_ path: String) throws {
+        var json: [String: Any] = [
+            "notifications": notifications, "receipts": receipts, "payload_bytes": payloadBytes,
+            "partitions": partitions, "load_seconds": loadSeconds, "machine": Machine.summary,
+            "catchup_runs_seconds": catchupRuns, "kcat_runs_seconds": kcatRuns, "kcat_mode": kcatMode,
+        ]
+        var targets: [String: Double] = [:]
+        var met: [String: Bool] = [:]
+        for (name, value, target, _) in rows {
+            json[name] = value.map { name.hasSuffix("_bytes") ? Int($0) as Any : $0 as Any } ?? NSNull()
+            if let target { targets[name] = target }
+            if let m = Self.met(name, value, target) { met[name] = m }
+        }
+        json["targets"] = targets
+        json["met"] = met
+        for key in ["key_p99_by_key_ms", "key_max_ms", "key_samples", "search_p50_ms", "search_max_ms", "search_samples",
+                    "live_p50_ms", "live_max_ms", "live_received", "live_sent", "inbox_count", "rss_hwm_after_catchup",
+                    "rss_now_bytes"] {
+            if let v = child[key] { json[key] = v }
+        }
+        let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: URL(fileURLWithPath: path))
+        log("wrote \(path)")
+    }
+}
+
+enum Machine {
+    static var summary: String {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let mem = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
+        return String(format: "%d cores, %.0f GiB, Linux", cores, mem)
+    }
+}
