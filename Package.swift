@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "KafkaKitTests", dependencies: ["KafkaKit", "InboxCore"]),
         .testTarget(name: "InboxTUITests", dependencies: ["InboxTUI", "InboxCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["InboxCore"]),
+        .testTarget(name: "OutboxTests", dependencies: ["kafka-inbox", "InboxCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

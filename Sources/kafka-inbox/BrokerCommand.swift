@@ -11,12 +11,14 @@ struct BrokerCommand: ParsableCommand {
         discussion: """
         Prints the bootstrap address on stdout (first line), then serves Kafka clients (kcat, kafka-inbox, your app).
         Data is kept in memory only, about the newest 5 MB per partition. No log compaction.
+        \(BrokerControl.help)
         """)
 
     @Option(help: "Fixed port for clients to bootstrap on (default: a free port).") var port: UInt16?
     @Option(help: "Partitions of each topic created.") var partitions: Int32 = 3
     @Option(help: ArgumentHelp("Topics to create, comma-separated.", valueName: "list")) var topics: String?
     @Option(name: [.customShort("u"), .long], help: "Create this user's standard topics (repeatable).") var user: [String] = []
+    @Flag(help: "Read fault-injection commands from stdin (see below).") var control = false
 
     func validate() throws {
         if partitions < 1 || partitions > 10_000 { throw ValidationError("--partitions must be 1…10000") }
@@ -33,6 +35,7 @@ struct BrokerCommand: ParsableCommand {
             Console.out(broker.bootstrap)
             Console.error("kafka-inbox: embedded broker listening on \(broker.bootstrap)"
                 + (names.isEmpty ? "" : " with topics \(names.joined(separator: ", "))") + "; Ctrl-C stops it")
+            if control { BrokerControl(cluster: broker.cluster).start() }
             let signal = EmbeddedBroker.waitForTermination()
             Console.error("kafka-inbox: stopping the broker (\(signal))")
             withExtendedLifetime(broker) {}

@@ -13,7 +13,7 @@ struct CountCommand: ParsableCommand {
     func run() throws {
         try runReportingFailures {
             let settings = try Settings.resolve(global)
-            let (inbox, warnings) = try InboxLoader(settings: settings, kinds: kinds.parsed).load()
+            let (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed)
             for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
             let total: Int
             if let k = kinds.parsed {

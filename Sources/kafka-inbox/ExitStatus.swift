@@ -8,6 +8,8 @@ enum ExitStatus {
     static let noSuchID = ExitCode(66)
     /// The broker could not be reached within the timeout.
     static let unavailable = ExitCode(69)
+    /// The outbox (a local file) cannot be created or written.
+    static let cannotCreate = ExitCode(73)
     /// A message was not confirmed by its delivery report.
     static let deliveryFailed = ExitCode(75)
     /// The configuration (file, flag or librdkafka property) is invalid.

@@ -8,6 +8,13 @@ struct InboxLoader {
 
     /// The inbox as Kafka holds it now, plus errors seen and missing topics.
     func load() throws -> (inbox: Inbox, warnings: [String]) {
+        let r = try load(lookingFor: [])
+        return (r.inbox, r.warnings)
+    }
+
+    /// Loads the inbox and reports which of `receiptIDs` are on the receipts topic.
+    func load(lookingFor receiptIDs: Set<String>) throws -> (inbox: Inbox, warnings: [String], found: Set<String>) {
+        var found = Set<String>()
         let reader = try InboxReader(settings: settings, kinds: kinds)
         try reader.start()
         var inbox = Inbox()
@@ -18,7 +25,10 @@ struct InboxLoader {
         while !reader.caughtUp {
             let batch = reader.step(timeoutMs: 200)
             for n in batch.notifications { inbox.insert(n) }
-            for r in batch.receipts { inbox.apply(r) }
+            for r in batch.receipts {
+                inbox.apply(r)
+                if !receiptIDs.isEmpty && receiptIDs.contains(r.receiptID) { found.insert(r.receiptID) }
+            }
             badReceipts += batch.badReceipts
             if !batch.notifications.isEmpty || !batch.receipts.isEmpty { lastProgress = clock.now }
             for e in batch.errors where !warnings.contains(e) { warnings.append(e) }
@@ -28,6 +38,6 @@ struct InboxLoader {
             }
         }
         if badReceipts > 0 { warnings.append("\(badReceipts) malformed receipt(s) on \(settings.receiptsTopic) were skipped") }
-        return (inbox, warnings)
+        return (inbox, warnings, found)
     }
 }

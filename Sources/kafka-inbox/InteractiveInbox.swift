@@ -19,9 +19,21 @@ struct InteractiveInbox {
         let logPath = try LogFile.open(user: settings.user)
         let events: EventQueue
         do { events = try EventQueue() } catch { throw CommandFailure(message: "cannot create the event queue: \(error)", exit: .failure) }
-        let sender = ReceiptSender(settings: settings, events: events)
-        sender.start()
-        LiveFeed(settings: settings, kinds: kinds, events: events).start()
+        var outbox: Outbox?
+        do { outbox = try Outbox(user: settings.user, bootstrap: settings.kafka.brokers) } catch {
+            events.push(.error("outbox unavailable (\(error)): receipts are kept in memory only"))
+        }
+        if let outbox, outbox.damagedAtOpen > 0 {
+            events.push(.error("outbox: \(outbox.damagedAtOpen) damaged line(s) skipped (kept in \(outbox.path).damaged)"))
+        }
+        // Receipts from earlier runs: shown at once, delivered first (DESIGN §3, issue 4).
+        let earlier = (try? outbox?.pending()) ?? []
+        let overlay = PendingOverlay(earlier)
+        if !earlier.isEmpty { events.push(.receipts(earlier)) }
+        let sender = ReceiptSender(settings: settings, events: events, outbox: outbox, overlay: overlay)
+        sender.start(earlier: earlier)
+        LiveFeed(settings: settings, kinds: kinds, events: events, outbox: outbox, overlay: overlay,
+                 onCaughtUp: { sender.caughtUp.store(true, ordering: .releasing) }).start()
         if let banner { events.push(.notice(banner)) }
         let model = InboxModel(inbox: Inbox(), keyMap: .standard, markReadOnOpen: markReadOnOpen)
         let app = InboxApp(model: model, events: events, send: { sender.enqueue($0) },
@@ -31,9 +43,13 @@ struct InteractiveInbox {
             throw CommandFailure(message: "terminal: \(error)", exit: .failure)
         }
         if sender.pending > 0 { Console.error("kafka-inbox: sending \(sender.pending) receipt(s)…") }
-        let left = sender.flush(seconds: 10)
-        if left > 0 {
-            Console.error("kafka-inbox: \(left) receipt(s) could not be delivered to \(settings.kafka.brokers) and are lost; see \(logPath)")
+        let left = sender.flush(seconds: 5)
+        if left > 0, let outbox {
+            Console.error("kafka-inbox: \(left) receipt(s) not yet confirmed by \(settings.kafka.brokers) are kept in the outbox "
+                + "(\(outbox.path)) and sent at the next start of kafka-inbox; see \(logPath)")
+        } else if left > 0 {
+            Console.error("kafka-inbox: \(left) receipt(s) could not be delivered to \(settings.kafka.brokers) and are lost "
+                + "(the outbox could not be opened); see \(logPath)")
         }
         if case .signal(let sig) = exit, sig != SIGINT { Foundation.exit(128 + sig) }
     }

@@ -12,12 +12,12 @@ struct KafkaInbox: ParsableCommand {
         discussion: """
         Without a subcommand, opens the interactive inbox of the configured user.
         Exit codes: 0 ok, 64 usage, 65 bad input line, 66 unknown id, 69 broker unreachable,
-        75 delivery not confirmed, 77 authentication failed, 78 bad configuration.
+        73 outbox not writable, 75 delivery not confirmed (kept in the outbox), 77 authentication failed, 78 bad configuration.
         """,
         version: version,
         subcommands: [InboxCommand.self, WatchCommand.self, ListCommand.self, CountCommand.self,
                       ReadCommand.self, UnreadCommand.self, AckCommand.self, SendCommand.self,
-                      BrokerCommand.self, DemoCommand.self],
+                      BrokerCommand.self, DemoCommand.self, OutboxCommand.self],
         defaultSubcommand: InboxCommand.self
     )
 }

@@ -21,7 +21,7 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         try runReportingFailures {
             let settings = try Settings.resolve(global)
-            var (inbox, warnings) = try InboxLoader(settings: settings, kinds: kinds.parsed).load()
+            var (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed)
             for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
             var rows = inbox.indices(in: view.view, kinds: kinds.parsed.map(Set.init))
             if let limit { rows = Array(rows.prefix(limit)) }

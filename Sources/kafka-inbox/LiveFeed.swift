@@ -10,11 +10,20 @@ final class LiveFeed: @unchecked Sendable {
     private let settings: Settings
     private let kinds: [Kind]?
     private let events: EventQueue
+    private let outbox: Outbox?
+    private let overlay: PendingOverlay
+    private let onCaughtUp: @Sendable () -> Void
 
-    init(settings: Settings, kinds: [Kind]?, events: EventQueue) {
+    /// Receipts read pass through `overlay` (the user's pending ones stay on top); ours
+    /// found on the topic are marked done in `outbox`.
+    init(settings: Settings, kinds: [Kind]?, events: EventQueue, outbox: Outbox? = nil,
+         overlay: PendingOverlay = PendingOverlay(), onCaughtUp: @escaping @Sendable () -> Void = {}) {
         self.settings = settings
         self.kinds = kinds
         self.events = events
+        self.outbox = outbox
+        self.overlay = overlay
+        self.onCaughtUp = onCaughtUp
     }
 
     /// Starts the thread.
@@ -51,7 +60,11 @@ final class LiveFeed: @unchecked Sendable {
             let batch = reader.step(timeoutMs: 500)
             var out: [InboxEvent] = []
             if !batch.notifications.isEmpty { out.append(.notifications(batch.notifications)) }
-            if !batch.receipts.isEmpty { out.append(.receipts(batch.receipts)) }
+            if !batch.receipts.isEmpty {
+                let (receipts, confirmed) = overlay.filter(batch.receipts)
+                out.append(.receipts(receipts))
+                if !confirmed.isEmpty { try? outbox?.markDone(confirmed) }
+            }
             if batch.badReceipts > 0 { out.append(.error("\(batch.badReceipts) malformed receipt(s) skipped")) }
             for e in batch.errors {
                 if e.hasPrefix("broker unreachable") {
@@ -69,6 +82,7 @@ final class LiveFeed: @unchecked Sendable {
                 let done = reader.caughtUp
                 out.append(.catchUp(loaded: Int(reader.catchUpRead), total: Int(reader.catchUpTotal), done: done))
                 reportedCaughtUp = done
+                if done { onCaughtUp() }
             }
             if !out.isEmpty { events.push(contentsOf: out) }
         }

@@ -14,46 +14,64 @@ struct MarkOptions: ParsableArguments {
         if kinds.kinds != nil && !all { throw ValidationError("--kinds goes with --all") }
     }
 
-    /// Loads the inbox, makes the receipts, publishes them, and reports.
+    /// Loads the inbox, makes the receipts, writes them to the outbox, delivers what the
+    /// outbox holds (older entries first), and reports. Undelivered receipts stay in the
+    /// outbox for the next command (exit 75).
     func mark(_ type: ReceiptType) throws {
         try runReportingFailures {
             let settings = try Settings.resolve(global)
-            let (inbox, warnings) = try InboxLoader(settings: settings, kinds: all ? kinds.parsed : nil).load()
+            let session = try OutboxSession(settings: settings, required: true)
+            var (inbox, warnings, found) = try InboxLoader(settings: settings, kinds: all ? kinds.parsed : nil)
+                .load(lookingFor: session.pendingIDs)
             for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
-            var targets: [Notification] = []
-            if all {
-                var copy = inbox
-                let kindSet = kinds.parsed.map(Set.init)
-                targets = copy.newestFirst().map { copy.notification(at: $0) }.filter { n in
-                    (kindSet?.contains(n.kind) ?? true) && inbox.state(of: n.id) != type.state
-                }
-            } else {
-                var unknown: [String] = []
-                var seen = Set<String>()
-                for id in ids where seen.insert(id).inserted {
-                    if let n = inbox.notification(id: id) { targets.append(n) } else { unknown.append(id) }
-                }
-                if !unknown.isEmpty {
-                    throw CommandFailure(message: "no notification with id \(unknown.map { "'\(TerminalText.sanitize($0))'" }.joined(separator: ", ")) "
-                        + "in \(settings.user)'s inbox; nothing was marked (see `kafka-inbox list --all`)", exit: ExitStatus.noSuchID)
-                }
-            }
-            guard !targets.isEmpty else {
-                Console.error("kafka-inbox: nothing to mark \(type.rawValue)")
-                return
-            }
+            session.confirm(found: found)
+            session.applyPending(to: &inbox)
+            let targets = try self.targets(type, in: &inbox, settings: settings)
             let factory = ReceiptFactory(user: settings.user)
-            let messages = targets.map { factory.message(factory.receipt(type, for: $0), topic: settings.receiptsTopic) }
-            let publisher = try Publisher(settings: settings)
-            let results = try publisher.publish(messages)
-            let failed = results.enumerated().compactMap { i, r in r.map { (targets[i].id, $0) } }
-            Console.error("kafka-inbox: marked \(targets.count - failed.count) of \(targets.count) \(type.rawValue)")
+            let receipts = targets.map { factory.receipt(type, for: $0) }
+            do { try session.outbox?.add(receipts, sync: true) } catch {
+                throw CommandFailure(message: "outbox: cannot write \(session.outbox?.path ?? ""): \(error); nothing was marked",
+                                     exit: ExitStatus.cannotCreate)
+            }
+            if targets.isEmpty { Console.error("kafka-inbox: nothing to mark \(type.rawValue)") }
+            let (replayed, failed) = try session.deliver(new: receipts)
+            if replayed > 0 { Console.error("kafka-inbox: delivered \(replayed) pending receipt(s) from the outbox") }
+            let newIDs = Set(receipts.map(\.receiptID))
+            let failedNew = failed.filter { newIDs.contains($0.0.receiptID) }.count
+            if !targets.isEmpty {
+                Console.error("kafka-inbox: marked \(targets.count - failedNew) of \(targets.count) \(type.rawValue)")
+            }
             if !failed.isEmpty {
-                for (id, why) in failed.prefix(10) { Console.error("kafka-inbox: not confirmed: \(TerminalText.sanitize(id)): \(why)") }
-                throw CommandFailure(message: "\(failed.count) receipt(s) were not confirmed by \(settings.kafka.brokers)",
-                                     exit: ExitStatus.deliveryFailed)
+                for (r, why) in failed.prefix(10) {
+                    Console.error("kafka-inbox: not confirmed: \(TerminalText.sanitize(r.notificationID)) (\(r.type.rawValue)): \(why)")
+                }
+                throw CommandFailure(message: "\(failed.count) receipt(s) were not confirmed by \(settings.kafka.brokers); "
+                    + session.keptNote(failed.count), exit: ExitStatus.deliveryFailed)
             }
         }
+    }
+
+    /// The notifications to mark: the ids given (all must exist) or, with --all, every one
+    /// whose state would change.
+    private func targets(_ type: ReceiptType, in inbox: inout Inbox, settings: Settings) throws -> [Notification] {
+        if all {
+            let kindSet = kinds.parsed.map(Set.init)
+            let snapshot = inbox
+            return inbox.newestFirst().map { snapshot.notification(at: $0) }.filter { n in
+                (kindSet?.contains(n.kind) ?? true) && snapshot.state(of: n.id) != type.state
+            }
+        }
+        var targets: [Notification] = []
+        var unknown: [String] = []
+        var seen = Set<String>()
+        for id in ids where seen.insert(id).inserted {
+            if let n = inbox.notification(id: id) { targets.append(n) } else { unknown.append(id) }
+        }
+        if !unknown.isEmpty {
+            throw CommandFailure(message: "no notification with id \(unknown.map { "'\(TerminalText.sanitize($0))'" }.joined(separator: ", ")) "
+                + "in \(settings.user)'s inbox; nothing was marked (see `kafka-inbox list --all`)", exit: ExitStatus.noSuchID)
+        }
+        return targets
     }
 }
 

@@ -13,16 +13,22 @@ final class Publisher {
     private let producer: KafkaProducer
     private let settings: Settings
 
-    init(settings: Settings) throws {
+    /// `messageTimeoutMs` bounds how long librdkafka retries a message (default: 3 × the
+    /// timeout, at least 30 s), unless `message.timeout.ms` is configured.
+    init(settings: Settings, messageTimeoutMs: Int? = nil) throws {
         self.settings = settings
-        producer = try Self.makeProducer(settings: settings)
+        producer = try Self.makeProducer(settings: settings, messageTimeoutMs: messageTimeoutMs)
     }
 
+    /// The producer's fatal error, if one happened (recreate it and replay).
+    var fatalError: KafkaError? { producer.fatal }
+
     /// An idempotent producer with the settings' properties; a bad property is a config error.
-    static func makeProducer(settings: Settings) throws -> KafkaProducer {
+    static func makeProducer(settings: Settings, messageTimeoutMs: Int? = nil) throws -> KafkaProducer {
         var config = settings.kafkaConfig(["linger.ms": "5"])
         if config["message.timeout.ms"] == nil {
-            config.set("message.timeout.ms", String(max(Int(settings.timeoutMs) * 3, 30_000)), origin: "kafka-inbox")
+            let ms = messageTimeoutMs ?? max(Int(settings.timeoutMs) * 3, 30_000)
+            config.set("message.timeout.ms", String(max(ms, 1000)), origin: "kafka-inbox")
         }
         do { return try KafkaProducer(config: config) } catch let e as KafkaError { throw Settings.configError(e.reason) }
     }

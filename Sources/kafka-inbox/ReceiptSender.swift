@@ -4,8 +4,12 @@ import InboxTUI
 import KafkaKit
 import Synchronization
 
-/// Produces the TUI's receipts on its own thread (the UI never blocks on Kafka), retries
-/// what a delivery report did not confirm, and reports how many are pending.
+/// Produces the TUI's receipts on its own thread (the UI never blocks on Kafka), from the
+/// durable `Outbox`: a receipt is written to the outbox on the UI thread before anything
+/// else, fsync'd here before it is produced, and marked done only by its delivery report.
+/// Failed receipts are retried with backoff (errors shown in words), a fatal producer is
+/// recreated, and older entries from earlier runs are replayed once this process holds
+/// the `SenderLock`. Reports how many receipts are pending.
 final class ReceiptSender: Sendable {
     private struct Shared {
         var incoming: [Receipt] = []
@@ -14,28 +18,41 @@ final class ReceiptSender: Sendable {
 
     private let shared = Mutex(Shared())
     private let wake = DispatchSemaphore(value: 0)
+    private let progress = DispatchSemaphore(value: 0)
     private let settings: Settings
     private let events: EventQueue
     private let factory: ReceiptFactory
+    private let outbox: Outbox?
+    private let overlay: PendingOverlay
+    /// Set by the consumer once the receipts topic is read to its end (older entries are
+    /// replayed after that, so the ones found there are not sent twice), or after 5 s.
+    let caughtUp = Atomic<Bool>(false)
 
-    init(settings: Settings, events: EventQueue) {
+    /// `outbox` nil: receipts are kept in memory only (the outbox could not be opened).
+    init(settings: Settings, events: EventQueue, outbox: Outbox?, overlay: PendingOverlay) {
         self.settings = settings
         self.events = events
         self.factory = ReceiptFactory(user: settings.user)
+        self.outbox = outbox
+        self.overlay = overlay
     }
 
-    /// Called on the UI thread: queue receipts for these requests. Never blocks.
+    /// Called on the UI thread: writes the receipts to the outbox, then queues them.
     func enqueue(_ requests: [ReceiptRequest]) {
         let receipts = requests.map { factory.receipt($0.type, id: $0.notificationID, kind: $0.kind.rawValue, source: $0.source) }
-        enqueue(receipts: receipts)
+        guard !receipts.isEmpty else { return }
+        do { try outbox?.add(receipts, sync: false) } catch {
+            events.push(.error("outbox: \(error) — these receipts are kept in memory only"))
+        }
+        overlay.note(receipts)
+        add(receipts, countAsNew: true)
     }
 
-    /// Queues ready-made receipts.
-    func enqueue(receipts: [Receipt]) {
+    private func add(_ receipts: [Receipt], countAsNew: Bool) {
         guard !receipts.isEmpty else { return }
         let count = shared.withLock { s in
             s.incoming += receipts
-            s.pending += receipts.count
+            if countAsNew { s.pending += receipts.count }
             return s.pending
         }
         events.push(.pendingReceipts(count))
@@ -47,16 +64,28 @@ final class ReceiptSender: Sendable {
 
     /// Waits until nothing is pending or `seconds` pass; returns what is still pending.
     func flush(seconds: Double) -> Int {
-        let deadline = Date().addingTimeInterval(seconds)
-        while pending > 0 && Date() < deadline { usleep(20_000) }
+        let deadline = DispatchTime.now() + seconds
+        while pending > 0 {
+            if progress.wait(timeout: deadline) == .timedOut { break }
+        }
         return pending
     }
 
-    /// Starts the sending thread.
-    func start() {
-        let thread = Thread { [self] in self.loop() }
+    /// Starts the sending thread; `earlier` are the outbox's entries from earlier runs
+    /// (already applied to the view by the caller).
+    func start(earlier: [Receipt]) {
+        shared.withLock { $0.pending += earlier.count }
+        if !earlier.isEmpty { events.push(.pendingReceipts(pending)) }
+        let thread = Thread { [self] in self.loop(earlier: earlier) }
         thread.name = "receipt-sender"
         thread.start()
+    }
+
+    private func setPending(_ change: Int) {
+        guard change != 0 else { return }
+        let count = shared.withLock { s in s.pending = max(0, s.pending + change); return s.pending }
+        events.push(.pendingReceipts(count))
+        progress.signal()
     }
 
     private func makeProducer() -> KafkaProducer? {
@@ -66,58 +95,79 @@ final class ReceiptSender: Sendable {
         }
     }
 
-    private func loop() {
+    /// Drops receipts that the outbox no longer holds as pending (delivered by another
+    /// process, found on the receipts topic, or superseded by a newer receipt).
+    private func stillPending(_ receipts: [Receipt]) -> [Receipt] {
+        guard let outbox, !receipts.isEmpty, let ids = try? Set(outbox.pending().map(\.receiptID)) else { return receipts }
+        let kept = receipts.filter { ids.contains($0.receiptID) }
+        setPending(kept.count - receipts.count)
+        return kept
+    }
+
+    private func loop(earlier: [Receipt]) {
         var producer = makeProducer()
-        var inflight: [UInt: Receipt] = [:]
-        var retry: [(Date, Receipt)] = []
-        var nextToken: UInt = 1
-        var reports: [DeliveryReport] = []
+        var state = SenderState()
+        var lock = outbox.flatMap { SenderLock(outboxPath: $0.path) }
+        var replay: [Receipt]? = earlier
+        let started = Date()
+        var lastLockTry = Date()
         while true {
-            if inflight.isEmpty && retry.isEmpty { _ = wake.wait(timeout: .now() + 1) }
+            if state.inflight.isEmpty {
+                _ = wake.wait(timeout: .now() + min(max(state.nextRetry.timeIntervalSinceNow, 0.05), 1))
+            }
             var batch = shared.withLock { s in defer { s.incoming.removeAll() }; return s.incoming }
-            let now = Date()
-            batch += retry.filter { $0.0 <= now }.map(\.1)
-            retry.removeAll { $0.0 <= now }
+            if lock == nil, let outbox, Date().timeIntervalSince(lastLockTry) > 5 {
+                lastLockTry = Date()
+                if let l = SenderLock(outboxPath: outbox.path) {
+                    lock = l
+                    let known = state.knownIDs.union(batch.map(\.receiptID))
+                    replay = ((try? outbox.pending()) ?? []).filter { !known.contains($0.receiptID) }
+                    shared.withLock { $0.pending += replay?.count ?? 0 }
+                    if let r = replay, !r.isEmpty {
+                        overlay.note(r)
+                        events.push(.receipts(r))
+                    }
+                }
+            }
+            if lock != nil, let old = replay, caughtUp.load(ordering: .acquiring) || Date().timeIntervalSince(started) > 5 {
+                batch = stillPending(old) + batch
+                replay = nil
+            }
+            batch += stillPending(state.dueRetries())
             guard let p = producer else {
-                retry += batch.map { (now.addingTimeInterval(2), $0) }
+                state.retryLater(batch, error: "no producer")
                 producer = makeProducer()
                 continue
             }
+            if !batch.isEmpty, let outbox {
+                do { try outbox.sync() } catch { events.push(.error("outbox: \(error)")) }
+            }
             for r in batch {
-                let token = nextToken
-                nextToken += 1
-                inflight[token] = r
                 do {
-                    try p.produce(topic: settings.receiptsTopic, key: Array(r.notificationID.utf8),
-                                  value: ReceiptCodec.encode(r), token: token, reports: &reports)
+                    try p.produce(topic: settings.receiptsTopic, key: ReceiptCodec.key(r), value: ReceiptCodec.encode(r),
+                                  token: state.track(r), reports: &state.reports)
                 } catch {
-                    inflight[token] = nil
-                    retry.append((now.addingTimeInterval(2), r))
-                    events.push(.error("receipt not queued: \(error)"))
+                    state.untrackLast()
+                    state.retryLater([r], error: "\(error)")
+                    events.push(.error("receipt not queued: \(error); kept in the outbox, will retry"))
                 }
             }
-            if !inflight.isEmpty { reports += p.poll(timeoutMs: 50) }
-            var confirmed = 0
-            for report in reports {
-                guard let r = inflight.removeValue(forKey: report.token) else { continue }
-                if report.delivered {
-                    confirmed += 1
-                } else {
-                    retry.append((Date().addingTimeInterval(2), r))
-                    events.push(.error("receipt not confirmed, will retry: \(report.errorText ?? "error \(report.errorCode)")"))
-                }
+            if !state.inflight.isEmpty { state.reports += p.poll(timeoutMs: 100) }
+            let (delivered, failures) = state.takeReports()
+            if !delivered.isEmpty {
+                do { try outbox?.markDone(delivered.map(\.receiptID)) } catch { events.push(.error("outbox: \(error)")) }
+                setPending(-delivered.count)
             }
-            reports.removeAll(keepingCapacity: true)
+            if let (r, why) = failures.last {
+                let wait = Int(state.backoff(for: r).rounded())
+                events.push(.error("\(failures.count) receipt(s) not delivered: \(why); kept in the outbox, retrying in \(wait) s"))
+            }
             if let fatal = p.fatal {
-                // librdkafka 2.0.2 can raise a fatal idempotence error: start over and replay.
-                events.push(.error("producer restarted after: \(fatal.reason)"))
-                retry += inflight.values.map { (Date(), $0) }
-                inflight.removeAll()
+                // librdkafka 2.0.2 can raise a fatal idempotence error: start over and replay
+                // (same receipt ids, so no second state change for consumers).
+                events.push(.error("receipt producer restarted after: \(fatal.reason)"))
+                state.requeueInflight()
                 producer = makeProducer()
-            }
-            if confirmed > 0 {
-                let count = shared.withLock { s in s.pending -= confirmed; return s.pending }
-                events.push(.pendingReceipts(count))
             }
         }
     }

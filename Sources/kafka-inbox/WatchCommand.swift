@@ -35,7 +35,18 @@ struct WatchCommand: ParsableCommand {
             let position = try StartPosition(parsing: from, nowMs: Timestamps.nowMs())
             let color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
             let output = try WatchFormat(flag: format, isTerminal: Console.stdoutIsTerminal, color: color)
-            var session = WatchSession(settings: settings, format: output, unreadOnly: unreadOnly, limit: count)
+            var pending: [Receipt] = []
+            if unreadOnly {
+                // Deliver the user's pending receipts first, and filter by them meanwhile.
+                let outbox = try OutboxSession(settings: settings, required: false)
+                pending = outbox.pending
+                if !pending.isEmpty {
+                    let (replayed, failed) = try outbox.deliver(messageTimeoutMs: Int(settings.timeoutMs))
+                    if replayed > 0 { Console.error("kafka-inbox: delivered \(replayed) pending receipt(s) from the outbox") }
+                    if let first = failed.first { Console.error("kafka-inbox: warning: \(first.1); " + outbox.keptNote(failed.count)) }
+                }
+            }
+            var session = WatchSession(settings: settings, format: output, unreadOnly: unreadOnly, limit: count, pending: pending)
             if let group {
                 if case .offset = position { throw CommandFailure(message: "--from <offset> does not combine with --group", exit: .validationFailure) }
                 if case .time = position { throw CommandFailure(message: "--from <time> does not combine with --group", exit: .validationFailure) }

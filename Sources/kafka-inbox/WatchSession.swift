@@ -11,12 +11,17 @@ struct WatchSession {
     private var states = Inbox()
     private var printed = Set<String>()
     private var printedCount = 0
+    private let overlay: PendingOverlay
 
-    init(settings: Settings, format: WatchFormat, unreadOnly: Bool, limit: Int?) {
+    /// `pending`: the user's receipts still in the outbox, shown as the state until the
+    /// receipts topic has them.
+    init(settings: Settings, format: WatchFormat, unreadOnly: Bool, limit: Int?, pending: [Receipt] = []) {
         self.settings = settings
         self.format = format
         self.unreadOnly = unreadOnly
         self.limit = limit
+        overlay = PendingOverlay(pending)
+        for r in pending { states.apply(r) }
     }
 
     private var done: Bool { limit.map { printedCount >= $0 } ?? false }
@@ -38,7 +43,7 @@ struct WatchSession {
     }
 
     private mutating func apply(_ batch: ReadBatch) {
-        for r in batch.receipts { states.apply(r) }
+        for r in overlay.filter(batch.receipts).apply { states.apply(r) }
         for e in batch.errors { Console.error("kafka-inbox: \(e)") }
     }
 

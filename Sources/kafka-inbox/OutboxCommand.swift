@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import InboxCore
+
+/// `kafka-inbox outbox`: what waits in the user's outbox, without contacting Kafka.
+struct OutboxCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox",
+        abstract: "Show receipts waiting in the local outbox (not yet confirmed by the broker).",
+        discussion: """
+        Receipts are written to $XDG_STATE_HOME/kafka-inbox/outbox-<user>-<cluster>.jsonl before they are sent,
+        and removed once the broker confirms them. Every kafka-inbox command sends pending ones first.
+        Prints one receipt per line (JSON, as it goes on the receipts topic); the count goes to stderr.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print only the outbox file's path.") var path = false
+
+    func run() throws {
+        try runReportingFailures {
+            let settings = try Settings.resolve(global)
+            if path {
+                let dir = Outbox.directory(environment: ProcessInfo.processInfo.environment)
+                Console.out(dir + "/" + Outbox.fileName(user: settings.user, bootstrap: settings.kafka.brokers))
+                return
+            }
+            let outbox: Outbox
+            do { outbox = try Outbox(user: settings.user, bootstrap: settings.kafka.brokers) } catch {
+                throw CommandFailure(message: "outbox: \(error)", exit: ExitStatus.cannotCreate)
+            }
+            if outbox.damagedAtOpen > 0 {
+                Console.error("kafka-inbox: outbox: \(outbox.damagedAtOpen) damaged line(s) skipped (kept in \(outbox.path).damaged)")
+            }
+            let pending: [Receipt]
+            do { pending = try outbox.pending() } catch {
+                throw CommandFailure(message: "outbox: \(error)", exit: ExitStatus.cannotCreate)
+            }
+            for r in pending { Console.out(String(decoding: ReceiptCodec.encode(r), as: UTF8.self)) }
+            Console.error("kafka-inbox: \(pending.count) receipt(s) pending in \(outbox.path)")
+        }
+    }
+}
