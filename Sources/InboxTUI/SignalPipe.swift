@@ -31,6 +31,12 @@ final class SignalPipe {
         self.signals = signals
         previous = []
         signalWriteFD.store(writeFD, ordering: .relaxed)
+        // A parent may have started us with these signals blocked (the mask is inherited):
+        // unblock them in this thread so that `kill` and tmux's kill-server still reach us.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for sig in signals { sigaddset(&unblock, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for sig in signals {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = forwardSignal
