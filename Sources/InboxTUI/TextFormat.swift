@@ -1,6 +1,8 @@
+import InboxCore
+
 /// Small text helpers for the renderer: ages, times, wrapping by display width.
 ///
-/// (A private stand-in until InboxCore's `Timestamps.relativeAge` lands.)
+/// (Ages here are at most 3 columns and say `now` under a minute, unlike `Timestamps.relativeAge`.)
 enum TextFormat {
     /// A compact age of at most 3 columns: `now`, `5m`, `3h`, `2d`, `6w`, `1y`.
     static func relativeAge(fromMs created: Int64, nowMs now: Int64) -> String {
@@ -16,24 +18,7 @@ enum TextFormat {
     }
 
     /// `2026-11-25 14:00:00Z` (UTC) for milliseconds since the epoch.
-    static func utcTime(ms: Int64) -> String {
-        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-        var days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secOfDay = seconds - days * 86_400
-        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let doe = days - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return "\(year)-\(two(month))-\(two(day)) \(two(secOfDay / 3600)):\(two(secOfDay / 60 % 60)):\(two(secOfDay % 60))Z"
-    }
-
-    private static func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    static func utcTime(ms: Int64) -> String { Timestamps.utcTime(ms: ms) }
 
     /// Wraps sanitised text into lines of at most `width` columns, breaking at spaces when
     /// possible and inside words that are longer than a line. `\n` starts a new line.
