@@ -224,7 +224,10 @@ import Testing
         var s = o.tui.waitFor("the 40×10 layout") { $0.count == 10 && $0.first?.hasPrefix("Unread  G ") == true }
         func narrow(_ id: String) -> String {
             let full = Self.seed(id).row(actorWidth: 8)
-            return full.count > 40 ? String(full.prefix(39)) + "…" : full
+            guard full.count > 40 else { return full }
+            var cut = String(full.prefix(39))
+            while cut.hasSuffix(" ") { cut.removeLast() }  // the ellipsis follows the last word
+            return cut + "…"
         }
         #expect(s[0] == "Unread  G 2 · O 2 · W 1 · All 5")
         #expect(s.listRows == Self.seeds.map { narrow($0.id) })
@@ -315,6 +318,9 @@ import Testing
         #expect(text.contains(#"\u202e"#))
         #expect(text.contains(#"\x1bkpwned-win"#))
         #expect(text.contains(#"\x1b[2J"#))
+        #expect(s.listRows.contains(#"●  own now \x1b[2Jeve       \x1b]0;pwned-osc0\x07 title set"#))
+        #expect(s.listRows.contains(#"●  own now                  bidi \u202eevil\u202c end"#))
+        #expect(s.listRows.contains("●  own now                  malformed: not JSON"))
         #expect(s.statusBar.contains("1 malformed"))
         #expect(s.count == 20)
         #expect(s[0].hasPrefix("Unread  Group 0 · Owner 6 · Watching 0 · All 6"))

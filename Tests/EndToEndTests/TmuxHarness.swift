@@ -33,9 +33,30 @@ final class TmuxSession {
     }
 
     deinit {
+        // The pane's shell and everything under it (the inbox), to make sure none survives
+        // kill-server's SIGHUP (a wedged inbox would ignore it).
+        var pids: [pid_t] = []
+        if let shell = pid_t(display("#{pane_pid}")) {
+            var queue = [shell]
+            while let pid = queue.popLast() {
+                pids.append(pid)
+                let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+                queue += children.split(separator: " ").compactMap { pid_t($0) }
+            }
+        }
+        let socketPath = display("#{socket_path}")
         _ = try? tmuxRun(["kill-server"])
+        let deadline = Date().addingTimeInterval(2)
+        while pids.contains(where: { kill($0, 0) == 0 && !Self.isZombie($0) }) && Date() < deadline { usleep(20_000) }
+        for pid in pids where kill(pid, 0) == 0 && !Self.isZombie(pid) { kill(pid, SIGKILL) }
+        if socketPath.contains(socket) { unlink(socketPath) }
         try? FileManager.default.removeItem(atPath: stateDir)
         try? FileManager.default.removeItem(atPath: configDir)
+    }
+
+    private static func isZombie(_ pid: pid_t) -> Bool {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? true
     }
 
     static func quote(_ s: String) -> String {
