@@ -69,7 +69,9 @@ public final class InboxApp {
             if ready[0] & (Int16(POLLHUP) | Int16(POLLERR) | Int16(POLLNVAL)) != 0 { return .hangup }
             if ready[0] & Int16(POLLIN) != 0 {
                 while let key = terminal.readKey() {
-                    if key == .resize { terminal.resize() }
+                    // ncurses has already resized when it reports KEY_RESIZE; calling resizeterm()
+                    // again here would queue another KEY_RESIZE (ncurses 6 always does) and spin.
+                    if key == .resize { terminal.invalidate() }
                     for effect in model.handle(key) {
                         switch effect {
                         case .send(let requests): send(requests)
