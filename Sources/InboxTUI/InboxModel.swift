@@ -46,6 +46,9 @@ public struct InboxModel: Sendable {
     public static let undoLimit = 50
 
     var cursorID: String?
+    /// Set by the first key press. While catching up, until then, the cursor stays on the
+    /// newest row instead of following the first notification that happened to arrive.
+    var userActed = false
     var pinned: (id: String, storage: Int)?
     var undoStack: [[UndoItem]] = []
     var listHeight = 10
@@ -93,6 +96,7 @@ public struct InboxModel: Sendable {
     /// Applies events from the queue, in order; the screen reflects them on the next render.
     public mutating func apply(_ events: [InboxEvent]) {
         var changed = false
+        let catchingUp = !status.caughtUp
         for event in events {
             switch event {
             case .notifications(let list):
@@ -114,6 +118,7 @@ public struct InboxModel: Sendable {
                 message = text
             }
         }
+        if changed && catchingUp && !userActed && cursor == 0 { cursorID = nil }
         if changed { refreshRows() } else { relocateCursor() }
     }
 
@@ -121,6 +126,7 @@ public struct InboxModel: Sendable {
     public mutating func handle(_ key: Key) -> [ModelEffect] {
         message = nil
         if key == .resize { return [] }
+        userActed = true
         if helpShown { return helpKey(key) }
         if let prompt { return answer(prompt, key) }
         if search.editing { searchInput(key); return [] }

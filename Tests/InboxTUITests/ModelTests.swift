@@ -218,6 +218,29 @@ import Testing
         #expect(model.cursor == 104)
     }
 
+    @Test func catchUpInSmallBatchesKeepsTheCursorOnTheNewestRow() {
+        var model = InboxModel()
+        model.apply([.notifications([Fixture.note("old", minutesAgo: 9)]), .catchUp(loaded: 1, total: 3, done: false)])
+        #expect(model.cursorNotification?.id == "old")
+        model.apply([.notifications([Fixture.note("newer", minutesAgo: 5, offset: 1)])])
+        model.apply([.notifications([Fixture.note("newest", minutesAgo: 1, offset: 2)]), .catchUp(loaded: 3, total: 3, done: true)])
+        #expect(model.cursor == 0)
+        #expect(model.cursorNotification?.id == "newest")
+        // Once up to date, the cursor follows its notification when one arrives above it.
+        model.apply([.notifications([Fixture.note("live", minutesAgo: 0, offset: 3)])])
+        #expect(model.cursorNotification?.id == "newest")
+        #expect(model.cursor == 1)
+    }
+
+    @Test func aKeyDuringCatchUpPinsTheCursorToItsNotification() {
+        var model = InboxModel()
+        model.apply([.notifications([Fixture.note("a", minutesAgo: 9), Fixture.note("b", minutesAgo: 8, offset: 1)])])
+        _ = model.type("j")
+        #expect(model.cursorNotification?.id == "a")
+        model.apply([.notifications([Fixture.note("c", minutesAgo: 1, offset: 2)])])
+        #expect(model.cursorNotification?.id == "a")
+    }
+
     @Test func receiptsFromAnotherTerminalMoveRowsLive() {
         var model = Fixture.five()
         _ = model.type("j")
