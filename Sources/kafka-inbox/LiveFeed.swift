@@ -56,6 +56,7 @@ final class LiveFeed: @unchecked Sendable {
         for t in reader.missingTopics { KafkaLog.write("note: topic \(t) does not exist (yet)") }
         var reportedCaughtUp = false
         var down = false
+        var lastProbe = ContinuousClock.now
         while true {
             let batch = reader.step(timeoutMs: 500)
             var out: [InboxEvent] = []
@@ -74,7 +75,7 @@ final class LiveFeed: @unchecked Sendable {
                     out.append(.error(e))
                 }
             }
-            if down && (!batch.notifications.isEmpty || !batch.receipts.isEmpty) {
+            if down && (!batch.notifications.isEmpty || !batch.receipts.isEmpty || brokerAnswers(reader, &lastProbe)) {
                 down = false
                 out.append(.connection(.up(address)))
             }
@@ -86,5 +87,13 @@ final class LiveFeed: @unchecked Sendable {
             }
             if !out.isEmpty { events.push(contentsOf: out) }
         }
+    }
+
+    /// While the broker is marked unreachable: asks it for metadata at most every 3 s, so
+    /// the status returns to "connected" even when no message arrives.
+    private func brokerAnswers(_ reader: InboxReader, _ lastProbe: inout ContinuousClock.Instant) -> Bool {
+        guard ContinuousClock.now - lastProbe >= .seconds(3) else { return false }
+        lastProbe = .now
+        return (try? reader.consumer.client.topics(only: settings.receiptsTopic, timeoutMs: 2000)) != nil
     }
 }

@@ -48,4 +48,21 @@ import Testing
         let receipts = try Harness.waitForReceipts(broker.bootstrap, count: 1)
         #expect(receipts.map(\.description) == ["read:o-2"])
     }
+
+    @Test func anUnreachableBrokerIsAStatusThatClearsWhenItReturns() throws {
+        let broker = try ControlledBroker()
+        try Harness.seed(broker.bootstrap, Self.seeds)
+        let state = NSTemporaryDirectory() + "kafka-inbox-down-\(getpid())-\(UUID().uuidString)"
+        let tui = try TmuxSession(["-b", broker.bootstrap, "--user", "alice"], environment: ["XDG_STATE_HOME": state])
+        tui.waitFor("catch-up") { $0.statusBar.contains("up to date") && $0.listRows.count == 5 }
+        broker.control("down")
+        var s = tui.waitFor(text: "broker unreachable: \(broker.bootstrap)", timeout: 20)
+        #expect(s.statusBar.hasPrefix("broker unreachable: \(broker.bootstrap)"))
+        #expect(s.listRows.count == 5, "what was read stays on screen")
+        tui.press("j")
+        s = tui.waitFor("the cursor still moves") { _ in tui.cursorRow() == 2 }
+        broker.control("up")
+        s = tui.waitFor(text: "connected to \(broker.bootstrap)", timeout: 20)
+        #expect(s.statusBar.hasPrefix("connected to \(broker.bootstrap)"))
+    }
 }
