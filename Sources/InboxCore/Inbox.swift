@@ -141,6 +141,14 @@ public struct Inbox: Sendable {
     /// The state of the notification at a storage index.
     public func state(at index: Int) -> ReadState { stateAt[index] }
 
+    /// Makes room for `count` notifications in all (a restored snapshot's size: no rehash
+    /// of the id index while it is filled).
+    public mutating func reserveCapacity(_ count: Int) {
+        indexByID.reserveCapacity(count)
+        stateAt.reserveCapacity(count)
+        keys.reserveCapacity(count)
+    }
+
     /// Every id with a state other than unread (held or not: a receipt may precede its
     /// notification). Shared, not copied. Used by snapshots (`SnapshotCodec`).
     public var explicitStates: [String: ReadState] { stateByID }

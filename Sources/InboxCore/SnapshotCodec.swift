@@ -307,6 +307,7 @@ public enum SnapshotCodec {
         for _ in 0..<(try r.count(minBytes: 1)) { topics.append(try r.string()) }
         let n = try r.count(minBytes: 8)
         var inbox = Inbox()
+        inbox.reserveCapacity(n)
         for _ in 0..<n {
             let bits = try r.varint()
             let state = try state(code: try r.byte())
