@@ -141,6 +141,24 @@ public struct Inbox: Sendable {
     /// The state of the notification at a storage index.
     public func state(at index: Int) -> ReadState { stateAt[index] }
 
+    /// Makes room for `count` notifications in all (a restored snapshot's size: no rehash
+    /// of the id index while it is filled).
+    public mutating func reserveCapacity(_ count: Int) {
+        indexByID.reserveCapacity(count)
+        stateAt.reserveCapacity(count)
+        keys.reserveCapacity(count)
+    }
+
+    /// Every id with a state other than unread (held or not: a receipt may precede its
+    /// notification). Shared, not copied. Used by snapshots (`SnapshotCodec`).
+    public var explicitStates: [String: ReadState] { stateByID }
+
+    /// Calls `body` with the notification at a storage index in place (no copy).
+    @inline(__always)
+    public func withNotification<R>(at index: Int, _ body: (borrowing Notification) -> R) -> R {
+        storage.withElement(at: index, body)
+    }
+
     /// The notification with this id, if held.
     public func notification(id: String) -> Notification? {
         indexByID[id].map { storage[$0] }

@@ -10,7 +10,13 @@ import Glibc
 /// sleeps in `poll()` on `readFD` and, when woken, calls `drain()`, which empties the pipe
 /// and the queue.
 public final class EventQueue: Sendable {
-    private let pending = Mutex<[InboxEvent]>([])
+    private struct State {
+        var queue: [InboxEvent] = []
+        /// Events ever pushed, and ever taken by `drain` (a position in the stream).
+        var pushed: UInt64 = 0
+        var drained: UInt64 = 0
+    }
+    private let pending = Mutex(State())
     /// The descriptor to poll for readability; owned by the queue.
     public let readFD: Int32
     private let writeFD: Int32
@@ -28,22 +34,30 @@ public final class EventQueue: Sendable {
     }
 
     /// Adds one event.
-    public func push(_ event: InboxEvent) {
+    @discardableResult
+    public func push(_ event: InboxEvent) -> UInt64 {
         push(contentsOf: [event])
     }
 
-    /// Adds events in order; wakes the UI thread if the queue was empty.
-    public func push(contentsOf events: [InboxEvent]) {
-        guard !events.isEmpty else { return }
-        let wasEmpty = pending.withLock { queue in
-            let empty = queue.isEmpty
-            queue.append(contentsOf: events)
-            return empty
+    /// Adds events in order; wakes the UI thread if the queue was empty. Returns how many
+    /// events were ever pushed, these included: once `drainedCount` reaches it, the UI
+    /// thread has taken them.
+    @discardableResult
+    public func push(contentsOf events: [InboxEvent]) -> UInt64 {
+        let (wasEmpty, pushed) = pending.withLock { state in
+            let empty = state.queue.isEmpty
+            state.queue.append(contentsOf: events)
+            state.pushed += UInt64(events.count)
+            return (empty, state.pushed)
         }
         // A full pipe already holds a wake-up; any other failure cannot be reported from here,
         // and the next push or drain recovers.
-        if wasEmpty { _ = try? Posix.writeByte(writeFD) }
+        if wasEmpty && !events.isEmpty { _ = try? Posix.writeByte(writeFD) }
+        return pushed
     }
+
+    /// How many events were ever taken by `drain` (compare with what `push` returned).
+    public var drainedCount: UInt64 { pending.withLock { $0.drained } }
 
     /// Takes every queued event, in push order, and empties the wake-up pipe.
     ///
@@ -51,9 +65,10 @@ public final class EventQueue: Sendable {
     /// is either returned now or leaves a byte that wakes the next `poll()`.
     public func drain() -> [InboxEvent] {
         _ = try? Posix.drain(readFD)
-        return pending.withLock { queue in
-            let all = queue
-            queue.removeAll(keepingCapacity: false)
+        return pending.withLock { state in
+            let all = state.queue
+            state.queue.removeAll(keepingCapacity: false)
+            state.drained = state.pushed
             return all
         }
     }

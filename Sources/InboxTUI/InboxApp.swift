@@ -25,6 +25,10 @@ public final class InboxApp {
     private let options: TUIOptions
     private let renderer = InboxRenderer()
     private let opener: URLOpener
+    /// Called on the UI thread before each wait (at least once a minute), with the model
+    /// as the screen shows it: every drained event applied. Must be cheap (the local
+    /// snapshot uses it to hand a copy of the inbox to a writer thread now and then).
+    public var beforeWait: ((InboxModel) -> Void)?
 
     /// Creates the app; `send` is called on the UI thread with the receipts of each action
     /// (already applied locally) and must not block.
@@ -53,6 +57,7 @@ public final class InboxApp {
                 terminal.writeRaw(bytes)
                 pendingCopy = nil
             }
+            beforeWait?(model)
             let fds = [STDIN_FILENO, events.readFD, signals.readFD]
             let ready = try Posix.poll(fds, timeoutMs: Self.msToNextMinute(Posix.nowMs()))
             if ready[2] != 0 {

@@ -116,6 +116,13 @@ public struct InboxModel: Sendable {
                 status.lastError = text
             case .notice(let text):
                 message = text
+            case .resetInbox:
+                inbox = Inbox()
+                tags = []
+                undoStack = []
+                pinned = nil
+                searchHint = nil
+                changed = true
             }
         }
         if changed && catchingUp && !userActed && cursor == 0 { cursorID = nil }

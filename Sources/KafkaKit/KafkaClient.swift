@@ -67,6 +67,14 @@ public final class KafkaClient: @unchecked Sendable {
         return (low, high)
     }
 
+    /// The cluster id the brokers report (nil when they report none within `timeoutMs`).
+    /// A new id behind the same address means another cluster (or a restarted embedded broker).
+    public func clusterID(timeoutMs: Int32) -> String? {
+        guard let p = rd_kafka_clusterid(handle, timeoutMs) else { return nil }
+        defer { rd_kafka_mem_free(handle, p) }
+        return String(cString: p)
+    }
+
     /// The first offset of each partition whose timestamp is at or after `timestampMs`
     /// (the high watermark where none is).
     public func offsets(forTimestamp timestampMs: Int64, partitions: [TopicPartition], timeoutMs: Int32) throws -> [TopicPartition: Int64] {

@@ -9,11 +9,12 @@ struct CountCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var kinds: KindsOption
+    @OptionGroup var snapshot: SnapshotOptions
 
     func run() throws {
         try runReportingFailures {
             let settings = try Settings.resolve(global)
-            let (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed)
+            let (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed, snapshot: snapshot)
             for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
             let total: Int
             if let k = kinds.parsed {

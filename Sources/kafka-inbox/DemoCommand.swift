@@ -44,7 +44,7 @@ struct DemoCommand: ParsableCommand {
                 _ = EmbeddedBroker.waitForTermination()
             } else {
                 KafkaLog.redirect(to: -1)
-                try InteractiveInbox(settings: settings, kinds: nil, noColor: noColor, markReadOnOpen: true).run(banner: banner)
+                try InteractiveInbox(settings: settings, kinds: nil, noColor: noColor, markReadOnOpen: true, snapshots: false).run(banner: banner)
             }
             withExtendedLifetime(broker) {}
         }

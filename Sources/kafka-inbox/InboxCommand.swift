@@ -11,11 +11,13 @@ struct InboxCommand: ParsableCommand {
     @OptionGroup var kinds: KindsOption
     @Flag(help: "No colour (also NO_COLOR).") var noColor = false
     @Flag(help: "Opening a notification (Enter) does not mark it read.") var noMarkOnOpen = false
+    @Flag(help: "Neither use nor write the local snapshot: read everything from Kafka.") var noSnapshot = false
 
     func run() throws {
         try runReportingFailures {
             let settings = try Settings.resolve(global)
-            try InteractiveInbox(settings: settings, kinds: kinds.parsed, noColor: noColor, markReadOnOpen: !noMarkOnOpen).run()
+            try InteractiveInbox(settings: settings, kinds: kinds.parsed, noColor: noColor, markReadOnOpen: !noMarkOnOpen,
+                                 snapshots: !noSnapshot).run()
         }
     }
 }

@@ -5,6 +5,8 @@ import KafkaKit
 struct InboxLoader {
     let settings: Settings
     let kinds: [Kind]?
+    /// The local snapshot to resume from and write (nil: off). See SnapshotResume.swift.
+    var snapshot: SnapshotSession? = nil
 
     /// The inbox as Kafka holds it now, plus errors seen and missing topics.
     func load() throws -> (inbox: Inbox, warnings: [String]) {
@@ -16,8 +18,9 @@ struct InboxLoader {
     func load(lookingFor receiptIDs: Set<String>) throws -> (inbox: Inbox, warnings: [String], found: Set<String>) {
         var found = Set<String>()
         let reader = try InboxReader(settings: settings, kinds: kinds)
+        snapshot?.attach(to: reader, resumeReceipts: receiptIDs.isEmpty)  // snapshot
         try reader.start()
-        var inbox = Inbox()
+        var inbox = snapshot?.startingInbox() ?? Inbox()  // snapshot: pre-filled when it matched
         var warnings: [String] = []
         var badReceipts = 0
         let clock = ContinuousClock()
@@ -37,6 +40,7 @@ struct InboxLoader {
                     + (warnings.last.map { ": \($0)" } ?? ""), exit: ExitStatus.unavailable)
             }
         }
+        snapshot?.finish(reader: reader, inbox: inbox)  // snapshot: written before pending receipts go on top
         if badReceipts > 0 { warnings.append("\(badReceipts) malformed receipt(s) on \(settings.receiptsTopic) were skipped") }
         return (inbox, warnings, found)
     }

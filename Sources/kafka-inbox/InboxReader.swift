@@ -31,6 +31,17 @@ final class InboxReader {
     /// Standard topics that do not exist (yet).
     private(set) var missingTopics: [String] = []
     private var lastTopicScan = ContinuousClock.now
+    // snapshot resume (SnapshotResume.swift) ─────────────────────────────────────────
+    /// Called by `start()` with the topics found, before anything is assigned: returns the
+    /// next offset per partition to start at instead of the beginning (a checked snapshot).
+    var verifyResume: ((_ topics: [TopicInfo], _ client: KafkaClient) -> [TopicPartition: Int64])?
+    /// The offsets `verifyResume` returned (kept at least at each low watermark).
+    private var startOffsets: [TopicPartition: Int64] = [:]
+    /// Next offset per started partition: after the last message handled, else the start.
+    private(set) var positions: [TopicPartition: Int64] = [:]
+    /// Each started partition's low watermark at its start.
+    private(set) var lowWatermarks: [TopicPartition: Int64] = [:]
+    // ──────────────────────────────────────────────────────────────────────────────────
 
     /// Whether every partition has been read up to its high watermark at start.
     var caughtUp: Bool { targets.isEmpty }
@@ -55,6 +66,7 @@ final class InboxReader {
     /// with `ExitStatus.unavailable` when the broker does not answer within the timeout.
     func start() throws {
         let all = try metadata()
+        if let verifyResume { startOffsets = verifyResume(all, consumer.client) }  // snapshot resume
         try startPartitions(all, initial: true)
     }
 
@@ -80,6 +92,7 @@ final class InboxReader {
             }
             return
         }
+        positions[tp] = m.offset + 1  // snapshot resume
         if let target = targets[tp] {
             catchUpRead += 1
             if m.offset + 1 >= target { targets.removeValue(forKey: tp) }
@@ -142,12 +155,13 @@ final class InboxReader {
                 let position = (isReceipts || !initial) ? StartPosition.beginning : from
                 var start: Int64
                 switch position {
-                case .beginning: start = marks.low
+                case .beginning: start = max(marks.low, startOffsets[tp] ?? marks.low)  // snapshot resume
                 case .end: start = marks.high
                 case .offset(let n): start = min(max(n, marks.low), marks.high)
                 case .time: start = marks.low; timed.append(tp)
                 }
                 offsets[tp] = start
+                (positions[tp], lowWatermarks[tp]) = (start, marks.low)  // snapshot resume
                 if initial && marks.high > start {
                     targets[tp] = marks.high
                     catchUpTotal += marks.high - start

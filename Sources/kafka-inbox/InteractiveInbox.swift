@@ -9,6 +9,8 @@ struct InteractiveInbox {
     let kinds: [Kind]?
     let noColor: Bool
     let markReadOnOpen: Bool
+    /// Whether to start from (and keep) the local snapshot; never with a kind filter.
+    var snapshots = true
 
     /// Opens the inbox; returns after the user quits, with pending receipts flushed.
     func run(banner: String? = nil) throws {
@@ -32,17 +34,21 @@ struct InteractiveInbox {
         if !earlier.isEmpty { events.push(.receipts(earlier)) }
         let sender = ReceiptSender(settings: settings, events: events, outbox: outbox, overlay: overlay)
         sender.start(earlier: earlier)
-        LiveFeed(settings: settings, kinds: kinds, events: events, outbox: outbox, overlay: overlay,
+        let keeper = snapshots && kinds == nil ? SnapshotKeeper(settings: settings, events: events) : nil
+        let restored = keeper?.load() ?? Inbox()
+        LiveFeed(settings: settings, kinds: kinds, events: events, outbox: outbox, overlay: overlay, snapshot: keeper,
                  onCaughtUp: { sender.caughtUp.store(true, ordering: .releasing) }).start()
         if let banner { events.push(.notice(banner)) }
-        let model = InboxModel(inbox: Inbox(), keyMap: .standard, markReadOnOpen: markReadOnOpen)
+        let model = InboxModel(inbox: restored, keyMap: .standard, markReadOnOpen: markReadOnOpen)
         let app = InboxApp(model: model, events: events, send: { sender.enqueue($0) },
                            options: TUIOptions(noColor: noColor ? true : nil))
+        if let keeper { app.beforeWait = { keeper.tick($0) } }
         let exit: TUIExit
         do { exit = try app.run() } catch {
             throw CommandFailure(message: "terminal: \(error)", exit: .failure)
         }
         if sender.pending > 0 { Console.error("kafka-inbox: sending \(sender.pending) receipt(s)…") }
+        if let problem = keeper?.finish(app.model.inbox) { Console.error("kafka-inbox: \(problem)") }
         let left = sender.flush(seconds: 5)
         if left > 0, let outbox {
             Console.error("kafka-inbox: \(left) receipt(s) not yet confirmed by \(settings.kafka.brokers) are kept in the outbox "

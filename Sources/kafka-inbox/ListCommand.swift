@@ -10,6 +10,7 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var kinds: KindsOption
+    @OptionGroup var snapshot: SnapshotOptions
     @Flag(help: "Which notifications.") var view: ViewFlag = .unread
     @Flag(help: "One JSON object per line (stable fields; see README).") var json = false
     @Option(help: "At most this many, newest first.") var limit: Int?
@@ -21,7 +22,7 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         try runReportingFailures {
             let settings = try Settings.resolve(global)
-            var (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed)
+            var (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed, snapshot: snapshot)
             for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
             var rows = inbox.indices(in: view.view, kinds: kinds.parsed.map(Set.init))
             if let limit { rows = Array(rows.prefix(limit)) }

@@ -13,17 +13,21 @@ final class LiveFeed: @unchecked Sendable {
     private let outbox: Outbox?
     private let overlay: PendingOverlay
     private let onCaughtUp: @Sendable () -> Void
+    /// The local snapshot shown at start and kept up to date (nil: off). See SnapshotKeeper.swift.
+    private let snapshot: SnapshotKeeper?
 
     /// Receipts read pass through `overlay` (the user's pending ones stay on top); ours
     /// found on the topic are marked done in `outbox`.
     init(settings: Settings, kinds: [Kind]?, events: EventQueue, outbox: Outbox? = nil,
-         overlay: PendingOverlay = PendingOverlay(), onCaughtUp: @escaping @Sendable () -> Void = {}) {
+         overlay: PendingOverlay = PendingOverlay(), snapshot: SnapshotKeeper? = nil,
+         onCaughtUp: @escaping @Sendable () -> Void = {}) {
         self.settings = settings
         self.kinds = kinds
         self.events = events
         self.outbox = outbox
         self.overlay = overlay
         self.onCaughtUp = onCaughtUp
+        self.snapshot = snapshot
     }
 
     /// Starts the thread.
@@ -40,7 +44,9 @@ final class LiveFeed: @unchecked Sendable {
         while reader == nil {
             do {
                 let r = try InboxReader(settings: settings, kinds: kinds)
+                snapshot?.prepare(r, resumeReceipts: overlay.count == 0)  // snapshot
                 try r.start()
+                snapshot?.started(r, overlay: overlay)  // snapshot: resets the inbox if it did not match
                 reader = r
             } catch let failure as CommandFailure {
                 events.push(.connection(.unreachable(address)))
@@ -85,7 +91,10 @@ final class LiveFeed: @unchecked Sendable {
                 reportedCaughtUp = done
                 if done { onCaughtUp() }
             }
-            if !out.isEmpty { events.push(contentsOf: out) }
+            if !out.isEmpty {
+                let seq = events.push(contentsOf: out)
+                snapshot?.record(seq: seq, reader)  // snapshot
+            }
         }
     }
 

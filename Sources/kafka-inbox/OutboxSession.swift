@@ -85,9 +85,11 @@ extension OutboxSession {
     /// What `list` and `count` show: the inbox read to its end, with the user's pending
     /// receipts delivered first when possible (bounded by the timeout) and applied on top
     /// either way, so the user never sees their own action undone.
-    static func loadInbox(settings: Settings, kinds: [Kind]?) throws -> (inbox: Inbox, warnings: [String]) {
+    static func loadInbox(settings: Settings, kinds: [Kind]?, snapshot: SnapshotOptions? = nil) throws -> (inbox: Inbox, warnings: [String]) {
         let session = try OutboxSession(settings: settings, required: false)
-        var (inbox, warnings, found) = try InboxLoader(settings: settings, kinds: kinds).load(lookingFor: session.pendingIDs)
+        let snapshot = snapshot.flatMap { SnapshotSession(settings: settings, kinds: kinds, options: $0) }
+        var (inbox, warnings, found) = try InboxLoader(settings: settings, kinds: kinds, snapshot: snapshot)
+            .load(lookingFor: session.pendingIDs)
         session.confirm(found: found)
         if !session.pending.isEmpty {
             let (replayed, failed) = try session.deliver(messageTimeoutMs: Int(settings.timeoutMs))

@@ -20,6 +20,9 @@ final class PendingOverlay: Sendable {
         byNotification.withLock { map in for r in receipts { map[r.notificationID] = r } }
     }
 
+    /// The pending receipts, one per notification (to re-apply after an inbox reset).
+    var all: [Receipt] { byNotification.withLock { Array($0.values) } }
+
     /// How many notifications have a pending receipt.
     var count: Int { byNotification.withLock { $0.count } }
 
