@@ -206,7 +206,8 @@ import Testing
         let o = try open()
         for closer in ["x", "q", "Escape"] {
             o.tui.press("?")
-            let help = o.tui.waitFor(text: "Keys — j/k scroll, any other key closes")
+            // Wait for the whole frame (a capture can land in the middle of drawing it).
+            let help = o.tui.waitFor("the help screen") { $0.contains(" z        undo last action") }
             #expect(help[1] == "Keys — j/k scroll, any other key closes")
             #expect(help.contains(" r        mark read (cursor or tagged)"))
             #expect(help.contains(" z        undo last action"))
