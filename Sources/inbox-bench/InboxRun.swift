@@ -1,5 +1,6 @@
 import Foundation
 import InboxCore
+import InboxFeed
 import InboxTUI
 import KafkaKit
 
@@ -26,7 +27,8 @@ final class InboxRun {
 
     func run() throws {
         let t0 = options.t0 > 0 ? options.t0 : monoNs()
-        let reader = try BenchReader(brokers: options.brokers)
+        let reader = try InboxReader(config: BenchData.feedConfig(brokers: options.brokers))
+        reader.timeDecoding = true
         try reader.start()
         startFeed(reader)
         while !model.status.caughtUp {
@@ -57,7 +59,7 @@ final class InboxRun {
     // MARK: pipeline
 
     /// The consumer thread, as LiveFeed runs it.
-    private func startFeed(_ reader: BenchReader) {
+    private func startFeed(_ reader: InboxReader) {
         let events = self.events
         let stop = self.stop
         let thread = Thread {

@@ -1,5 +1,6 @@
 import Foundation
 import InboxCore
+import InboxFeed
 import InboxTUI
 import KafkaKit
 
@@ -39,9 +40,7 @@ final class LiveFeed: @unchecked Sendable {
         var reader: InboxReader?
         while reader == nil {
             do {
-                let r = try InboxReader(settings: settings, kinds: kinds)
-                try r.start()
-                reader = r
+                reader = try settings.startReader(kinds: kinds)
             } catch let failure as CommandFailure {
                 events.push(.connection(.unreachable(address)))
                 events.push(.error(failure.message))

@@ -3,63 +3,69 @@ import InboxCore
 import KafkaKit
 
 /// What one step of reading produced.
-struct ReadBatch {
-    var notifications: [Notification] = []
-    var receipts: [Receipt] = []
+public struct ReadBatch: Sendable {
+    public var notifications: [InboxCore.Notification] = []
+    public var receipts: [Receipt] = []
     /// Malformed receipts (skipped, but counted and shown).
-    var badReceipts = 0
+    public var badReceipts = 0
     /// Client errors in words (broker down, authentication…).
-    var errors: [String] = []
+    public var errors: [String] = []
+
+    public init() {}
 }
 
 /// Reads a user's notification topics and receipts topic with ONE consumer, assigning every
 /// partition itself (no consumer group: every terminal sees everything, DESIGN §3).
 /// Knows the high watermarks at start, so it can say when it has caught up.
-final class InboxReader {
-    let settings: Settings
-    let consumer: KafkaConsumer
-    private let kinds: [Kind]?
-    private let includeNotifications: Bool
-    private let includeReceipts: Bool
-    private let from: StartPosition
+/// Call it from one thread.
+public final class InboxReader: @unchecked Sendable {
+    public let config: InboxFeedConfig
+    public let consumer: KafkaConsumer
+    private let receiptsTopic: String
     private var kindByTopic: [String: Kind?] = [:]
     /// Partitions still to reach their start-time high watermark.
     private var targets: [TopicPartition: Int64] = [:]
     /// Total messages to read to catch up, and read so far.
-    private(set) var catchUpTotal: Int64 = 0
-    private(set) var catchUpRead: Int64 = 0
+    public private(set) var catchUpTotal: Int64 = 0
+    public private(set) var catchUpRead: Int64 = 0
     /// Standard topics that do not exist (yet).
-    private(set) var missingTopics: [String] = []
+    public private(set) var missingTopics: [String] = []
     private var lastTopicScan = ContinuousClock.now
+    /// Time spent decoding notifications, when `timeDecoding` is set (diagnostics).
+    public private(set) var decodeNs: UInt64 = 0
+    /// Whether to measure `decodeNs`.
+    public var timeDecoding = false
 
     /// Whether every partition has been read up to its high watermark at start.
-    var caughtUp: Bool { targets.isEmpty }
+    public var caughtUp: Bool { targets.isEmpty }
 
-    init(settings: Settings, kinds: [Kind]?, from: StartPosition = .beginning,
-         notifications: Bool = true, receipts: Bool = true) throws {
-        self.settings = settings
-        self.kinds = kinds
-        self.from = from
-        self.includeNotifications = notifications
-        self.includeReceipts = receipts
-        var config = settings.kafkaConfig(["enable.partition.eof": "true"])
-        // The embedded broker (and a broker without new data) answers a fetch only after
-        // this wait, so it bounds live latency (DESIGN §8: produce-to-screen p99 < 50 ms).
-        config.set("fetch.wait.max.ms", InboxReaderTuning.fetchWaitMaxMs, origin: "kafka-inbox (live updates)")
-        do { consumer = try KafkaConsumer(config: config) } catch let e as KafkaError {
-            throw Settings.configError(e.reason)
+    /// Creates the consumer (nothing is read before `start()`).
+    public init(config: InboxFeedConfig) throws(InboxReaderError) {
+        self.config = config
+        receiptsTopic = config.receiptsTopic
+        var kafka = config.kafka
+        if kafka["enable.partition.eof"] == nil { kafka.set("enable.partition.eof", "true", origin: "kafka-inbox") }
+        if let wait = config.fetchWaitMaxMs {
+            // The embedded broker (and a broker without new data) answers a fetch only after
+            // this wait, so it bounds live latency (DESIGN §8: produce-to-screen p99 < 50 ms).
+            kafka.set("fetch.wait.max.ms", wait, origin: "kafka-inbox (live updates)")
+        }
+        do { consumer = try KafkaConsumer(config: kafka) } catch {
+            throw .configuration((error as? KafkaError)?.reason ?? "\(error)")
         }
     }
 
-    /// Finds the topics and partitions and starts reading them. Throws a `CommandFailure`
-    /// with `ExitStatus.unavailable` when the broker does not answer within the timeout.
-    func start() throws {
+    /// Finds the topics and partitions and starts reading them. Throws
+    /// `InboxReaderError.unreachable` when the broker does not answer within the timeout.
+    public func start() throws(InboxReaderError) {
         let all = try metadata()
-        try startPartitions(all, initial: true)
+        do { try startPartitions(all, initial: true) } catch {
+            throw (error as? InboxReaderError) ?? .request((error as? KafkaError) ?? KafkaError(reason: "\(error)"))
+        }
     }
 
     /// Reads one batch (waiting up to `timeoutMs`). Also picks up topics created later.
-    func step(timeoutMs: Int32) -> ReadBatch {
+    public func step(timeoutMs: Int32) -> ReadBatch {
         var batch = ReadBatch()
         consumer.consumeBatch(timeoutMs: timeoutMs) { m in handle(m, into: &batch) }
         for e in consumer.pollErrors() { batch.errors.append(describe(e)) }
@@ -84,48 +90,51 @@ final class InboxReader {
             catchUpRead += 1
             if m.offset + 1 >= target { targets.removeValue(forKey: tp) }
         }
-        if case .time(let t) = from, m.timestampMs >= 0, m.timestampMs < t, m.topic != settings.receiptsTopic { return }
-        if m.topic == settings.receiptsTopic {
+        if case .time(let t) = config.start, m.timestampMs >= 0, m.timestampMs < t, m.topic != receiptsTopic { return }
+        if m.topic == receiptsTopic {
             if let r = ReceiptCodec.decode(m.value) { batch.receipts.append(r) } else { batch.badReceipts += 1 }
             return
         }
-        let kind = kindByTopic[m.topic] ?? settings.layout.kind(ofTopic: m.topic, user: settings.user)
+        let t0 = timeDecoding ? DispatchTime.now().uptimeNanoseconds : 0
+        let kind = kindByTopic[m.topic] ?? config.layout.kind(ofTopic: m.topic, user: config.user)
         let source = SourcePosition(topic: m.topic, partition: m.partition, offset: m.offset)
         batch.notifications.append(NotificationDecoder.decode(m.value, source: source, timestampMs: m.timestampMs, topicKind: kind))
+        if timeDecoding { decodeNs += DispatchTime.now().uptimeNanoseconds - t0 }
     }
 
-    private func metadata() throws -> [TopicInfo] {
+    private func metadata() throws(InboxReaderError) -> [TopicInfo] {
         do {
-            return try consumer.client.topics(timeoutMs: settings.timeoutMs)
-        } catch let e as KafkaError {
+            return try consumer.client.topics(timeoutMs: config.timeoutMs)
+        } catch {
             let errors = consumer.pollErrors()
+            let brokers = config.kafka.brokers
             if let auth = errors.first(where: { $0.isAuthentication }) {
-                throw CommandFailure(message: "authentication failed at \(settings.kafka.brokers): \(auth.reason)", exit: ExitStatus.noPermission)
+                throw .authentication(brokers: brokers, reason: auth.reason)
             }
-            let detail = errors.last.map { " (\($0.reason))" } ?? ""
-            throw CommandFailure(message: "cannot reach Kafka at \(settings.kafka.brokers) within \(settings.timeoutMs / 1000) s\(detail): "
-                + "is the broker running? Set it with --brokers, KAFKA_INBOX_BROKERS or the config file. [\(e.codeName)]",
-                exit: ExitStatus.unavailable)
+            throw .unreachable(brokers: brokers, timeoutMs: config.timeoutMs, detail: errors.last?.reason,
+                               code: (error as? KafkaError)?.codeName ?? "\(error)")
         }
     }
 
     private func wantedTopics(_ all: [TopicInfo]) -> [TopicInfo] {
         let existing = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var wanted: [String: TopicInfo] = [:]
-        if includeNotifications {
+        let layout = config.layout
+        let user = config.user
+        if config.includeNotifications {
             var missing: [String] = []
-            for name in settings.notificationTopics(kinds: kinds) {
+            for name in layout.topics(user: user, kinds: config.kinds) {
                 if let t = existing[name] { wanted[name] = t } else { missing.append(name) }
             }
             missingTopics = missing
-            let patterns = settings.layout.subscriptionPatterns(user: settings.user).compactMap { try? Regex($0) }
-            for t in all where !t.name.hasPrefix("__") && t.name != settings.receiptsTopic {
+            let patterns = layout.subscriptionPatterns(user: user).compactMap { try? Regex($0) }
+            for t in all where !t.name.hasPrefix("__") && t.name != receiptsTopic {
                 guard patterns.contains(where: { (try? $0.firstMatch(in: t.name)) != nil }) else { continue }
-                if let kinds, let k = settings.layout.kind(ofTopic: t.name, user: settings.user), !kinds.contains(k) { continue }
+                if let kinds = config.kinds, let k = layout.kind(ofTopic: t.name, user: user), !kinds.contains(k) { continue }
                 wanted[t.name] = t
             }
         }
-        if includeReceipts, let r = existing[settings.receiptsTopic] { wanted[r.name] = r }
+        if config.includeReceipts, let r = existing[receiptsTopic] { wanted[r.name] = r }
         return wanted.values.sorted { $0.name < $1.name }
     }
 
@@ -133,13 +142,13 @@ final class InboxReader {
         var offsets: [TopicPartition: Int64] = [:]
         var timed: [TopicPartition] = []
         for topic in wantedTopics(all) where topic.errorCode == 0 {
-            kindByTopic[topic.name] = settings.layout.kind(ofTopic: topic.name, user: settings.user)
+            kindByTopic[topic.name] = config.layout.kind(ofTopic: topic.name, user: config.user)
             for p in topic.partitions {
                 let tp = TopicPartition(topic: topic.name, partition: p)
                 guard !consumer.startedPartitions.contains(tp) else { continue }
-                let marks = try consumer.client.watermarks(topic: tp.topic, partition: p, timeoutMs: settings.timeoutMs)
-                let isReceipts = topic.name == settings.receiptsTopic
-                let position = (isReceipts || !initial) ? StartPosition.beginning : from
+                let marks = try consumer.client.watermarks(topic: tp.topic, partition: p, timeoutMs: config.timeoutMs)
+                let isReceipts = topic.name == receiptsTopic
+                let position = (isReceipts || !initial) ? StartPosition.beginning : config.start
                 var start: Int64
                 switch position {
                 case .beginning: start = marks.low
@@ -154,8 +163,8 @@ final class InboxReader {
                 }
             }
         }
-        if case .time(let t) = from, !timed.isEmpty {
-            let found = try consumer.client.offsets(forTimestamp: t, partitions: timed, timeoutMs: settings.timeoutMs)
+        if case .time(let t) = config.start, !timed.isEmpty {
+            let found = try consumer.client.offsets(forTimestamp: t, partitions: timed, timeoutMs: config.timeoutMs)
             for tp in timed {
                 // No message at or after the time: start at the end.
                 guard let found = found[tp] else { continue }
@@ -173,13 +182,9 @@ final class InboxReader {
     }
 
     private func describe(_ e: KafkaError) -> String {
-        if e.isAuthentication { return "authentication failed at \(settings.kafka.brokers): \(e.reason)" }
-        if e.isUnreachable { return "broker unreachable: \(settings.kafka.brokers) (\(e.reason))" }
+        let brokers = config.kafka.brokers
+        if e.isAuthentication { return "authentication failed at \(brokers): \(e.reason)" }
+        if e.isUnreachable { return "broker unreachable: \(brokers) (\(e.reason))" }
         return e.reason
     }
-}
-
-/// Consumer settings of the reader that the benchmark (`inbox-bench`) mirrors.
-enum InboxReaderTuning {
-    static let fetchWaitMaxMs = "20"
 }
