@@ -59,6 +59,22 @@ public struct Inbox: Sendable {
     /// How many distinct notifications are held.
     public var count: Int { storage.count }
 
+    /// Makes room for `count` notifications in total, so that the id table and sort keys
+    /// do not grow (rehash every id, copy every key) while they arrive: growing a table of
+    /// a million ids at once stalls the UI thread for tens of milliseconds. Cheap when the
+    /// room is already there.
+    public mutating func reserveCapacity(_ count: Int) {
+        guard count > indexByID.capacity || count > keys.capacity else { return }
+        indexByID.reserveCapacity(count)
+        keys.reserveCapacity(count)
+        stateAt.reserveCapacity(count)
+    }
+
+    /// Makes room for `count` receipt states in total (see `reserveCapacity(_:)`).
+    public mutating func reserveStateCapacity(_ count: Int) {
+        if count > stateByID.capacity { stateByID.reserveCapacity(count) }
+    }
+
     /// Adds a notification. Returns false (and changes nothing) when its id is already held.
     @discardableResult
     public mutating func insert(_ notification: Notification) -> Bool {

@@ -103,6 +103,10 @@ public struct InboxModel: Sendable {
             case .connection(let state):
                 status.connection = state
             case .catchUp(let loaded, let total, let done):
+                // Room for what catch-up brings (the total counts receipts too, which leaves
+                // headroom for live growth), so that no table of the inbox grows (rehashing
+                // every id, a stall of a frame) during catch-up.
+                if !done, let total, total > 0 { inbox.reserveCapacity(total) }
                 status.loaded = loaded
                 status.total = total
                 status.caughtUp = done
