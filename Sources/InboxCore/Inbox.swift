@@ -37,6 +37,8 @@ public struct Inbox: Sendable {
     private var stateByID: [String: ReadState] = [:]
     private var stateAt: [ReadState] = []
     private var keys: [OrderKey] = []
+    /// `SearchSignature` of each notification, by storage index.
+    private var signatures: [UInt64] = []
     private var topicNames: [String] = []
     private var topicOrdinals: [String: Int32] = [:]
     /// `lists[0]` holds every notification; others are created when first asked for.
@@ -68,6 +70,7 @@ public struct Inbox: Sendable {
         indexByID.reserveCapacity(count)
         keys.reserveCapacity(count)
         stateAt.reserveCapacity(count)
+        signatures.reserveCapacity(count)
     }
 
     /// Makes room for `count` receipt states in total (see `reserveCapacity(_:)`).
@@ -88,6 +91,7 @@ public struct Inbox: Sendable {
         let state = stateByID.isEmpty ? .unread : (stateByID[notification.id] ?? .unread)
         storage.append(notification)
         stateAt.append(state)
+        signatures.append(SearchSignature.of(title: notification.title, actor: notification.actor, body: notification.body))
         keys.append(OrderKey(ms: notification.createdAtMs, offset: notification.source.offset,
                              partition: notification.source.partition, topic: ordinal(of: notification.source.topic)))
         counts.add(state, kind: notification.kind, 1)
@@ -168,6 +172,11 @@ public struct Inbox: Sendable {
     public func withSearchText<R>(at index: Int, _ body: (String, String?, String?) -> R) -> R {
         storage.withElement(at: index) { n in body(n.title, n.actor, n.body) }
     }
+
+    /// The `SearchSignature` of the notification at a storage index: a row can contain a
+    /// query only if `signature & mask == mask` (`SearchSignature.mask(query:)`).
+    @inline(__always)
+    public func searchSignature(at index: Int) -> UInt64 { signatures[index] }
 
     /// The storage index of the notification with this id, if held.
     public func index(ofID id: String) -> Int? { indexByID[id] }

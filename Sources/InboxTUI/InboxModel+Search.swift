@@ -6,7 +6,7 @@ extension InboxModel {
         search.editing = true
         search.query = ""
         search.origin = cursor
-        searchHint = 0
+        searchMatches = []
         originID = cursorID
     }
 
@@ -28,7 +28,6 @@ extension InboxModel {
                 return
             }
             search.query.removeLast()
-            searchHint = 0
             incremental()
         case .char(let c):
             search.query.append(c)
@@ -38,41 +37,37 @@ extension InboxModel {
         }
     }
 
-    /// Finds the first match from the row where `/` was pressed, wrapping. A longer query
-    /// only matches rows the shorter one matched, so the scan resumes at the last match.
+    /// Finds the first match from the row where `/` was pressed, wrapping.
+    ///
+    /// The matches of each query typed are kept (`searchMatches`, dropped when the rows
+    /// change): a query that contains an earlier one only matches rows that one matched, so
+    /// it tests the earlier matches and scans only rows the earlier query never reached; a
+    /// query whose prefix matched nothing costs nothing; backspace returns to a kept result.
+    /// Rows are tested by their `SearchSignature` first and read only when it passes.
     private mutating func incremental() {
-        guard !search.query.isEmpty, !rows.isEmpty else { return }
-        guard let start = searchHint else {
-            message = "no match: " + search.query
+        guard !search.query.isEmpty, !rows.isEmpty else {
+            searchMatches = []
             return
         }
         let needle = SearchNeedle(search.query)
         let count = rows.count
         let origin = min(search.origin, count - 1)
-        // Steps start..<count from the origin, wrapping: rows origin+start… to the end, then
-        // 0… up to the origin; walked chunk by chunk, matching the inbox's text in place.
-        let inbox = self.inbox
-        var hit: Int?
-        if origin + start < count {
-            hit = rows.scan(from: origin + start) { _, s in !needle.matches(inbox, s) }
+        // Keep the results of queries this one contains (its prefixes while typing).
+        while let last = searchMatches.last, !(last.count == count && last.origin == origin && needle.refines(last.needle)) {
+            searchMatches.removeLast()
         }
-        if hit == nil {
-            let first = max(start, count - origin) - (count - origin)
-            if first < origin {
-                var stopped = false
-                let row = rows.scan(from: first) { row, s in
-                    if row >= origin { stopped = true; return false }
-                    return !needle.matches(inbox, s)
-                }
-                if let row, !stopped { hit = row }
-            }
+        var matches: SearchMatches
+        if let last = searchMatches.last, last.needle.folded == needle.folded {
+            matches = searchMatches.removeLast()
+        } else {
+            matches = SearchMatches(needle: needle, origin: origin, count: count)
+            matches.extend(from: searchMatches.last, rows: rows, inbox: inbox)
         }
-        if let row = hit {
-            searchHint = (row - origin + count) % count
-            moveCursor(to: row)
+        searchMatches.append(matches)
+        if let step = matches.steps.first {
+            moveCursor(to: (origin + step) % count)
             return
         }
-        searchHint = nil
         message = "no match: " + search.query
     }
 
@@ -87,7 +82,7 @@ extension InboxModel {
         let needle = SearchNeedle(query)
         for step in 1...rows.count {
             let row = ((cursor + (forward ? step : -step)) % rows.count + rows.count) % rows.count
-            if needle.matches(inbox.notification(at: rows[row])) {
+            if needle.matches(inbox, rows[row]) {
                 let wrapped = step == rows.count || (forward ? row < cursor : row > cursor)
                 moveCursor(to: row)
                 if wrapped { message = "search wrapped" }
@@ -98,21 +93,104 @@ extension InboxModel {
     }
 }
 
+/// The rows matching one query, in search order: `steps` are distances from the origin row
+/// (row = (origin + step) % count), ascending, of every match among steps `0..<scanned`.
+/// Until the first match is found the scan never stops, so `steps` is empty only when the
+/// query matches no row at all (`scanned == count`).
+struct SearchMatches: Sendable {
+    let needle: SearchNeedle
+    let origin: Int
+    let count: Int
+    private(set) var steps: [Int] = []
+    private(set) var scanned = 0
+
+    /// Past the first match, a keystroke goes on testing rows (so that the next, longer
+    /// query filters a list instead of scanning rows) up to this many text tests…
+    static let extraTests = 2048
+    /// …and this many rows.
+    static let extraRows = 131_072
+
+    init(needle: SearchNeedle, origin: Int, count: Int) {
+        self.needle = needle
+        self.origin = origin
+        self.count = count
+    }
+
+    /// Whether every row has been tested.
+    var complete: Bool { scanned >= count }
+
+    /// Finds the matches from `base` (the matches of a query this one refines, or nil):
+    /// its matches are tested, then the rows it did not reach.
+    mutating func extend(from base: SearchMatches?, rows: RowList, inbox: Inbox) {
+        var tests = 0
+        var rowsSeen = 0
+        var found = steps
+        let needle = self.needle
+        let mask = needle.mask
+        let origin = self.origin
+        let count = self.count
+        defer { steps = found }
+        func test(_ storage: Int) -> Bool {
+            guard inbox.searchSignature(at: storage) & mask == mask else { return false }
+            tests += 1
+            return needle.matches(inbox, storage)
+        }
+        func satisfied() -> Bool {
+            !found.isEmpty && (tests >= Self.extraTests || rowsSeen >= Self.extraRows)
+        }
+        var step = scanned
+        if let base {
+            for s in base.steps {
+                if satisfied() { scanned = s; return }
+                rowsSeen += 1
+                if test(rows[(origin + s) % count]) { found.append(s) }
+            }
+            step = base.scanned
+            if step >= count { scanned = count; return }
+        }
+        // Steps step..<count: rows origin+step… to the end, then 0… up to the origin.
+        func visit(_ storage: Int) -> Bool {
+            if satisfied() { return false }
+            rowsSeen += 1
+            if test(storage) { found.append(step) }
+            step += 1
+            return true
+        }
+        if origin + step < count { _ = rows.scan(from: origin + step) { _, storage in visit(storage) } }
+        if step >= count - origin, step < count, !satisfied() {
+            _ = rows.scan(from: step - (count - origin)) { row, storage in row < origin && visit(storage) }
+        }
+        scanned = step
+    }
+}
+
 /// A case-insensitive substring matcher with an ASCII fast path.
-struct SearchNeedle {
-    private let folded: String
+struct SearchNeedle: Sendable {
+    let folded: String
     private let bytes: [UInt8]
     private let ascii: Bool
+    /// Signature bits a row must have to contain the query (`SearchSignature`).
+    let mask: UInt64
 
     init(_ query: String) {
         folded = query.lowercased()
         bytes = Array(folded.utf8)
         ascii = bytes.allSatisfy { $0 < 0x80 }
+        mask = SearchSignature.mask(query: folded)
+    }
+
+    /// Whether every row this needle matches is matched by `other` too: both are ASCII
+    /// (compared byte-wise, case-folded) and this one contains the other.
+    func refines(_ other: SearchNeedle) -> Bool {
+        guard ascii, other.ascii, other.bytes.count <= bytes.count else { return false }
+        if other.bytes.isEmpty { return true }
+        return bytes.withUnsafeBufferPointer { Self.asciiContains($0, other.bytes) }
     }
 
     /// Whether the title, actor or body of the notification at `storage` contains the query.
     func matches(_ inbox: Inbox, _ storage: Int) -> Bool {
-        inbox.withSearchText(at: storage) { title, actor, body in
+        guard inbox.searchSignature(at: storage) & mask == mask else { return false }
+        return inbox.withSearchText(at: storage) { title, actor, body in
             contains(title) || (actor.map(contains) ?? false) || (body.map(contains) ?? false)
         }
     }

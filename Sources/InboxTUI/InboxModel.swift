@@ -52,7 +52,8 @@ public struct InboxModel: Sendable {
     var previewPage = 5
     var previewMaxScroll = Int.max
     var helpMaxScroll = Int.max
-    var searchHint: Int?
+    /// Results of the queries typed since `/` (see `incremental()`); dropped when rows change.
+    var searchMatches: [SearchMatches] = []
     var originID: String?
 
     /// Creates a model over `inbox` showing the Unread view of every kind.

@@ -166,7 +166,13 @@ final class InboxRun {
         for q in queries {
             _ = model.handle(.char("/"))
             frame()
-            for c in q { samples.append(timed(.char(c))) }
+            var typed = ""
+            for c in q {
+                typed.append(c)
+                let ms = timed(.char(c))
+                samples.append(ms)
+                if ms > 8 { log(String(format: "    search '%@': %.2f ms", typed as NSString, ms)) }
+            }
             _ = model.handle(.escape)
             frame()
         }
