@@ -38,7 +38,7 @@ public struct Inbox: Sendable {
     private var stateAt: [ReadState] = []
     private var keys: [OrderKey] = []
     /// `SearchSignature` of each notification, by storage index.
-    private var signatures: [UInt64] = []
+    private var signatures: [SearchSignature.Bits] = []
     private var topicNames: [String] = []
     private var topicOrdinals: [String: Int32] = [:]
     /// `lists[0]` holds every notification; others are created when first asked for.
@@ -174,9 +174,14 @@ public struct Inbox: Sendable {
     }
 
     /// The `SearchSignature` of the notification at a storage index: a row can contain a
-    /// query only if `signature & mask == mask` (`SearchSignature.mask(query:)`).
+    /// query only if `signature.covers(mask)` (`SearchSignature.mask(query:)`).
     @inline(__always)
-    public func searchSignature(at index: Int) -> UInt64 { signatures[index] }
+    public func searchSignature(at index: Int) -> SearchSignature.Bits { signatures[index] }
+
+    /// Calls `body` with the search signatures of every notification, by storage index.
+    public func withSearchSignatures<R>(_ body: (UnsafeBufferPointer<SearchSignature.Bits>) -> R) -> R {
+        signatures.withUnsafeBufferPointer(body)
+    }
 
     /// The storage index of the notification with this id, if held.
     public func index(ofID id: String) -> Int? { indexByID[id] }

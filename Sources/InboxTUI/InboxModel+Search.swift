@@ -106,9 +106,9 @@ struct SearchMatches: Sendable {
 
     /// Past the first match, a keystroke goes on testing rows (so that the next, longer
     /// query filters a list instead of scanning rows) up to this many text tests…
-    static let extraTests = 2048
+    static let extraTests = 512
     /// …and this many rows.
-    static let extraRows = 131_072
+    static let extraRows = 65_536
 
     init(needle: SearchNeedle, origin: Int, count: Int) {
         self.needle = needle
@@ -129,36 +129,46 @@ struct SearchMatches: Sendable {
         let mask = needle.mask
         let origin = self.origin
         let count = self.count
-        defer { steps = found }
-        func test(_ storage: Int) -> Bool {
-            guard inbox.searchSignature(at: storage) & mask == mask else { return false }
-            tests += 1
-            return needle.matches(inbox, storage)
-        }
-        func satisfied() -> Bool {
-            !found.isEmpty && (tests >= Self.extraTests || rowsSeen >= Self.extraRows)
-        }
         var step = scanned
+        defer { steps = found }
         if let base {
             for s in base.steps {
-                if satisfied() { scanned = s; return }
+                if !found.isEmpty && (tests >= Self.extraTests || rowsSeen >= Self.extraRows) { scanned = s; return }
                 rowsSeen += 1
-                if test(rows[(origin + s) % count]) { found.append(s) }
+                let storage = rows[(origin + s) % count]
+                guard inbox.searchSignature(at: storage).covers(mask) else { continue }
+                tests += 1
+                if needle.matches(inbox, storage) { found.append(s) }
             }
             step = base.scanned
             if step >= count { scanned = count; return }
         }
-        // Steps step..<count: rows origin+step… to the end, then 0… up to the origin.
-        func visit(_ storage: Int) -> Bool {
-            if satisfied() { return false }
-            rowsSeen += 1
-            if test(storage) { found.append(step) }
-            step += 1
-            return true
-        }
-        if origin + step < count { _ = rows.scan(from: origin + step) { _, storage in visit(storage) } }
-        if step >= count - origin, step < count, !satisfied() {
-            _ = rows.scan(from: step - (count - origin)) { row, storage in row < origin && visit(storage) }
+        // Steps step..<count: rows origin+step… to the end, then 0… up to the origin (chunk by
+        // chunk; the signature test is a tight loop, the text is read only when it passes).
+        inbox.withSearchSignatures { sigs in
+            func run(from row: Int, until end: Int) -> Bool {
+                var done = false
+                rows.forEachChunk(from: row) { first, chunk in
+                    for i in 0..<chunk.count {
+                        if first + i >= end { return false }
+                        if !found.isEmpty && (tests >= Self.extraTests || rowsSeen >= Self.extraRows) {
+                            done = true
+                            return false
+                        }
+                        rowsSeen += 1
+                        let storage = Int(chunk[i])
+                        if sigs[storage].covers(mask) {
+                            tests += 1
+                            if needle.matches(inbox, storage) { found.append(step) }
+                        }
+                        step += 1
+                    }
+                    return true
+                }
+                return !done
+            }
+            if origin + step < count, !run(from: origin + step, until: count) { return }
+            if step >= count - origin, step < count { _ = run(from: step - (count - origin), until: origin) }
         }
         scanned = step
     }
@@ -170,7 +180,7 @@ struct SearchNeedle: Sendable {
     private let bytes: [UInt8]
     private let ascii: Bool
     /// Signature bits a row must have to contain the query (`SearchSignature`).
-    let mask: UInt64
+    let mask: SearchSignature.Bits
 
     init(_ query: String) {
         folded = query.lowercased()
@@ -189,7 +199,7 @@ struct SearchNeedle: Sendable {
 
     /// Whether the title, actor or body of the notification at `storage` contains the query.
     func matches(_ inbox: Inbox, _ storage: Int) -> Bool {
-        guard inbox.searchSignature(at: storage) & mask == mask else { return false }
+        guard inbox.searchSignature(at: storage).covers(mask) else { return false }
         return inbox.withSearchText(at: storage) { title, actor, body in
             contains(title) || (actor.map(contains) ?? false) || (body.map(contains) ?? false)
         }

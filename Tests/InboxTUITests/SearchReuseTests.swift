@@ -131,7 +131,7 @@ import Testing
             let folded = query.lowercased()
             if Array(folded.utf8).allSatisfy({ $0 < 0x80 }),
                SearchNeedle(query).contains(text) {
-                #expect(sig & mask == mask, "'\(text)' contains '\(query)'")
+                #expect(sig.covers(mask), "'\(text)' contains '\(query)'")
             }
         }
     }
