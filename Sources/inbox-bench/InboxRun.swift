@@ -239,9 +239,19 @@ final class InboxRun {
         var latencies: [Double] = []
         latencies.reserveCapacity(total)
         let deadline = monoNs() + UInt64(options.liveSeconds + 20) * 1_000_000_000
+        var frameMax: UInt64 = 0
+        var slowFrames = 0
+        var liveFrames = 0
         while latencies.count < total && monoNs() < deadline {
+            let before = applyNs + renderNs
             let list = pump(timeoutMs: 100)
             let shown = monoNs()
+            if !list.isEmpty {
+                let work = applyNs + renderNs - before
+                frameMax = max(frameMax, work)
+                liveFrames += 1
+                if work > 10_000_000 { slowFrames += 1 }
+            }
             for event in list {
                 guard case .notifications(let notes) = event else { continue }
                 for n in notes {
@@ -251,6 +261,8 @@ final class InboxRun {
             }
             if done.isSet && latencies.count >= total { break }
         }
+        log(String(format: "  live: %d frames, UI work per frame max %.1f ms, %d frames over 10 ms",
+                   liveFrames, Double(frameMax) / 1e6, slowFrames))
         result["live_received"] = latencies.count
         result["live_sent"] = total
         result["live_p50_ms"] = percentile(latencies, 50)
