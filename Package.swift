@@ -26,14 +26,15 @@ let package = Package(
         .target(name: "InboxCore"),
         .target(name: "KafkaKit", dependencies: ["CRdKafka"]),
         .target(name: "InboxTUI", dependencies: ["InboxCore", "CNCurses"]),
+        .target(name: "InboxFeed", dependencies: ["InboxCore", "KafkaKit"]),
         .executableTarget(
             name: "kafka-inbox",
             dependencies: [
-                "InboxCore", "KafkaKit", "InboxTUI",
+                "InboxCore", "KafkaKit", "InboxFeed", "InboxTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "inbox-bench", dependencies: ["InboxCore", "KafkaKit", "InboxTUI"]),
+        .executableTarget(name: "inbox-bench", dependencies: ["InboxCore", "KafkaKit", "InboxFeed", "InboxTUI"]),
         .testTarget(name: "InboxCoreTests", dependencies: ["InboxCore"]),
         .testTarget(name: "KafkaKitTests", dependencies: ["KafkaKit", "InboxCore"]),
         .testTarget(name: "InboxTUITests", dependencies: ["InboxTUI", "InboxCore"]),

@@ -37,6 +37,8 @@ public struct Inbox: Sendable {
     private var stateByID: [String: ReadState] = [:]
     private var stateAt: [ReadState] = []
     private var keys: [OrderKey] = []
+    /// `SearchSignature` of each notification, by storage index.
+    private var signatures: [SearchSignature.Bits] = []
     private var topicNames: [String] = []
     private var topicOrdinals: [String: Int32] = [:]
     /// `lists[0]` holds every notification; others are created when first asked for.
@@ -59,6 +61,23 @@ public struct Inbox: Sendable {
     /// How many distinct notifications are held.
     public var count: Int { storage.count }
 
+    /// Makes room for `count` notifications in total, so that the id table and sort keys
+    /// do not grow (rehash every id, copy every key) while they arrive: growing a table of
+    /// a million ids at once stalls the UI thread for tens of milliseconds. Cheap when the
+    /// room is already there.
+    public mutating func reserveCapacity(_ count: Int) {
+        guard count > indexByID.capacity || count > keys.capacity else { return }
+        indexByID.reserveCapacity(count)
+        keys.reserveCapacity(count)
+        stateAt.reserveCapacity(count)
+        signatures.reserveCapacity(count)
+    }
+
+    /// Makes room for `count` receipt states in total (see `reserveCapacity(_:)`).
+    public mutating func reserveStateCapacity(_ count: Int) {
+        if count > stateByID.capacity { stateByID.reserveCapacity(count) }
+    }
+
     /// Adds a notification. Returns false (and changes nothing) when its id is already held.
     @discardableResult
     public mutating func insert(_ notification: Notification) -> Bool {
@@ -72,6 +91,7 @@ public struct Inbox: Sendable {
         let state = stateByID.isEmpty ? .unread : (stateByID[notification.id] ?? .unread)
         storage.append(notification)
         stateAt.append(state)
+        signatures.append(SearchSignature.of(title: notification.title, actor: notification.actor, body: notification.body))
         keys.append(OrderKey(ms: notification.createdAtMs, offset: notification.source.offset,
                              partition: notification.source.partition, topic: ordinal(of: notification.source.topic)))
         counts.add(state, kind: notification.kind, 1)
@@ -141,14 +161,6 @@ public struct Inbox: Sendable {
     /// The state of the notification at a storage index.
     public func state(at index: Int) -> ReadState { stateAt[index] }
 
-    /// Makes room for `count` notifications in all (a restored snapshot's size: no rehash
-    /// of the id index while it is filled).
-    public mutating func reserveCapacity(_ count: Int) {
-        indexByID.reserveCapacity(count)
-        stateAt.reserveCapacity(count)
-        keys.reserveCapacity(count)
-    }
-
     /// Every id with a state other than unread (held or not: a receipt may precede its
     /// notification). Shared, not copied. Used by snapshots (`SnapshotCodec`).
     public var explicitStates: [String: ReadState] { stateByID }
@@ -169,6 +181,16 @@ public struct Inbox: Sendable {
     @inline(__always)
     public func withSearchText<R>(at index: Int, _ body: (String, String?, String?) -> R) -> R {
         storage.withElement(at: index) { n in body(n.title, n.actor, n.body) }
+    }
+
+    /// The `SearchSignature` of the notification at a storage index: a row can contain a
+    /// query only if `signature.covers(mask)` (`SearchSignature.mask(query:)`).
+    @inline(__always)
+    public func searchSignature(at index: Int) -> SearchSignature.Bits { signatures[index] }
+
+    /// Calls `body` with the search signatures of every notification, by storage index.
+    public func withSearchSignatures<R>(_ body: (UnsafeBufferPointer<SearchSignature.Bits>) -> R) -> R {
+        signatures.withUnsafeBufferPointer(body)
     }
 
     /// The storage index of the notification with this id, if held.

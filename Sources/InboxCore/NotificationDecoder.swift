@@ -74,7 +74,12 @@ public enum NotificationDecoder {
     }
 
     private static func isBlank(_ s: some StringProtocol) -> Bool {
-        s.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
+        // ASCII fast path: a printable ASCII byte decides at once (no Unicode property lookup).
+        for b in s.utf8 {
+            if b >= 0x80 { break }
+            if b != 0x20 && !(0x09...0x0D).contains(b) { return false }
+        }
+        return s.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
     }
 
     /// Why a top-level value that does not start with `{` is not a notification.

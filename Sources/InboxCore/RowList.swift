@@ -108,6 +108,23 @@ public struct RowList: RandomAccessCollection, Hashable, Sendable, ExpressibleBy
         return nil
     }
 
+    /// Calls `body(firstRow, elements)` for the rows `start..<count`, a chunk at a time, until
+    /// it returns false (tight loops over storage indices without a call per row).
+    public func forEachChunk(from start: Int, _ body: (Int, UnsafeBufferPointer<Int32>) -> Bool) {
+        guard start < count, start >= 0 else { return }
+        var (c, o) = locate(start)
+        var row = start
+        while c < chunks.count {
+            let goOn = chunks[c].withUnsafeBufferPointer { buf in
+                body(row, UnsafeBufferPointer(rebasing: buf[o...]))
+            }
+            if !goOn { return }
+            row += chunks[c].count - o
+            c += 1
+            o = 0
+        }
+    }
+
     /// The first row `r` for which `isBefore(self[r])` is false, given that `isBefore` is true
     /// for a prefix of the list and false for the rest (binary search).
     public func partitionPoint(_ isBefore: (Int) -> Bool) -> Int {

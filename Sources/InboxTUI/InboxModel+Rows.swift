@@ -45,7 +45,7 @@ extension InboxModel {
         if !tags.isEmpty {
             tags = tags.filter { id in inbox.index(ofID: id).map { position(storage: $0).found } ?? false }
         }
-        searchHint = nil
+        searchMatches = []
         relocateCursor()
     }
 

@@ -6,7 +6,7 @@ extension InboxModel {
         search.editing = true
         search.query = ""
         search.origin = cursor
-        searchHint = 0
+        searchMatches = []
         originID = cursorID
     }
 
@@ -28,7 +28,6 @@ extension InboxModel {
                 return
             }
             search.query.removeLast()
-            searchHint = 0
             incremental()
         case .char(let c):
             search.query.append(c)
@@ -38,41 +37,37 @@ extension InboxModel {
         }
     }
 
-    /// Finds the first match from the row where `/` was pressed, wrapping. A longer query
-    /// only matches rows the shorter one matched, so the scan resumes at the last match.
+    /// Finds the first match from the row where `/` was pressed, wrapping.
+    ///
+    /// The matches of each query typed are kept (`searchMatches`, dropped when the rows
+    /// change): a query that contains an earlier one only matches rows that one matched, so
+    /// it tests the earlier matches and scans only rows the earlier query never reached; a
+    /// query whose prefix matched nothing costs nothing; backspace returns to a kept result.
+    /// Rows are tested by their `SearchSignature` first and read only when it passes.
     private mutating func incremental() {
-        guard !search.query.isEmpty, !rows.isEmpty else { return }
-        guard let start = searchHint else {
-            message = "no match: " + search.query
+        guard !search.query.isEmpty, !rows.isEmpty else {
+            searchMatches = []
             return
         }
         let needle = SearchNeedle(search.query)
         let count = rows.count
         let origin = min(search.origin, count - 1)
-        // Steps start..<count from the origin, wrapping: rows origin+start… to the end, then
-        // 0… up to the origin; walked chunk by chunk, matching the inbox's text in place.
-        let inbox = self.inbox
-        var hit: Int?
-        if origin + start < count {
-            hit = rows.scan(from: origin + start) { _, s in !needle.matches(inbox, s) }
+        // Keep the results of queries this one contains (its prefixes while typing).
+        while let last = searchMatches.last, !(last.count == count && last.origin == origin && needle.refines(last.needle)) {
+            searchMatches.removeLast()
         }
-        if hit == nil {
-            let first = max(start, count - origin) - (count - origin)
-            if first < origin {
-                var stopped = false
-                let row = rows.scan(from: first) { row, s in
-                    if row >= origin { stopped = true; return false }
-                    return !needle.matches(inbox, s)
-                }
-                if let row, !stopped { hit = row }
-            }
+        var matches: SearchMatches
+        if let last = searchMatches.last, last.needle.folded == needle.folded {
+            matches = searchMatches.removeLast()
+        } else {
+            matches = SearchMatches(needle: needle, origin: origin, count: count)
+            matches.extend(from: searchMatches.last, rows: rows, inbox: inbox)
         }
-        if let row = hit {
-            searchHint = (row - origin + count) % count
-            moveCursor(to: row)
+        searchMatches.append(matches)
+        if let step = matches.steps.first {
+            moveCursor(to: (origin + step) % count)
             return
         }
-        searchHint = nil
         message = "no match: " + search.query
     }
 
@@ -87,7 +82,7 @@ extension InboxModel {
         let needle = SearchNeedle(query)
         for step in 1...rows.count {
             let row = ((cursor + (forward ? step : -step)) % rows.count + rows.count) % rows.count
-            if needle.matches(inbox.notification(at: rows[row])) {
+            if needle.matches(inbox, rows[row]) {
                 let wrapped = step == rows.count || (forward ? row < cursor : row > cursor)
                 moveCursor(to: row)
                 if wrapped { message = "search wrapped" }
@@ -98,21 +93,114 @@ extension InboxModel {
     }
 }
 
+/// The rows matching one query, in search order: `steps` are distances from the origin row
+/// (row = (origin + step) % count), ascending, of every match among steps `0..<scanned`.
+/// Until the first match is found the scan never stops, so `steps` is empty only when the
+/// query matches no row at all (`scanned == count`).
+struct SearchMatches: Sendable {
+    let needle: SearchNeedle
+    let origin: Int
+    let count: Int
+    private(set) var steps: [Int] = []
+    private(set) var scanned = 0
+
+    /// Past the first match, a keystroke goes on testing rows (so that the next, longer
+    /// query filters a list instead of scanning rows) up to this many text tests…
+    static let extraTests = 512
+    /// …and this many rows.
+    static let extraRows = 65_536
+
+    init(needle: SearchNeedle, origin: Int, count: Int) {
+        self.needle = needle
+        self.origin = origin
+        self.count = count
+    }
+
+    /// Whether every row has been tested.
+    var complete: Bool { scanned >= count }
+
+    /// Finds the matches from `base` (the matches of a query this one refines, or nil):
+    /// its matches are tested, then the rows it did not reach.
+    mutating func extend(from base: SearchMatches?, rows: RowList, inbox: Inbox) {
+        var tests = 0
+        var rowsSeen = 0
+        var found = steps
+        let needle = self.needle
+        let mask = needle.mask
+        let origin = self.origin
+        let count = self.count
+        var step = scanned
+        defer { steps = found }
+        if let base {
+            for s in base.steps {
+                if !found.isEmpty && (tests >= Self.extraTests || rowsSeen >= Self.extraRows) { scanned = s; return }
+                rowsSeen += 1
+                let storage = rows[(origin + s) % count]
+                guard inbox.searchSignature(at: storage).covers(mask) else { continue }
+                tests += 1
+                if needle.matches(inbox, storage) { found.append(s) }
+            }
+            step = base.scanned
+            if step >= count { scanned = count; return }
+        }
+        // Steps step..<count: rows origin+step… to the end, then 0… up to the origin (chunk by
+        // chunk; the signature test is a tight loop, the text is read only when it passes).
+        inbox.withSearchSignatures { sigs in
+            func run(from row: Int, until end: Int) -> Bool {
+                var done = false
+                rows.forEachChunk(from: row) { first, chunk in
+                    for i in 0..<chunk.count {
+                        if first + i >= end { return false }
+                        if !found.isEmpty && (tests >= Self.extraTests || rowsSeen >= Self.extraRows) {
+                            done = true
+                            return false
+                        }
+                        rowsSeen += 1
+                        let storage = Int(chunk[i])
+                        if sigs[storage].covers(mask) {
+                            tests += 1
+                            if needle.matches(inbox, storage) { found.append(step) }
+                        }
+                        step += 1
+                    }
+                    return true
+                }
+                return !done
+            }
+            if origin + step < count, !run(from: origin + step, until: count) { return }
+            if step >= count - origin, step < count { _ = run(from: step - (count - origin), until: origin) }
+        }
+        scanned = step
+    }
+}
+
 /// A case-insensitive substring matcher with an ASCII fast path.
-struct SearchNeedle {
-    private let folded: String
+struct SearchNeedle: Sendable {
+    let folded: String
     private let bytes: [UInt8]
     private let ascii: Bool
+    /// Signature bits a row must have to contain the query (`SearchSignature`).
+    let mask: SearchSignature.Bits
 
     init(_ query: String) {
         folded = query.lowercased()
         bytes = Array(folded.utf8)
         ascii = bytes.allSatisfy { $0 < 0x80 }
+        mask = SearchSignature.mask(query: folded)
+    }
+
+    /// Whether every row this needle matches is matched by `other` too: both are ASCII
+    /// (compared byte-wise, case-folded) and this one contains the other.
+    func refines(_ other: SearchNeedle) -> Bool {
+        guard ascii, other.ascii, other.bytes.count <= bytes.count else { return false }
+        if other.bytes.isEmpty { return true }
+        return bytes.withUnsafeBufferPointer { Self.asciiContains($0, other.bytes) }
     }
 
     /// Whether the title, actor or body of the notification at `storage` contains the query.
     func matches(_ inbox: Inbox, _ storage: Int) -> Bool {
-        inbox.withSearchText(at: storage) { title, actor, body in
+        guard inbox.searchSignature(at: storage).covers(mask) else { return false }
+        return inbox.withSearchText(at: storage) { title, actor, body in
             contains(title) || (actor.map(contains) ?? false) || (body.map(contains) ?? false)
         }
     }

@@ -55,7 +55,8 @@ public struct InboxModel: Sendable {
     var previewPage = 5
     var previewMaxScroll = Int.max
     var helpMaxScroll = Int.max
-    var searchHint: Int?
+    /// Results of the queries typed since `/` (see `incremental()`); dropped when rows change.
+    var searchMatches: [SearchMatches] = []
     var originID: String?
 
     /// Creates a model over `inbox` showing the Unread view of every kind.
@@ -107,6 +108,10 @@ public struct InboxModel: Sendable {
             case .connection(let state):
                 status.connection = state
             case .catchUp(let loaded, let total, let done):
+                // Room for what catch-up brings (the total counts receipts too, which leaves
+                // headroom for live growth), so that no table of the inbox grows (rehashing
+                // every id, a stall of a frame) during catch-up.
+                if !done, let total, total > 0 { inbox.reserveCapacity(total) }
                 status.loaded = loaded
                 status.total = total
                 status.caughtUp = done
@@ -121,7 +126,6 @@ public struct InboxModel: Sendable {
                 tags = []
                 undoStack = []
                 pinned = nil
-                searchHint = nil
                 changed = true
             }
         }

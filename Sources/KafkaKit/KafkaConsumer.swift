@@ -2,8 +2,12 @@ import CRdKafka
 
 /// One consumed message, valid only inside the closure that receives it (no copies made).
 public struct MessageView {
-    /// The topic name.
+    /// The topic name (shared, not built per message).
     public let topic: String
+    /// A small number standing for the topic in this consumer (0, 1, 2… in the order the
+    /// consumer first met its topics; see `KafkaConsumer.topicIndex(of:)`), for per-topic
+    /// tables indexed without hashing the name.
+    public let topicIndex: Int
     /// The partition.
     public let partition: Int32
     /// The offset.
@@ -35,7 +39,11 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Whether this consumer is in a consumer group.
     public let groupMode: Bool
     private let queue: OpaquePointer
-    private var topicNames: [OpaquePointer: String] = [:]
+    /// Topic names by topic index; `indexByHandle` maps librdkafka's topic handles to it.
+    private var topicNames: [String] = []
+    private var indexByHandle: [OpaquePointer: Int] = [:]
+    private var lastHandle: OpaquePointer?
+    private var lastIndex = 0
     private var topicHandles: [String: OpaquePointer] = [:]
     private var started: Set<TopicPartition> = []
     private var batch: [UnsafeMutablePointer<rd_kafka_message_t>?]
@@ -99,6 +107,12 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// The index `MessageView.topicIndex` carries for `topic`, once the consumer has a handle
+    /// for it (after `assign` in assigned mode; after its first message in group mode).
+    public func topicIndex(of topic: String) -> Int? {
+        topicHandles[topic].flatMap { indexByHandle[$0] }
+    }
+
     /// The partitions this consumer reads (assigned mode) or was given by the group.
     public var startedPartitions: Set<TopicPartition> { started }
 
@@ -129,6 +143,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             throw KafkaError(rdkafka: rd_kafka_last_error(), context: "topic \(name)")
         }
         topicHandles[name] = h
+        _ = index(of: h)
         return h
     }
 
@@ -180,14 +195,31 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// The topic index of a librdkafka topic handle (messages come in runs of one
+    /// partition, so the last handle answers most calls without a lookup).
+    @inline(__always)
+    private func index(of rkt: OpaquePointer) -> Int {
+        if rkt == lastHandle { return lastIndex }
+        let i: Int
+        if let known = indexByHandle[rkt] {
+            i = known
+        } else {
+            i = topicNames.count
+            topicNames.append(String(cString: rd_kafka_topic_name(rkt)))
+            indexByHandle[rkt] = i
+        }
+        lastHandle = rkt
+        lastIndex = i
+        return i
+    }
+
     private func view(of m: UnsafeMutablePointer<rd_kafka_message_t>) -> MessageView {
         let msg = m.pointee
         var topic = ""
+        var topicIndex = -1
         if let rkt = msg.rkt {
-            if let cached = topicNames[rkt] { topic = cached } else {
-                topic = String(cString: rd_kafka_topic_name(rkt))
-                topicNames[rkt] = topic
-            }
+            topicIndex = index(of: rkt)
+            topic = topicNames[topicIndex]
         }
         var tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let ts = rd_kafka_message_timestamp(m, &tstype)
@@ -197,7 +229,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         if msg.err != RD_KAFKA_RESP_ERR_NO_ERROR {
             errText = String(cString: rd_kafka_message_errstr(m))
         }
-        return MessageView(topic: topic, partition: msg.partition, offset: msg.offset, timestampMs: ts,
+        return MessageView(topic: topic, topicIndex: topicIndex, partition: msg.partition, offset: msg.offset, timestampMs: ts,
                            key: key, value: value, errorCode: msg.err.rawValue, errorText: errText)
     }
 }

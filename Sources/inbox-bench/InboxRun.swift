@@ -1,5 +1,6 @@
 import Foundation
 import InboxCore
+import InboxFeed
 import InboxTUI
 import KafkaKit
 
@@ -26,7 +27,8 @@ final class InboxRun {
 
     func run() throws {
         let t0 = options.t0 > 0 ? options.t0 : monoNs()
-        let reader = try BenchReader(brokers: options.brokers)
+        let reader = try InboxReader(config: BenchData.feedConfig(brokers: options.brokers))
+        reader.timeDecoding = true
         try reader.start()
         startFeed(reader)
         while !model.status.caughtUp {
@@ -57,7 +59,7 @@ final class InboxRun {
     // MARK: pipeline
 
     /// The consumer thread, as LiveFeed runs it.
-    private func startFeed(_ reader: BenchReader) {
+    private func startFeed(_ reader: InboxReader) {
         let events = self.events
         let stop = self.stop
         let thread = Thread {
@@ -164,7 +166,13 @@ final class InboxRun {
         for q in queries {
             _ = model.handle(.char("/"))
             frame()
-            for c in q { samples.append(timed(.char(c))) }
+            var typed = ""
+            for c in q {
+                typed.append(c)
+                let ms = timed(.char(c))
+                samples.append(ms)
+                if ms > 8 { log(String(format: "    search '%@': %.2f ms", typed as NSString, ms)) }
+            }
             _ = model.handle(.escape)
             frame()
         }
@@ -231,9 +239,19 @@ final class InboxRun {
         var latencies: [Double] = []
         latencies.reserveCapacity(total)
         let deadline = monoNs() + UInt64(options.liveSeconds + 20) * 1_000_000_000
+        var frameMax: UInt64 = 0
+        var slowFrames = 0
+        var liveFrames = 0
         while latencies.count < total && monoNs() < deadline {
+            let before = applyNs + renderNs
             let list = pump(timeoutMs: 100)
             let shown = monoNs()
+            if !list.isEmpty {
+                let work = applyNs + renderNs - before
+                frameMax = max(frameMax, work)
+                liveFrames += 1
+                if work > 10_000_000 { slowFrames += 1 }
+            }
             for event in list {
                 guard case .notifications(let notes) = event else { continue }
                 for n in notes {
@@ -243,6 +261,8 @@ final class InboxRun {
             }
             if done.isSet && latencies.count >= total { break }
         }
+        log(String(format: "  live: %d frames, UI work per frame max %.1f ms, %d frames over 10 ms",
+                   liveFrames, Double(frameMax) / 1e6, slowFrames))
         result["live_received"] = latencies.count
         result["live_sent"] = total
         result["live_p50_ms"] = percentile(latencies, 50)

@@ -109,6 +109,12 @@ final class Bench {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         var args = ["--role", "inbox", "--brokers", brokers] + options.childArguments
+        // Profiling: INBOX_BENCH_CHILD_PREFIX="valgrind --tool=callgrind" runs the child under it.
+        let prefix = (ProcessInfo.processInfo.environment["INBOX_BENCH_CHILD_PREFIX"] ?? "").split(separator: " ").map(String.init)
+        if let tool = prefix.first {
+            p.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : "/usr/bin/" + tool)
+            args = Array(prefix.dropFirst()) + [exe] + args
+        }
         if full { args.append("--full") }
         let pipe = Pipe()
         p.standardOutput = pipe

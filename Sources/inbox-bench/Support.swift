@@ -1,5 +1,7 @@
 import Foundation
 import InboxCore
+import InboxFeed
+import KafkaKit
 import Synchronization
 
 /// Monotonic nanoseconds (CLOCK_MONOTONIC is system-wide, so parent and child agree).
@@ -53,6 +55,25 @@ enum BenchData {
     static var notificationTopics: [String] { kinds.map(topic) }
     /// 2026-01-01T00:00:00Z; notification i is created i × 10 ms later, in produce order.
     static let baseMs: Int64 = 1_767_225_600_000
+
+    /// The product's reader configuration for the benchmark's user on `brokers` (the default
+    /// topic layout: `notify.bench.{kind}`, `notify.bench.receipts`), as `kafka-inbox` builds it
+    /// from its settings. Experiments (not used for reported figures):
+    /// INBOX_BENCH_FETCH_WAIT=ms, INBOX_BENCH_PROPS="key=value,key=value".
+    static func feedConfig(brokers: String) -> InboxFeedConfig {
+        var config = KafkaConfig()
+        config.set("log_level", "3")
+        config.set("client.id", "kafka-inbox")
+        config.set("socket.connection.setup.timeout.ms", "10000")
+        config.set("bootstrap.servers", brokers)
+        let env = ProcessInfo.processInfo.environment
+        for kv in (env["INBOX_BENCH_PROPS"] ?? "").split(separator: ",") {
+            let parts = kv.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { config.set(parts[0], parts[1]) }
+        }
+        return InboxFeedConfig(user: user, layout: TopicLayout(), kafka: config, timeoutMs: 10_000, kinds: nil,
+                               fetchWaitMaxMs: env["INBOX_BENCH_FETCH_WAIT"] ?? InboxReaderTuning.fetchWaitMaxMs)
+    }
 
     static let actors = ["bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan"]
     static let verbs = ["commented on", "shared", "starred", "edited", "forked"]

@@ -1,4 +1,5 @@
 import InboxCore
+import InboxFeed
 import KafkaKit
 
 /// Reads the user's topics and receipts to their ends into an `Inbox` (list, count, mark).
@@ -17,9 +18,7 @@ struct InboxLoader {
     /// Loads the inbox and reports which of `receiptIDs` are on the receipts topic.
     func load(lookingFor receiptIDs: Set<String>) throws -> (inbox: Inbox, warnings: [String], found: Set<String>) {
         var found = Set<String>()
-        let reader = try InboxReader(settings: settings, kinds: kinds)
-        snapshot?.attach(to: reader, resumeReceipts: receiptIDs.isEmpty)  // snapshot
-        try reader.start()
+        let reader = try settings.startReader(kinds: kinds) { snapshot?.attach(to: $0, resumeReceipts: receiptIDs.isEmpty) }  // snapshot
         var inbox = snapshot?.startingInbox() ?? Inbox()  // snapshot: pre-filled when it matched
         var warnings: [String] = []
         var badReceipts = 0

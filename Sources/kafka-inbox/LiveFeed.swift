@@ -1,5 +1,6 @@
 import Foundation
 import InboxCore
+import InboxFeed
 import InboxTUI
 import KafkaKit
 
@@ -43,9 +44,7 @@ final class LiveFeed: @unchecked Sendable {
         var reader: InboxReader?
         while reader == nil {
             do {
-                let r = try InboxReader(settings: settings, kinds: kinds)
-                snapshot?.prepare(r, resumeReceipts: overlay.count == 0)  // snapshot
-                try r.start()
+                let r = try settings.startReader(kinds: kinds) { self.snapshot?.prepare($0, resumeReceipts: self.overlay.count == 0) }  // snapshot
                 snapshot?.started(r, overlay: overlay)  // snapshot: resets the inbox if it did not match
                 reader = r
             } catch let failure as CommandFailure {

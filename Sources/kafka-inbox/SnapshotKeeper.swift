@@ -1,5 +1,6 @@
 import Foundation
 import InboxCore
+import InboxFeed
 import InboxTUI
 import KafkaKit
 import Synchronization

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InboxCore
+import InboxFeed
 import KafkaKit
 
 /// Checks a snapshot against the running settings and the cluster, and decides where

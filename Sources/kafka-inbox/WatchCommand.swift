@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InboxCore
+import InboxFeed
 import KafkaKit
 
 /// `kafka-inbox watch`: tail live notifications like `tail -f` / `kcat -C`.

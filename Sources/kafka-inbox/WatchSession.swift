@@ -1,5 +1,6 @@
 import Foundation
 import InboxCore
+import InboxFeed
 import KafkaKit
 
 /// The printing loop of `watch`, for both the assigned and the group mode.
@@ -49,8 +50,7 @@ struct WatchSession {
 
     /// One consumer, every partition assigned, receipts included.
     mutating func runAssigned(kinds: [Kind]?, from: StartPosition, exitAtEnd: Bool) throws {
-        let reader = try InboxReader(settings: settings, kinds: kinds, from: from)
-        try reader.start()
+        let reader = try settings.startReader(kinds: kinds, from: from)
         for t in reader.missingTopics { Console.error("kafka-inbox: note: topic \(t) does not exist (yet); it is picked up when created") }
         // Catch up first, so that the state printed with each notification is the settled one.
         var pending: [Notification] = []
@@ -74,8 +74,7 @@ struct WatchSession {
     /// Notifications through a consumer group (offsets committed after printing); receipts
     /// through a separate group-less reader.
     mutating func runGroup(_ group: String, kinds: [Kind]?, fromBeginning: Bool, exitAtEnd: Bool) throws {
-        let receipts = try InboxReader(settings: settings, kinds: kinds, notifications: false, receipts: true)
-        try receipts.start()
+        let receipts = try settings.startReader(kinds: kinds, notifications: false, receipts: true)
         while !receipts.caughtUp { apply(receipts.step(timeoutMs: 200)) }
 
         var config = settings.kafkaConfig()

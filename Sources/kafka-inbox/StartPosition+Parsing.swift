@@ -1,14 +1,7 @@
 import InboxCore
+import InboxFeed
 
-/// Where reading notifications starts (`--from`).
-enum StartPosition: Equatable {
-    case beginning
-    case end
-    /// An absolute offset in every partition (clamped to what exists).
-    case offset(Int64)
-    /// The first message at or after this time (ms since the epoch).
-    case time(Int64)
-
+extension StartPosition {
     /// Parses `beginning`, `end`, an offset, an ISO 8601 time or `-<duration>` (`-2h`).
     init(parsing text: String, nowMs: Int64) throws {
         switch text.lowercased() {

@@ -1,0 +1,82 @@
+/// A 256-bit summary of the searchable text of a notification (title, actor, body): two bits
+/// per ASCII byte pair, case-folded, hashed into 256 bits (a Bloom filter of bigrams).
+///
+/// A text contains an ASCII query (case-insensitively) only if its signature has every bit
+/// of the query's signature, so a search tests 8 bytes per row first and reads the text of
+/// the few rows that pass. (64 or 128 bits with one bit per pair proved too few: a query
+/// whose one distinguishing byte pair, " 8" in "pathways 8", shared its bit with a pair every
+/// row has, "ph", filtered nothing.) Bits are never wrong in that direction; a query that is not
+/// ASCII or shorter than two bytes has an empty mask (every row passes).
+public enum SearchSignature {
+    /// Signature bits.
+    public struct Bits: Sendable, Hashable {
+        public var w0: UInt64 = 0
+        public var w1: UInt64 = 0
+        public var w2: UInt64 = 0
+        public var w3: UInt64 = 0
+        public init() {}
+        /// Whether every bit of `mask` is set here.
+        @inline(__always)
+        public func covers(_ mask: Bits) -> Bool {
+            (w0 & mask.w0 == mask.w0) && (w1 & mask.w1 == mask.w1) && (w2 & mask.w2 == mask.w2) && (w3 & mask.w3 == mask.w3)
+        }
+        /// Whether no bit is set.
+        public var isEmpty: Bool { w0 | w1 | w2 | w3 == 0 }
+
+        @inline(__always)
+        mutating func set(_ bit: UInt32) {
+            let one = UInt64(1) << UInt64(bit & 63)
+            switch bit >> 6 {
+            case 0: w0 |= one
+            case 1: w1 |= one
+            case 2: w2 |= one
+            default: w3 |= one
+            }
+        }
+    }
+
+    /// The signature of a notification's searchable text.
+    public static func of(title: String, actor: String?, body: String?) -> Bits {
+        var bits = add(title, to: Bits())
+        if let actor { bits = add(actor, to: bits) }
+        if let body { bits = add(body, to: bits) }
+        return bits
+    }
+
+    /// The bits a text must have to contain `query` (ASCII case-insensitively); 0 when the
+    /// query gives no such bits (not ASCII, or shorter than two bytes).
+    public static func mask(query: String) -> Bits {
+        var q = query
+        return q.withUTF8 { b in
+            guard b.count >= 2, b.allSatisfy({ $0 < 0x80 }) else { return Bits() }
+            return bigrams(b, into: Bits())
+        }
+    }
+
+    private static func add(_ text: String, to bits: Bits) -> Bits {
+        if let r = text.utf8.withContiguousStorageIfAvailable({ bigrams($0, into: bits) }) { return r }
+        var copy = text
+        return copy.withUTF8 { bigrams($0, into: bits) }
+    }
+
+    @inline(__always)
+    private static func bigrams(_ b: UnsafeBufferPointer<UInt8>, into start: Bits) -> Bits {
+        var bits = start
+        guard b.count >= 2 else { return bits }
+        var prev = fold(b[0])
+        for i in 1..<b.count {
+            let c = fold(b[i])
+            if prev < 0x80 && c < 0x80 {
+                let pair = UInt32(prev) << 8 | UInt32(c)
+                bits.set((pair &* 0x9E37_79B1) >> 24)
+                bits.set((pair &* 0x85EB_CA6B) >> 24)
+            }
+            prev = c
+        }
+        return bits
+    }
+
+    @inline(__always)
+    private static func fold(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
+}

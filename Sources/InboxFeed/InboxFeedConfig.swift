@@ -1,0 +1,74 @@
+import InboxCore
+import KafkaKit
+
+/// What `InboxReader` reads and how: the user's topics (through the layout), the client
+/// configuration, where to start, and which of notifications / receipts to include.
+public struct InboxFeedConfig: Sendable {
+    /// The user whose topics are read.
+    public var user: String
+    /// Topic naming (DESIGN §2, §9).
+    public var layout: TopicLayout
+    /// librdkafka properties (brokers, security…). The reader adds `enable.partition.eof`
+    /// when absent and sets `fetch.wait.max.ms` to `fetchWaitMaxMs`.
+    public var kafka: KafkaConfig
+    /// Bound of each metadata / watermark request.
+    public var timeoutMs: Int32
+    /// Notification kinds to read (nil: the layout's kinds plus pattern topics).
+    public var kinds: [Kind]?
+    /// Where notifications start (receipts always start at the beginning).
+    public var start: StartPosition
+    /// Whether to read notification topics.
+    public var includeNotifications: Bool
+    /// Whether to read the receipts topic.
+    public var includeReceipts: Bool
+    /// `fetch.wait.max.ms` of the consumer: a broker without new data answers a fetch only
+    /// after this wait, so it bounds live latency (DESIGN §8). nil leaves `kafka` as is.
+    public var fetchWaitMaxMs: String?
+
+    /// Creates a configuration.
+    public init(user: String, layout: TopicLayout = TopicLayout(), kafka: KafkaConfig, timeoutMs: Int32 = 10_000,
+                kinds: [Kind]? = nil, start: StartPosition = .beginning,
+                includeNotifications: Bool = true, includeReceipts: Bool = true,
+                fetchWaitMaxMs: String? = InboxReaderTuning.fetchWaitMaxMs) {
+        self.user = user
+        self.layout = layout
+        self.kafka = kafka
+        self.timeoutMs = timeoutMs
+        self.kinds = kinds
+        self.start = start
+        self.includeNotifications = includeNotifications
+        self.includeReceipts = includeReceipts
+        self.fetchWaitMaxMs = fetchWaitMaxMs
+    }
+
+    /// The user's receipts topic.
+    public var receiptsTopic: String { layout.receiptsTopic(user: user) }
+}
+
+/// Why a reader could not be created or started.
+public enum InboxReaderError: Error, Sendable, CustomStringConvertible {
+    /// librdkafka rejected the configuration.
+    case configuration(String)
+    /// The broker rejected our credentials.
+    case authentication(brokers: String, reason: String)
+    /// No metadata within the timeout; `detail` is the last client error, `code` the error's name.
+    case unreachable(brokers: String, timeoutMs: Int32, detail: String?, code: String)
+    /// A request for watermarks or offsets failed after the broker answered metadata.
+    case request(KafkaError)
+
+    public var description: String {
+        switch self {
+        case .configuration(let reason): return reason
+        case .authentication(let brokers, let reason): return "authentication failed at \(brokers): \(reason)"
+        case .unreachable(let brokers, let timeoutMs, let detail, let code):
+            return "cannot reach Kafka at \(brokers) within \(timeoutMs / 1000) s\(detail.map { " (\($0))" } ?? "") [\(code)]"
+        case .request(let e): return e.reason
+        }
+    }
+}
+
+/// Consumer settings of the reader.
+public enum InboxReaderTuning {
+    /// Default `fetch.wait.max.ms` (see `InboxFeedConfig.fetchWaitMaxMs`).
+    public static let fetchWaitMaxMs = "20"
+}
