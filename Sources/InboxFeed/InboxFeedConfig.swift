@@ -69,6 +69,11 @@ public enum InboxReaderError: Error, Sendable, CustomStringConvertible {
 
 /// Consumer settings of the reader.
 public enum InboxReaderTuning {
-    /// Default `fetch.wait.max.ms` (see `InboxFeedConfig.fetchWaitMaxMs`).
-    public static let fetchWaitMaxMs = "20"
+    /// Default `fetch.wait.max.ms` (see `InboxFeedConfig.fetchWaitMaxMs`). A real broker
+    /// answers a waiting fetch as soon as data arrives, so this only sets how often an idle
+    /// terminal asks (10 times a second) and bounds the delay on brokers that do not.
+    public static let fetchWaitMaxMs = "100"
+    /// For librdkafka's embedded broker, which holds every empty fetch for the full wait
+    /// even when data arrives: `demo` and `inbox-bench` use this (live p99 < 50 ms).
+    public static let embeddedBrokerFetchWaitMaxMs = "5"
 }

@@ -87,7 +87,7 @@ public final class InboxReader: @unchecked Sendable {
         if case .time(let t) = config.start { startTimeMs = t } else { startTimeMs = nil }
         var kafka = config.kafka
         if kafka["enable.partition.eof"] == nil { kafka.set("enable.partition.eof", "true", origin: "kafka-inbox") }
-        if let wait = config.fetchWaitMaxMs {
+        if let wait = config.fetchWaitMaxMs, kafka["fetch.wait.max.ms"] == nil {
             // The embedded broker (and a broker without new data) answers a fetch only after
             // this wait, so it bounds live latency (DESIGN §8: produce-to-screen p99 < 50 ms).
             kafka.set("fetch.wait.max.ms", wait, origin: "kafka-inbox (live updates)")

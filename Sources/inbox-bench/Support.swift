@@ -72,7 +72,7 @@ enum BenchData {
             if parts.count == 2 { config.set(parts[0], parts[1]) }
         }
         return InboxFeedConfig(user: user, layout: TopicLayout(), kafka: config, timeoutMs: 10_000, kinds: nil,
-                               fetchWaitMaxMs: env["INBOX_BENCH_FETCH_WAIT"] ?? InboxReaderTuning.fetchWaitMaxMs)
+                               fetchWaitMaxMs: env["INBOX_BENCH_FETCH_WAIT"] ?? InboxReaderTuning.embeddedBrokerFetchWaitMaxMs)
     }
 
     static let actors = ["bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan"]

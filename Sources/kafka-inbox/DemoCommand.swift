@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InboxCore
+import InboxFeed
 import KafkaKit
 
 /// `kafka-inbox demo`: zero setup — embedded broker, seeded notifications, live trickle, inbox.
@@ -34,7 +35,8 @@ struct DemoCommand: ParsableCommand {
                                             partitions: 3)
             var options = try GlobalOptions.parse(["--brokers", broker.bootstrap, "--user", Self.user])
             options.properties = []
-            let settings = try Settings.resolve(options, environment: ["USER": Self.user])
+            var settings = try Settings.resolve(options, environment: ["USER": Self.user])
+            settings.fetchWaitMaxMs = InboxReaderTuning.embeddedBrokerFetchWaitMaxMs
             let seeded = try DemoSeeder(settings: settings).seed(fromFile: seedPath)
             let banner = "demo broker at \(broker.bootstrap) — join with: kafka-inbox watch -b \(broker.bootstrap) --user demo"
             Console.error("kafka-inbox: seeded \(seeded) notifications; \(banner)")

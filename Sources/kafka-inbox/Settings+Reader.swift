@@ -7,7 +7,7 @@ extension Settings {
     func feedConfig(kinds: [Kind]?, from: StartPosition = .beginning,
                     notifications: Bool = true, receipts: Bool = true) -> InboxFeedConfig {
         InboxFeedConfig(user: user, layout: layout, kafka: kafka, timeoutMs: timeoutMs, kinds: kinds, start: from,
-                        includeNotifications: notifications, includeReceipts: receipts)
+                        includeNotifications: notifications, includeReceipts: receipts, fetchWaitMaxMs: fetchWaitMaxMs)
     }
 
     /// A reader of the user's topics, started: every partition assigned. Throws a

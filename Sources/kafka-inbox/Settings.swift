@@ -1,5 +1,6 @@
 import Foundation
 import InboxCore
+import InboxFeed
 import KafkaKit
 
 /// Everything a command needs, resolved from flags, environment and the config file
@@ -11,6 +12,8 @@ struct Settings {
     var timeoutMs: Int32
     /// Where the config file was read from, if one was.
     var configPath: String?
+    /// `fetch.wait.max.ms` of the reader unless `-X`/the config file set it.
+    var fetchWaitMaxMs: String? = InboxReaderTuning.fetchWaitMaxMs
 
     /// Resolves settings for a command.
     static func resolve(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
