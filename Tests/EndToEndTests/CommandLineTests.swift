@@ -141,6 +141,17 @@ import Testing
         #expect(r4.stderr.contains("--from"))
     }
 
+    @Test func userThatCannotBeATopicNameExits78FromEverySource() throws {
+        for args in [["count", "-b", "127.0.0.1:1", "--user", "a b"], ["list", "-b", "127.0.0.1:1", "-u", "x/y"],
+                     ["broker", "--user", "a b"]] {
+            let r = try Harness.inbox(args, timeout: 30)
+            #expect(r.status == 78, "\(args)")
+            #expect(r.stderr.contains("cannot be part of a topic name"), "\(args)")
+        }
+        let env = try Harness.inbox(["count", "-b", "127.0.0.1:1"], environment: ["KAFKA_INBOX_USER": "a b"], timeout: 30)
+        #expect(env.status == 78)
+    }
+
     @Test func brokerOnAFixedPortServesKcat() throws {
         let port = 20_000 + Int(getpid() % 20_000)
         let broker = try BrokerProcess(arguments: ["--port", String(port), "--topics", "plain.topic"])
