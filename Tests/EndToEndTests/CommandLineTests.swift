@@ -99,6 +99,17 @@ import Testing
         #expect(k.lines.count == 2)
     }
 
+    @Test func crlfJSONLFileSendsEveryLine() throws {
+        let broker = try BrokerProcess(arguments: ["--user", "bob"])
+        let input = "{\"kind\":\"owner\",\"title\":\"one\"}\r\n{\"kind\":\"owner\",\"title\":\"two\"}\r\nnot json\r\n"
+        let r = try Harness.inbox(["send", "-b", broker.bootstrap, "--user", "bob", "--file", "-"], input: input)
+        #expect(r.status == 65)
+        #expect(r.stdout.contains("delivered 2 of 3"))
+        #expect(r.stderr.contains("line 3"))
+        let k = try Harness.kcat(broker.bootstrap, ["-C", "-t", "notify.bob.owner", "-e", "-o", "beginning", "-q"])
+        #expect(k.lines.count == 2)
+    }
+
     @Test func unknownIDIsAClearErrorAndMarksNothing() throws {
         let broker = try BrokerProcess(arguments: ["--user", "carol"])
         _ = try Harness.inbox(["send", "-b", broker.bootstrap, "--user", "carol", "--kind", "group", "--title", "x", "--id", "real"])
