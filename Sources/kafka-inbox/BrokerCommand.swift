@@ -22,11 +22,12 @@ struct BrokerCommand: ParsableCommand {
 
     func validate() throws {
         if partitions < 1 || partitions > 10_000 { throw ValidationError("--partitions must be 1…10000") }
-        for u in user { try Settings.checkUserName(u, origin: "--user") }
     }
 
     func run() throws {
         try runReportingFailures {
+            // Here, not in validate(): a CommandFailure from validate() exits 1 instead of 78.
+            for u in user { try Settings.checkUserName(u, origin: "--user") }
             var names = topics.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
             let layout = TopicLayout()
             for u in user { names += layout.topics(user: u) + [layout.receiptsTopic(user: u)] }

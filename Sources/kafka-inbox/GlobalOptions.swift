@@ -30,6 +30,7 @@ struct GlobalOptions: ParsableArguments {
         if let timeout, !(timeout > 0 && timeout <= 3600) {
             throw ValidationError("--timeout must be between 0 and 3600 seconds, got \(timeout)")
         }
-        if let user { try Settings.checkUserName(user, origin: "--user") }
+        // A bad --user is checked by Settings.resolve (inside runReportingFailures, so it exits 78
+        // with the message). A CommandFailure thrown here escaped ArgumentParser as exit 1.
     }
 }

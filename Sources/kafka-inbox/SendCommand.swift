@@ -40,7 +40,9 @@ struct SendCommand: ParsableCommand {
             var badLines = 0
             if let file {
                 let text = try readInput(file)
-                for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                // "\r\n" is one Character in Swift: splitting on "\n" alone kept a CRLF file as one bad line.
+                let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+                for (n, line) in lines.enumerated() {
                     let trimmed = line.trimmingCharacters(in: .whitespaces)
                     if trimmed.isEmpty { continue }
                     do {

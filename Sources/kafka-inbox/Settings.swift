@@ -34,10 +34,13 @@ struct Settings {
         if let file {
             let origin = "config file \(path ?? "")"
             try checkKnownKeys(file, origin: origin)
+            try checkTypes(file, origin: origin)
             if let v = file["brokers"] { brokers = v.text; brokersOrigin = origin }
             if let v = file["user"] { user = v.text; userOrigin = origin }
             if let v = file["timeout"] {
-                guard case .integer(let n) = v, n > 0 else { throw configError("\(origin): timeout must be a whole number of seconds") }
+                guard case .integer(let n) = v, n > 0, n <= 3600 else {
+                    throw configError("\(origin): timeout must be a whole number of seconds from 1 to 3600")
+                }
                 timeout = Double(n)
             }
             if let v = file["topics", "notifications"] { layout.notificationTemplate = v.text }
@@ -103,6 +106,32 @@ struct Settings {
                 throw configError("\(origin): unknown setting '\(path.joined(separator: "."))'. Known: brokers, user, timeout, "
                     + "[topics] notifications/receipts/kinds/patterns, [kafka] <any librdkafka property>")
             }
+        }
+    }
+
+    /// Settings whose value has the wrong type are errors, never coerced or ignored
+    /// (`brokers = 9092` used to become the host "9092"; `kinds = "owner"` was ignored).
+    private static func checkTypes(_ file: TOMLSubset, origin: String) throws {
+        func isString(_ v: TOMLSubset.Value) -> Bool { if case .string = v { return true } else { return false } }
+        func isStringList(_ v: TOMLSubset.Value) -> Bool {
+            if case .array(let items) = v { return items.allSatisfy(isString) } else { return false }
+        }
+        for key in ["user", "topics.notifications", "topics.receipts"] {
+            if let v = file.values[key.split(separator: ".").map(String.init)], !isString(v) {
+                throw configError("\(origin): \(key) must be a quoted string, e.g. \(key.hasPrefix("user") ? "user = \"alice\"" : "\(key.split(separator: ".")[1]) = \"…\"")")
+            }
+        }
+        if let v = file["brokers"], !isString(v), !isStringList(v) {
+            throw configError("\(origin): brokers must be a quoted string, e.g. brokers = \"kafka-1:9092,kafka-2:9092\"")
+        }
+        for key in ["kinds", "patterns"] {
+            if let v = file["topics", key], !isStringList(v) {
+                let example = key == "kinds" ? #"kinds = ["group", "owner"]"# : #"patterns = ['^notify\.{user}\..*']"#
+                throw configError("\(origin): topics.\(key) must be an array of strings, e.g. \(example)")
+            }
+        }
+        if case .array(let items)? = file["topics", "kinds"], items.isEmpty {
+            throw configError("\(origin): topics.kinds is empty: list at least one kind, e.g. kinds = [\"group\", \"owner\", \"watching\"]")
         }
     }
 

@@ -34,9 +34,16 @@ struct TOMLSubset {
     /// Parses `text`.
     init(_ text: String) throws {
         var table: [String] = []
-        for (n, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split the bytes, not the Characters: "\r\n" is one Character in Swift, so splitting the
+        // String on "\n" kept a CRLF file as a single line (and everything after the first value
+        // was silently ignored). A UTF-8 byte order mark at the start is skipped.
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        for (n, rawLine) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let lineNo = n + 1
-            var scanner = Scanner(Array(rawLine.utf8), line: lineNo)
+            var line = Array(rawLine)
+            if line.last == 0x0D { line.removeLast() }
+            var scanner = Scanner(line, line: lineNo)
             scanner.skipSpaces()
             if scanner.atEndOrComment { continue }
             if scanner.peek == UInt8(ascii: "[") {
@@ -80,7 +87,7 @@ struct TOMLSubset {
         init(_ bytes: [UInt8], line: Int) { self.bytes = bytes; self.line = line }
 
         var peek: UInt8? { i < bytes.count ? bytes[i] : nil }
-        var atEndOrComment: Bool { peek == nil || peek == UInt8(ascii: "#") || peek == UInt8(ascii: "\r") }
+        var atEndOrComment: Bool { peek == nil || peek == UInt8(ascii: "#") }
         mutating func advance() { i += 1 }
         mutating func skipSpaces() { while let c = peek, c == 0x20 || c == 0x09 { i += 1 } }
         func fail(_ message: String) -> ParseError { ParseError(line: line, message: message) }

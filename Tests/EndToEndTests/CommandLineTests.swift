@@ -99,6 +99,17 @@ import Testing
         #expect(k.lines.count == 2)
     }
 
+    @Test func crlfJSONLFileSendsEveryLine() throws {
+        let broker = try BrokerProcess(arguments: ["--user", "bob"])
+        let input = "{\"kind\":\"owner\",\"title\":\"one\"}\r\n{\"kind\":\"owner\",\"title\":\"two\"}\r\nnot json\r\n"
+        let r = try Harness.inbox(["send", "-b", broker.bootstrap, "--user", "bob", "--file", "-"], input: input)
+        #expect(r.status == 65)
+        #expect(r.stdout.contains("delivered 2 of 3"))
+        #expect(r.stderr.contains("line 3"))
+        let k = try Harness.kcat(broker.bootstrap, ["-C", "-t", "notify.bob.owner", "-e", "-o", "beginning", "-q"])
+        #expect(k.lines.count == 2)
+    }
+
     @Test func unknownIDIsAClearErrorAndMarksNothing() throws {
         let broker = try BrokerProcess(arguments: ["--user", "carol"])
         _ = try Harness.inbox(["send", "-b", broker.bootstrap, "--user", "carol", "--kind", "group", "--title", "x", "--id", "real"])
@@ -139,6 +150,17 @@ import Testing
         let r4 = try Harness.inbox(["watch", "--from", "yesterday-ish", "-b", "127.0.0.1:1"])
         #expect(r4.status == 64)
         #expect(r4.stderr.contains("--from"))
+    }
+
+    @Test func userThatCannotBeATopicNameExits78FromEverySource() throws {
+        for args in [["count", "-b", "127.0.0.1:1", "--user", "a b"], ["list", "-b", "127.0.0.1:1", "-u", "x/y"],
+                     ["broker", "--user", "a b"]] {
+            let r = try Harness.inbox(args, timeout: 30)
+            #expect(r.status == 78, "\(args)")
+            #expect(r.stderr.contains("cannot be part of a topic name"), "\(args)")
+        }
+        let env = try Harness.inbox(["count", "-b", "127.0.0.1:1"], environment: ["KAFKA_INBOX_USER": "a b"], timeout: 30)
+        #expect(env.status == 78)
     }
 
     @Test func brokerOnAFixedPortServesKcat() throws {
