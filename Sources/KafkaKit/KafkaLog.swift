@@ -8,7 +8,7 @@ import Glibc
 /// Where librdkafka's log lines go. Never onto a TUI screen: the inbox points this at a file.
 public enum KafkaLog {
     private static let sink = Mutex<Int32>(2)
-    private static let minimumLevel = Mutex<Int32>(4)
+    private static let minimumLevel = Mutex<Int32>(2)
 
     /// Sends log lines to `fd` (2 = stderr, -1 = nowhere); levels above `level` (syslog
     /// numbering: 3 error, 4 warning, 6 info, 7 debug) are dropped.

@@ -6,6 +6,8 @@ enum ExitStatus {
     static let dataError = ExitCode(65)
     /// An id given to read/unread/ack is not in the inbox.
     static let noSuchID = ExitCode(66)
+    /// An input file (`send --file`) cannot be read.
+    static let noInput = ExitCode(66)
     /// The broker could not be reached within the timeout.
     static let unavailable = ExitCode(69)
     /// The outbox (a local file) cannot be created or written.

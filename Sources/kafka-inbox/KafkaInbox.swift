@@ -11,8 +11,9 @@ struct KafkaInbox: ParsableCommand {
         abstract: "A terminal notification inbox for Apache Kafka.",
         discussion: """
         Without a subcommand, opens the interactive inbox of the configured user.
-        Exit codes: 0 ok, 64 usage, 65 bad input line, 66 unknown id, 69 broker unreachable,
-        73 outbox not writable, 75 delivery not confirmed (kept in the outbox), 77 authentication failed, 78 bad configuration.
+        Exit codes: 0 ok, 64 usage, 65 bad input line, 66 unknown id or unreadable input file, \
+        69 broker unreachable, 73 outbox not writable, 75 delivery not confirmed (kept in the outbox), \
+        77 authentication failed, 78 bad configuration.
         """,
         version: version,
         subcommands: [InboxCommand.self, WatchCommand.self, ListCommand.self, CountCommand.self,

@@ -35,7 +35,7 @@ enum ViewFlag: String, EnumerableFlag {
 
     static func help(for value: ViewFlag) -> ArgumentHelp? {
         switch value {
-        case .unread: return "Unread notifications (default)."
+        case .unread: return "Unread notifications."
         case .all: return "Every notification, with its state."
         case .done: return "Acknowledged notifications."
         }

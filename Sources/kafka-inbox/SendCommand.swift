@@ -31,6 +31,10 @@ struct SendCommand: ParsableCommand {
         if file == nil && title == nil && body == nil { throw ValidationError("give --title (or --body), or --file FILE") }
         if file == nil && kind == nil { throw ValidationError("--kind is needed (group, owner or watching)") }
         if let kind, Kind(rawValue: kind).rawValue.isEmpty { throw ValidationError("--kind must not be empty") }
+        if file == nil, (title ?? "").trimmingCharacters(in: .whitespaces).isEmpty, (body ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--title (or --body) must not be empty: readers would show it as malformed")
+        }
+        if partitions < 1 { throw ValidationError("--partitions must be at least 1") }
     }
 
     func run() throws {
@@ -89,7 +93,10 @@ struct SendCommand: ParsableCommand {
     private func readInput(_ path: String) throws -> String {
         let data: Data?
         if path == "-" { data = FileHandle.standardInput.readDataToEndOfFile() } else { data = FileManager.default.contents(atPath: path) }
-        guard let data else { throw CommandFailure(message: "cannot read \(path)", exit: ExitStatus.dataError) }
+        guard let data else {
+            let why = FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file"
+            throw CommandFailure(message: "cannot read \(path): \(why)", exit: ExitStatus.noInput)
+        }
         return String(decoding: data, as: UTF8.self)
     }
 }
@@ -103,7 +110,14 @@ struct TopicCreator {
             let admin = try KafkaAdmin(config: settings.kafkaConfig())
             try admin.createTopics(names, partitions: partitions, timeoutMs: settings.timeoutMs)
         } catch let e as KafkaError {
-            throw CommandFailure(message: e.reason, exit: e.isUnreachable ? ExitStatus.unavailable : ExitCode.failure)
+            if e.isUnreachable {
+                // The cluster answered metadata (send checks first) but not CreateTopics in time:
+                // librdkafka's embedded broker, for one, never answers it.
+                throw CommandFailure(message: "\(e.reason). The broker did not create the topics; librdkafka's embedded broker "
+                    + "cannot (start it with `kafka-inbox broker --user NAME` or `--topics`), others may need the topics made by an admin.",
+                    exit: ExitCode.failure)
+            }
+            throw CommandFailure(message: e.reason, exit: ExitCode.failure)
         }
     }
 }

@@ -69,12 +69,12 @@ struct Settings {
 
     /// A user name must make a valid topic name.
     static func checkUserName(_ user: String, origin: String) throws {
-        let ok = !user.isEmpty && user.count <= 200 && user.unicodeScalars.allSatisfy {
+        let ok = !user.isEmpty && user.utf8.count <= 100 && user.unicodeScalars.allSatisfy {
             ($0.value >= 0x30 && $0.value <= 0x39) || ($0.value >= 0x41 && $0.value <= 0x5A)
                 || ($0.value >= 0x61 && $0.value <= 0x7A) || $0 == "." || $0 == "_" || $0 == "-"
         }
         if !ok {
-            throw configError("user '\(user)' (from \(origin)) cannot be part of a topic name: use letters, digits, '.', '_' or '-'")
+            throw configError("user '\(user)' (from \(origin)) cannot be part of a topic name: use up to 100 letters, digits, '.', '_' or '-'")
         }
     }
 
@@ -128,6 +128,11 @@ struct Settings {
             if let v = file["topics", key], !isStringList(v) {
                 let example = key == "kinds" ? #"kinds = ["group", "owner"]"# : #"patterns = ['^notify\.{user}\..*']"#
                 throw configError("\(origin): topics.\(key) must be an array of strings, e.g. \(example)")
+            }
+        }
+        if case .array(let items)? = file["topics", "patterns"] {
+            for item in items where (try? Regex(item.text.replacing("{user}", with: "user"))) == nil {
+                throw configError("\(origin): topics.patterns: '\(item.text)' is not a valid regular expression")
             }
         }
         if case .array(let items)? = file["topics", "kinds"], items.isEmpty {

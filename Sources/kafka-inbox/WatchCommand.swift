@@ -34,7 +34,7 @@ struct WatchCommand: ParsableCommand {
         try runReportingFailures {
             let settings = try Settings.resolve(global)
             let position = try StartPosition(parsing: from, nowMs: Timestamps.nowMs())
-            let color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+            let color = !noColor && Console.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
             let output = try WatchFormat(flag: format, isTerminal: Console.stdoutIsTerminal, color: color)
             var pending: [Receipt] = []
             if unreadOnly {

@@ -163,6 +163,32 @@ import Testing
         #expect(env.status == 78)
     }
 
+    @Test func sendRefusesWhatReadersCouldNotShow() throws {
+        let empty = try Harness.inbox(["send", "-b", "127.0.0.1:1", "--kind", "owner", "--title", " "])
+        #expect(empty.status == 64)
+        #expect(empty.stderr.contains("--title"))
+        let missing = try Harness.inbox(["send", "-b", "127.0.0.1:1", "--file", "/nonexistent/notes.jsonl"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("no such file"))
+    }
+
+    @Test func prettyWatchInAPipeHasNoColourAndBadPatternsAreConfigErrors() throws {
+        let broker = try BrokerProcess(arguments: ["--user", "erin"])
+        _ = try Harness.inbox(["send", "-b", broker.bootstrap, "--user", "erin", "--kind", "owner", "--title", "plain"])
+        let r = try Harness.inbox(["watch", "-b", broker.bootstrap, "--user", "erin", "--from", "beginning",
+                                   "--exit-at-end", "--format", "pretty"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("plain"))
+        #expect(!r.stdout.contains("\u{1b}"), "a pipe gets no escape sequences")
+        let dir = NSTemporaryDirectory() + "kafka-inbox-regex-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let file = dir + "/config.toml"
+        try "[topics]\npatterns = ['^notify\\.{user}\\.((']\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try Harness.inbox(["count", "--config", file, "-b", broker.bootstrap])
+        #expect(bad.status == 78)
+        #expect(bad.stderr.contains("not a valid regular expression"))
+    }
+
     @Test func brokerOnAFixedPortServesKcat() throws {
         let port = 20_000 + Int(getpid() % 20_000)
         let broker = try BrokerProcess(arguments: ["--port", String(port), "--topics", "plain.topic"])
