@@ -15,6 +15,7 @@ extension InboxModel {
         case .enter:
             search.editing = false
             if !search.query.isEmpty { search.lastQuery = search.query }
+            if !search.query.isEmpty, searchMatches.last?.steps.isEmpty ?? true { message = "no match: " + search.query }
         case .escape:
             search.editing = false
             search.query = ""

@@ -219,7 +219,8 @@ public struct InboxRenderer: Sendable {
         if let prompt = model.prompt {
             grid.put(prompt.text, row: row, col: 0, style: CellStyle(bold: true, role: .prompt))
         } else if model.search.editing {
-            grid.put("/" + model.search.query, row: row, col: 0, style: CellStyle(role: .prompt))
+            let miss = model.message?.hasPrefix("no match") == true ? "   (no match)" : ""
+            grid.put("/" + model.search.query + miss, row: row, col: 0, style: CellStyle(role: .prompt))
         } else if let message = model.message {
             grid.put(message, row: row, col: 0, style: CellStyle(role: .prompt))
         } else if let error = model.status.lastError {

@@ -172,6 +172,18 @@ import Testing
         #expect(model.cursorNotification?.id == "d")
     }
 
+    @Test func searchSaysSoWhenNothingMatches() {
+        var model = Fixture.five()
+        _ = model.type("/zq")
+        #expect(Fixture.render(model).line(9) == "/zq   (no match)")
+        #expect(model.cursorNotification?.id == "a", "the cursor stays where it was")
+        _ = model.handle(.enter)
+        #expect(model.message == "no match: zq")
+        #expect(Fixture.render(model).line(9) == "no match: zq")
+        _ = model.type("/title")
+        #expect(Fixture.render(model).line(9) == "/title")
+    }
+
     @Test func searchEscapeReturnsToWhereItStarted() {
         var model = Fixture.five()
         _ = model.type("j/title d")
