@@ -189,6 +189,17 @@ import Testing
         #expect(bad.stderr.contains("not a valid regular expression"))
     }
 
+    @Test func failedAuthenticationIsReportedInWordsNamingTheBroker() throws {
+        // The embedded broker speaks no SASL: a SASL client fails to authenticate against it.
+        let broker = try BrokerProcess(arguments: ["--user", "alice"])
+        let r = try Harness.inbox(["count", "-b", broker.bootstrap, "--user", "alice", "--timeout", "3",
+                                   "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanisms=PLAIN",
+                                   "-X", "sasl.username=alice", "-X", "sasl.password=wrong"])
+        #expect(r.status == 77)
+        #expect(r.stderr.contains("authentication failed at \(broker.bootstrap)"))
+        #expect(r.stdout.isEmpty)
+    }
+
     @Test func brokerOnAFixedPortServesKcat() throws {
         let port = 20_000 + Int(getpid() % 20_000)
         let broker = try BrokerProcess(arguments: ["--port", String(port), "--topics", "plain.topic"])
