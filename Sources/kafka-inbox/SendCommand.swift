@@ -71,6 +71,12 @@ struct SendCommand: ParsableCommand {
                 }
                 try TopicCreator(settings: settings).create(Array(Set(names)).sorted(), partitions: partitions)
             }
+            let unconfigured = Set(notifications.map(\.kind)).subtracting(settings.layout.kinds).sorted()
+            if !unconfigured.isEmpty && settings.layout.patterns.isEmpty {
+                Console.error("kafka-inbox: note: kind \(unconfigured.map(\.rawValue).joined(separator: ", ")) is not one of the configured "
+                    + "kinds (\(settings.layout.kinds.map(\.rawValue).joined(separator: ", "))); readers show it only with "
+                    + "--kinds or a [topics] pattern")
+            }
             let messages = notifications.map {
                 OutgoingMessage(topic: settings.layout.topic(user: $0.user, kind: $0.kind), key: Array($0.id.utf8), value: $0.json())
             }

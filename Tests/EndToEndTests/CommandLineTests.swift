@@ -170,6 +170,8 @@ import Testing
         let missing = try Harness.inbox(["send", "-b", "127.0.0.1:1", "--file", "/nonexistent/notes.jsonl"])
         #expect(missing.status == 66)
         #expect(missing.stderr.contains("no such file"))
+        let odd = try Harness.inbox(["send", "-b", "127.0.0.1:1", "--timeout", "1", "--kind", "billing", "--title", "x"])
+        #expect(odd.stderr.contains("kind billing is not one of the configured kinds"))
     }
 
     @Test func prettyWatchInAPipeHasNoColourAndBadPatternsAreConfigErrors() throws {
