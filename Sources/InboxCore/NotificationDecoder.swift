@@ -50,7 +50,7 @@ public enum NotificationDecoder {
         let id = f.id.flatMap { isBlank($0) ? nil : $0 } ?? source.fallbackID
         return Notification(id: id, kind: f.kind ?? topicKind ?? Kind(rawValue: "unknown"),
                             user: f.user, title: title, body: f.body, actor: f.actor, url: f.url,
-                            createdAtMs: f.createdAtMs ?? timestampMs, objectType: f.objectType,
+                            createdAtMs: Self.plausible(f.createdAtMs) ?? timestampMs, objectType: f.objectType,
                             objectID: f.objectID, extra: f.extra, source: source)
     }
 
@@ -199,14 +199,31 @@ public enum NotificationDecoder {
     private static func kindValue(_ s: inout JSONScanner) throws(JSONScanError) -> Kind? {
         guard try s.valueKind() == .string else {
             guard let text = try s.textValue(depth: 2), !text.isEmpty else { return nil }
-            return Kind(rawValue: text)
+            return isKindName(text) ? Kind(rawValue: text) : nil
         }
         let span = try s.scanString()
         if s.equals(span, "owner") { return .owner }
         if s.equals(span, "group") { return .group }
         if s.equals(span, "watching") { return .watching }
         let text = s.string(span)
-        return isBlank(text) ? nil : Kind(rawValue: text)
+        return isKindName(text) ? Kind(rawValue: text) : nil
+    }
+
+    /// A kind is a short plain name (`[A-Za-z0-9._-]{1,64}`); anything else is ignored and
+    /// the topic's kind is used, so a kind can never carry terminal controls.
+    static func isKindName(_ text: String) -> Bool {
+        let u = text.utf8
+        return !u.isEmpty && u.count <= 64 && u.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
+                || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D
+        }
+    }
+
+    /// Creation times more than ~270 years from 1970 are not times (and could overflow
+    /// age arithmetic): the Kafka timestamp is used instead.
+    static func plausible(_ ms: Int64?) -> Int64? {
+        guard let ms, ms > -8_640_000_000_000_000 / 1000, ms < 8_640_000_000_000_000 / 1000 else { return nil }
+        return ms
     }
 }
 

@@ -166,7 +166,8 @@ public enum Timestamps {
     }
 
     /// `2026-11-25 14:00:00Z` (UTC, seconds) for milliseconds since the epoch.
-    public static func utcTime(ms: Int64) -> String {
+    public static func utcTime(ms unclamped: Int64) -> String {
+        let ms = min(max(unclamped, -8_640_000_000_000_000), 8_640_000_000_000_000)
         let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secOfDay = seconds - days * 86_400

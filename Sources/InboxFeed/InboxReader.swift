@@ -87,6 +87,9 @@ public final class InboxReader: @unchecked Sendable {
         if case .time(let t) = config.start { startTimeMs = t } else { startTimeMs = nil }
         var kafka = config.kafka
         if kafka["enable.partition.eof"] == nil { kafka.set("enable.partition.eof", "true", origin: "kafka-inbox") }
+        // If messages expire between the watermark query and the first fetch, start at the
+        // oldest left rather than jumping to the end (which would lose receipts).
+        if kafka["auto.offset.reset"] == nil { kafka.set("auto.offset.reset", "earliest", origin: "kafka-inbox") }
         if let wait = config.fetchWaitMaxMs, kafka["fetch.wait.max.ms"] == nil {
             // The embedded broker (and a broker without new data) answers a fetch only after
             // this wait, so it bounds live latency (DESIGN §8: produce-to-screen p99 < 50 ms).
@@ -150,6 +153,13 @@ public final class InboxReader: @unchecked Sendable {
                 }
             } else {
                 batch.errors.append("\(m.topic)/\(m.partition): \(m.errorText ?? "error \(m.errorCode)")")
+                // A partition that cannot be read (not authorised, gone) must not keep the
+                // inbox "catching up" for ever; a connection problem is retried by librdkafka.
+                if !KafkaError(code: m.errorCode, reason: "").isUnreachable,
+                   p >= 0, p < topics[t]!.targets.count, topics[t]!.targets[p] >= 0 {
+                    topics[t]!.targets[p] = -1
+                    entryTargets -= 1
+                }
             }
             return
         }

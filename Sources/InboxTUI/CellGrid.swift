@@ -58,7 +58,11 @@ public struct CellGrid: Sendable, Equatable {
         guard row >= 0, row < rows, col >= 0, col < cols else { return 0 }
         let limit = min(cols - col, maxWidth ?? (cols - col))
         guard limit > 0 else { return 0 }
-        let safe = TerminalText.sanitize(text)
+        // Only what can show is sanitised and measured: a megabyte title costs nothing more
+        // than a short one (an escaped scalar takes at most 6 columns, so keep 2 per column + slack).
+        let shown = text.unicodeScalars.count > limit * 2 + 16
+            ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit * 2 + 16))) : text
+        let safe = TerminalText.sanitize(shown)
         var items: [(Character, Int)] = []
         var total = 0
         for ch in safe {

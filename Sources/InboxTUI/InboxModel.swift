@@ -123,6 +123,7 @@ public struct InboxModel: Sendable {
                 message = text
             case .resetInbox:
                 inbox = Inbox()
+                prompt = nil  // it held storage indices of the old inbox
                 tags = []
                 undoStack = []
                 pinned = nil

@@ -2,12 +2,18 @@ import InboxCore
 
 /// The preview pane and the help screen.
 extension InboxRenderer {
+    /// How many bytes of one field the preview wraps and shows.
+    static let previewFieldLimit = 16 * 1024
+
     /// The preview's lines for `n` at `width` columns: every field, then the body, wrapped.
     static func previewLines(_ n: Notification, state: ReadState, width: Int, nowMs: Int64)
         -> [(String, CellStyle)] {
         var out: [(String, CellStyle)] = []
         func add(_ text: String, _ style: CellStyle = .plain) {
-            for line in TextFormat.wrap(TerminalText.sanitize(text, keepNewlines: true), width: width) {
+            // The preview shows at most the first 16 KiB of a field (hostile values can be megabytes).
+            let cut = text.utf8.count > Self.previewFieldLimit
+                ? String(decoding: text.utf8.prefix(Self.previewFieldLimit), as: UTF8.self) + " …(cut at 16 KiB)" : text
+            for line in TextFormat.wrap(TerminalText.sanitize(cut, keepNewlines: true), width: width) {
                 out.append((line, style))
             }
         }

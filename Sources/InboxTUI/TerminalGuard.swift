@@ -15,7 +15,7 @@ nonisolated(unsafe) private var previousActions = UnsafeMutablePointer<sigaction
 /// "leave full screen / show cursor / reset attributes" strings and put back the saved
 /// tty modes, then let the previous handler (e.g. Swift's backtracer) run.
 enum TerminalGuard {
-    static let fatalSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE]
+    static let fatalSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGQUIT]
 
     /// Saves the tty modes of standard input (call before ncurses changes them).
     static func saveModes() {

@@ -6,7 +6,8 @@ import InboxCore
 enum TextFormat {
     /// A compact age of at most 3 columns: `now`, `5m`, `3h`, `2d`, `6w`, `1y`.
     static func relativeAge(fromMs created: Int64, nowMs now: Int64) -> String {
-        let seconds = max(0, (now - created) / 1000)
+        let (diff, overflow) = now.subtractingReportingOverflow(created)
+        let seconds = overflow ? (created > now ? 0 : Int64.max / 1000) : max(0, diff / 1000)
         let minutes = seconds / 60, hours = minutes / 60, days = hours / 24
         if seconds < 60 { return "now" }
         if minutes < 60 { return "\(minutes)m" }

@@ -25,7 +25,7 @@ final class ReceiptSender: Sendable {
     private let outbox: Outbox?
     private let overlay: PendingOverlay
     /// Set by the consumer once the receipts topic is read to its end (older entries are
-    /// replayed after that, so the ones found there are not sent twice), or after 5 s.
+    /// replayed after that, so the ones found there are not sent twice).
     let caughtUp = Atomic<Bool>(false)
 
     /// `outbox` nil: receipts are kept in memory only (the outbox could not be opened).
@@ -121,15 +121,21 @@ final class ReceiptSender: Sendable {
                 if let l = SenderLock(outboxPath: outbox.path) {
                     lock = l
                     let known = state.knownIDs.union(batch.map(\.receiptID))
+                    // Replaces the replay list counted at start (not added to it twice).
+                    let counted = replay?.count ?? 0
                     replay = ((try? outbox.pending()) ?? []).filter { !known.contains($0.receiptID) }
-                    shared.withLock { $0.pending += replay?.count ?? 0 }
+                    let delta = (replay?.count ?? 0) - counted
+                    shared.withLock { $0.pending += delta }
                     if let r = replay, !r.isEmpty {
                         overlay.note(r)
                         events.push(.receipts(r))
                     }
                 }
             }
-            if lock != nil, let old = replay, caughtUp.load(ordering: .acquiring) || Date().timeIntervalSince(started) > 5 {
+            // Old entries go only after the receipts topic is read to its end: one delivered just
+            // before a crash is found there (and dropped) instead of being sent again after
+            // newer receipts. (A receipts topic that cannot be read at all ends catch-up too.)
+            if lock != nil, let old = replay, caughtUp.load(ordering: .acquiring) || Date().timeIntervalSince(started) > 600 {
                 batch = stillPending(old) + batch
                 replay = nil
             }

@@ -150,3 +150,23 @@ import Testing
         #expect(decode(#"{"title":"t","deep":\#(tooDeep)}"#).malformedReason?.contains("too deep") == true)
     }
 }
+
+/// Values that are valid JSON but must not reach the inbox as they are (code review findings).
+@Suite struct HostileFieldTests {
+    @Test(arguments: ["-9223372036854775808", "9223372036854775807", "\"99999999999999999\"", "-99999999999999"])
+    func absurdCreationTimesFallBackToTheKafkaTimestamp(value: String) {
+        let n = decode(#"{"title":"boom","created_at":\#(value)}"#)
+        #expect(!n.isMalformed)
+        #expect(n.createdAtMs == kafkaTimestamp)
+    }
+
+    @Test(arguments: ["\\u001b]0;owned\\u0007", "own er", "", String(repeating: "k", count: 65), "ünïcode"])
+    func aKindThatIsNotAPlainNameIsIgnored(kind: String) {
+        let n = decode(#"{"title":"x","kind":"\#(kind)"}"#, topicKind: .watching)
+        #expect(n.kind == .watching)
+    }
+
+    @Test func plainKindNamesAreKept() {
+        #expect(decode(#"{"title":"x","kind":"billing-2.v1"}"#).kind == Kind(rawValue: "billing-2.v1"))
+    }
+}

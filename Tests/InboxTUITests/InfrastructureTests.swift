@@ -111,6 +111,10 @@ import Testing
     @Test func relativeAges() {
         let now = Fixture.now
         #expect(TextFormat.relativeAge(fromMs: now - 59_000, nowMs: now) == "now")
+        // Extreme values (e.g. from an old snapshot) never trap.
+        #expect(TextFormat.relativeAge(fromMs: Int64.min, nowMs: now) == "old")
+        #expect(TextFormat.relativeAge(fromMs: Int64.max, nowMs: now) == "now")
+        #expect(!TextFormat.utcTime(ms: Int64.min).isEmpty)
         #expect(TextFormat.relativeAge(fromMs: now - 5 * 60_000, nowMs: now) == "5m")
         #expect(TextFormat.relativeAge(fromMs: now - 3 * 3_600_000, nowMs: now) == "3h")
         #expect(TextFormat.relativeAge(fromMs: now - 2 * 86_400_000, nowMs: now) == "2d")
