@@ -77,6 +77,10 @@ public final class InboxReader: @unchecked Sendable {
     }
     // ──────────────────────────────────────────────────────────────────────────────────
 
+    private var needsTopicScan: Bool {
+        config.includeNotifications && (!config.layout.patterns.isEmpty || !missingTopics.isEmpty)
+    }
+
     /// Whether every partition has been read up to its high watermark at start.
     public var caughtUp: Bool { targets.isEmpty && entryTargets == 0 }
 
@@ -115,7 +119,9 @@ public final class InboxReader: @unchecked Sendable {
         var batch = ReadBatch()
         consumer.consumeBatch(timeoutMs: timeoutMs) { m in handle(m, into: &batch) }
         for e in consumer.pollErrors() { batch.errors.append(describe(e)) }
-        if ContinuousClock.now - lastTopicScan > .seconds(10) {
+        // Only a layout that can gain topics (patterns, or standard topics not created yet)
+        // asks for the cluster's topic list again; never more than every 10 s.
+        if needsTopicScan, ContinuousClock.now - lastTopicScan > .seconds(10) {
             lastTopicScan = .now
             if let all = try? consumer.client.topics(timeoutMs: 2000) { try? startPartitions(all, initial: false) }
         }

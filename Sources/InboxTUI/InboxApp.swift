@@ -45,10 +45,12 @@ public final class InboxApp {
     /// before this returns or throws.
     @discardableResult
     public func run() throws -> TUIExit {
-        let terminal = try Terminal(options: options)
-        defer { terminal.close() }
+        // Signals are caught before the terminal changes and until after it is restored, so
+        // no SIGINT/SIGTERM can end the process with the terminal left in curses mode.
         let signals = try SignalPipe(signals: [SIGINT, SIGTERM, SIGHUP, SIGWINCH])
         defer { signals.uninstall() }
+        let terminal = try Terminal(options: options)
+        defer { terminal.close() }
         model.apply(events.drain())
         var pendingCopy: [UInt8]?
         while true {
