@@ -19,9 +19,15 @@ struct OutboxCommand: ParsableCommand {
     func run() throws {
         try runReportingFailures {
             let settings = try Settings.resolve(global)
+            let dir = Outbox.directory(environment: ProcessInfo.processInfo.environment)
+            let file = dir + "/" + Outbox.fileName(user: settings.user, bootstrap: settings.kafka.brokers)
             if path {
-                let dir = Outbox.directory(environment: ProcessInfo.processInfo.environment)
-                Console.out(dir + "/" + Outbox.fileName(user: settings.user, bootstrap: settings.kafka.brokers))
+                Console.out(file)
+                return
+            }
+            // Listing creates nothing: no file means nothing pending.
+            guard FileManager.default.fileExists(atPath: file) else {
+                Console.error("kafka-inbox: 0 receipt(s) pending (no outbox at \(file))")
                 return
             }
             let outbox: Outbox

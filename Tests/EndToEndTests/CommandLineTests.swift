@@ -202,6 +202,15 @@ import Testing
         #expect(r.stdout.isEmpty)
     }
 
+    @Test func listingAnEmptyOutboxCreatesNothing() throws {
+        let state = NSTemporaryDirectory() + "kafka-inbox-empty-outbox-\(getpid())"
+        let r = try Harness.inbox(["outbox", "-b", "127.0.0.1:1", "--user", "zed"], environment: ["XDG_STATE_HOME": state])
+        #expect(r.status == 0)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("0 receipt(s) pending"))
+        #expect(!FileManager.default.fileExists(atPath: state + "/kafka-inbox"), "nothing written for a listing")
+    }
+
     @Test func brokerOnAFixedPortServesKcat() throws {
         let port = 20_000 + Int(getpid() % 20_000)
         let broker = try BrokerProcess(arguments: ["--port", String(port), "--topics", "plain.topic"])

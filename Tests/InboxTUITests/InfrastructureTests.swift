@@ -62,6 +62,15 @@ import Testing
         #expect(grid.put("xyz", row: 0, col: 6) == 0)
     }
 
+    @Test func aMegabyteTitleIsCutLikeAShortOne() {
+        var grid = CellGrid(rows: 2, cols: 20)
+        let huge = "\u{1b}[31mé" + String(repeating: "é", count: 1_000_000)
+        grid.put(huge, row: 0, col: 0)
+        grid.put(String(huge.prefix(60)), row: 1, col: 0)
+        #expect(grid.line(0) == grid.line(1))
+        #expect(grid.line(0) == "\\x1b[31m" + String(repeating: "é", count: 11) + "…")
+    }
+
     @Test func overwritingHalfAWideCharacterBlanksTheOtherHalf() {
         var grid = CellGrid(rows: 1, cols: 6)
         grid.put("日本語", row: 0, col: 0)
