@@ -27,6 +27,9 @@ final class ReceiptSender: Sendable {
     /// Set by the consumer once the receipts topic is read to its end (older entries are
     /// replayed after that, so the ones found there are not sent twice).
     let caughtUp = Atomic<Bool>(false)
+    /// Ids of the receipts this process made: the outbox's other entries (earlier runs, or a
+    /// command that could not deliver while this inbox held the sender lock) are adopted.
+    private let createdHere = Mutex<Set<String>>([])
 
     /// `outbox` nil: receipts are kept in memory only (the outbox could not be opened).
     init(settings: Settings, events: EventQueue, outbox: Outbox?, overlay: PendingOverlay) {
@@ -41,6 +44,7 @@ final class ReceiptSender: Sendable {
     func enqueue(_ requests: [ReceiptRequest]) {
         let receipts = requests.map { factory.receipt($0.type, id: $0.notificationID, kind: $0.kind.rawValue, source: $0.source) }
         guard !receipts.isEmpty else { return }
+        createdHere.withLock { $0.formUnion(receipts.map(\.receiptID)) }
         do { try outbox?.add(receipts, sync: false) } catch {
             events.push(.error("outbox: \(error) — these receipts are kept in memory only"))
         }
@@ -111,6 +115,7 @@ final class ReceiptSender: Sendable {
         var replay: [Receipt]? = earlier
         let started = Date()
         var lastLockTry = Date()
+        var lastAdopt = Date()
         while true {
             if state.inflight.isEmpty {
                 _ = wake.wait(timeout: .now() + min(max(state.nextRetry.timeIntervalSinceNow, 0.05), 1))
@@ -120,7 +125,7 @@ final class ReceiptSender: Sendable {
                 lastLockTry = Date()
                 if let l = SenderLock(outboxPath: outbox.path) {
                     lock = l
-                    let known = state.knownIDs.union(batch.map(\.receiptID))
+                    let known = state.knownIDs.union(batch.map(\.receiptID)).union(createdHere.withLock { $0 })
                     // Replaces the replay list counted at start (not added to it twice).
                     let counted = replay?.count ?? 0
                     replay = ((try? outbox.pending()) ?? []).filter { !known.contains($0.receiptID) }
@@ -130,6 +135,19 @@ final class ReceiptSender: Sendable {
                         overlay.note(r)
                         events.push(.receipts(r))
                     }
+                }
+            }
+            // While this inbox holds the sender lock, a command that could not deliver leaves its
+            // receipts in the outbox: adopt them (every 10 s) instead of stranding them until quit.
+            if lock != nil, replay == nil, let outbox, Date().timeIntervalSince(lastAdopt) > 10 {
+                lastAdopt = Date()
+                let known = state.knownIDs.union(batch.map(\.receiptID)).union(createdHere.withLock { $0 })
+                let stranded = ((try? outbox.pending()) ?? []).filter { !known.contains($0.receiptID) }
+                if !stranded.isEmpty {
+                    replay = stranded
+                    let count = shared.withLock { s in s.pending += stranded.count; return s.pending }
+                    overlay.note(stranded)
+                    events.push(contentsOf: [.receipts(stranded), .pendingReceipts(count)])
                 }
             }
             // Old entries go only after the receipts topic is read to its end: one delivered just
