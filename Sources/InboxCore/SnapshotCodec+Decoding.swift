@@ -11,6 +11,21 @@ extension SnapshotCodec {
 
     /// Decodes a whole snapshot from memory (e.g. a mapped file).
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(SnapshotError) -> InboxSnapshot {
+        let (header, inbox) = try sections(bytes, notifications: true)
+        guard let inbox else { throw .malformed("no notifications section") }
+        return InboxSnapshot(header: header, inbox: inbox)
+    }
+
+    /// Decodes only the header and partitions (cheap: the notifications are not read),
+    /// after checking the magic, version, length and checksum.
+    public static func decodeHeader(_ bytes: UnsafeRawBufferPointer) throws(SnapshotError) -> SnapshotHeader {
+        try sections(bytes, notifications: false).header
+    }
+
+    /// Walks the sections after checking the payload; the notification and orphan-state
+    /// sections are read only when `notifications` is set (the inbox is nil otherwise).
+    private static func sections(_ bytes: UnsafeRawBufferPointer, notifications: Bool)
+        throws(SnapshotError) -> (header: SnapshotHeader, inbox: Inbox?) {
         let payload = try checkedPayload(bytes)
         var header: SnapshotHeader?
         var partitions: [SnapshotPartition]?
@@ -25,41 +40,19 @@ extension SnapshotCodec {
             switch Tag(rawValue: tag) {
             case .header?: header = try decodeHeader(&body)
             case .partitions?: partitions = try decodePartitions(&body)
-            case .notifications?: inbox = try decodeNotifications(&body)
-            case .orphanStates?: orphans = try decodeOrphans(&body)
-            case nil: continue  // a section from a later version: skipped
-            }
-        }
-        guard var header else { throw .malformed("no header section") }
-        guard let partitions else { throw .malformed("no partitions section") }
-        guard var inbox else { throw .malformed("no notifications section") }
-        header.partitions = partitions
-        for (id, state) in orphans { inbox.setState(state, for: id) }
-        return InboxSnapshot(header: header, inbox: inbox)
-    }
-
-    /// Decodes only the header and partitions (cheap: the notifications are not read),
-    /// after checking the magic, version, length and checksum.
-    public static func decodeHeader(_ bytes: UnsafeRawBufferPointer) throws(SnapshotError) -> SnapshotHeader {
-        let payload = try checkedPayload(bytes)
-        var header: SnapshotHeader?
-        var partitions: [SnapshotPartition]?
-        var r = ByteReader(payload)
-        while !r.atEnd {
-            let tag = try r.byte()
-            let length = try r.u64()
-            guard length <= UInt64(r.remaining) else { throw .truncated }
-            var body = try r.sub(Int(length))
-            switch Tag(rawValue: tag) {
-            case .header?: header = try decodeHeader(&body)
-            case .partitions?: partitions = try decodePartitions(&body)
-            default: continue
+            case .notifications? where notifications: inbox = try decodeNotifications(&body)
+            case .orphanStates? where notifications: orphans = try decodeOrphans(&body)
+            default: continue  // not wanted now, or a section from a later version: skipped
             }
         }
         guard var header else { throw .malformed("no header section") }
         guard let partitions else { throw .malformed("no partitions section") }
         header.partitions = partitions
-        return header
+        if notifications, var filled = inbox {
+            for (id, state) in orphans { filled.setState(state, for: id) }
+            inbox = filled
+        }
+        return (header, inbox)
     }
 
     /// Checks the fixed header and the checksum; returns the payload.
