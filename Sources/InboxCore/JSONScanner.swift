@@ -45,6 +45,24 @@ struct JSONScanner {
         if !consume(byte) { throw failure() }
     }
 
+    /// Reads an object (the current byte must be `{`) member by member: `body` gets each
+    /// key with the scanner at its value, and must consume the value.
+    @inline(__always)
+    static func members(_ s: inout JSONScanner,
+                        _ body: (inout JSONScanner, JSONStringSpan) throws(JSONScanError) -> Void) throws(JSONScanError) {
+        try s.expect(0x7B)
+        s.skipWhitespace()
+        if s.consume(0x7D) { return }
+        repeat {
+            guard s.peek == 0x22 else { throw s.failure() }
+            let key = try s.scanString()
+            s.skipWhitespace()
+            try s.expect(0x3A)
+            s.skipWhitespace()
+            try body(&s, key)
+        } while try s.separator(close: 0x7D)
+    }
+
     /// After a member or element: consumes `,` (true, more follow) or `close` (false).
     mutating func separator(close: UInt8) throws(JSONScanError) -> Bool {
         skipWhitespace()

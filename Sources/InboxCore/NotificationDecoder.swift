@@ -134,15 +134,7 @@ public enum NotificationDecoder {
 
     /// Reads the top-level object (the current byte is `{`) into `f`.
     private static func readObject(_ s: inout JSONScanner, into f: inout DecodedFields) throws(JSONScanError) {
-        try s.expect(0x7B)
-        s.skipWhitespace()
-        if s.consume(0x7D) { return }
-        repeat {
-            guard s.peek == 0x22 else { throw s.failure() }
-            let key = try s.scanString()
-            s.skipWhitespace()
-            try s.expect(0x3A)
-            s.skipWhitespace()
+        try JSONScanner.members(&s) { s, key throws(JSONScanError) in
             switch field(s, key) {
             case .id: f.id = try s.textValue(depth: 2)
             case .user: f.user = try s.textValue(depth: 2)
@@ -166,7 +158,7 @@ public enum NotificationDecoder {
             case .other:
                 f.extra.append(try s.extraField(key: s.string(key), depth: 2))
             }
-        } while try s.separator(close: 0x7D)
+        }
     }
 
     /// Reads `object`: `{type, id}` into the fields, other members as `object.<key>` extras;
@@ -176,15 +168,7 @@ public enum NotificationDecoder {
             f.extra.append(try s.extraField(key: "object", depth: 2))
             return
         }
-        s.pos += 1
-        s.skipWhitespace()
-        if s.consume(0x7D) { return }
-        repeat {
-            guard s.peek == 0x22 else { throw s.failure() }
-            let key = try s.scanString()
-            s.skipWhitespace()
-            try s.expect(0x3A)
-            s.skipWhitespace()
+        try JSONScanner.members(&s) { s, key throws(JSONScanError) in
             if s.equals(key, "type") {
                 f.objectType = try s.textValue(depth: 3)
             } else if s.equals(key, "id") {
@@ -192,7 +176,7 @@ public enum NotificationDecoder {
             } else {
                 f.extra.append(try s.extraField(key: "object." + s.string(key), depth: 3))
             }
-        } while try s.separator(close: 0x7D)
+        }
     }
 
     /// A kind given as a string (standard kinds without allocating); nil when absent or blank.

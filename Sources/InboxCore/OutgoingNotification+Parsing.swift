@@ -35,16 +35,8 @@ struct LineFields {
     private var failure: LineError?
 
     private mutating func read(_ s: inout JSONScanner) throws(JSONScanError) {
-        try s.expect(0x7B)
-        s.skipWhitespace()
-        if s.consume(0x7D) { return }
-        repeat {
-            guard s.peek == 0x22 else { throw s.failure() }
-            let keySpan = try s.scanString()
+        try JSONScanner.members(&s) { s, keySpan throws(JSONScanError) in
             let key = s.string(keySpan)
-            s.skipWhitespace()
-            try s.expect(0x3A)
-            s.skipWhitespace()
             switch key {
             case "title": title = try stringValue(&s, key: key)
             case "body": body = try stringValue(&s, key: key)
@@ -72,7 +64,7 @@ struct LineFields {
             default:
                 extra.append(try s.extraField(key: key, depth: 2))
             }
-        } while try s.separator(close: 0x7D)
+        }
     }
 
     private mutating func fail(_ error: LineError) {

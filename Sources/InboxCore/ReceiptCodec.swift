@@ -74,15 +74,7 @@ public enum ReceiptCodec {
     }
 
     private static func read(_ s: inout JSONScanner, into f: inout Fields) throws(JSONScanError) {
-        try s.expect(0x7B)
-        s.skipWhitespace()
-        if s.consume(0x7D) { return }
-        repeat {
-            guard s.peek == 0x22 else { throw s.failure() }
-            let key = try s.scanString()
-            s.skipWhitespace()
-            try s.expect(0x3A)
-            s.skipWhitespace()
+        try JSONScanner.members(&s) { s, key throws(JSONScanError) in
             switch s.string(key) {
             case "type": f.type = try s.textValue(depth: 2)
             case "receipt_id": f.receiptID = try s.textValue(depth: 2)
@@ -102,7 +94,7 @@ public enum ReceiptCodec {
             case "source": f.source = try readSource(&s)
             default: try s.skipValue(depth: 2)
             }
-        } while try s.separator(close: 0x7D)
+        }
     }
 
     private static func readSource(_ s: inout JSONScanner) throws(JSONScanError) -> SourcePosition? {
@@ -110,25 +102,16 @@ public enum ReceiptCodec {
             try s.skipValue(depth: 2)
             return nil
         }
-        s.pos += 1
-        s.skipWhitespace()
         var topic: String?
         var partition: Int64?
         var offset: Int64?
-        if !s.consume(0x7D) {
-            repeat {
-                guard s.peek == 0x22 else { throw s.failure() }
-                let key = try s.scanString()
-                s.skipWhitespace()
-                try s.expect(0x3A)
-                s.skipWhitespace()
-                switch s.string(key) {
-                case "topic": topic = try s.textValue(depth: 3)
-                case "partition": partition = try s.integerValue(depth: 3)
-                case "offset": offset = try s.integerValue(depth: 3)
-                default: try s.skipValue(depth: 3)
-                }
-            } while try s.separator(close: 0x7D)
+        try JSONScanner.members(&s) { s, key throws(JSONScanError) in
+            switch s.string(key) {
+            case "topic": topic = try s.textValue(depth: 3)
+            case "partition": partition = try s.integerValue(depth: 3)
+            case "offset": offset = try s.integerValue(depth: 3)
+            default: try s.skipValue(depth: 3)
+            }
         }
         guard let topic, let partition, let p32 = Int32(exactly: partition), let offset else { return nil }
         return SourcePosition(topic: topic, partition: p32, offset: offset)
