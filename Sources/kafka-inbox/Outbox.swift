@@ -9,8 +9,8 @@ import Synchronization
 ///   file and is called before the receipt is handed to the producer. (`write(2)` alone
 ///   already survives `kill -9`: the data is in the kernel; fsync covers power loss.)
 /// - `markDone` appends a done record once a delivery report (or the receipts topic
-///   itself) confirms a receipt; when nothing is pending the file is truncated, and a
-///   large file is compacted (write temp + fsync + rename + fsync dir).
+///   itself) confirms a receipt; when nothing is pending the file is replaced by an empty
+///   one, and a large file is compacted (both: write temp + fsync + rename + fsync dir).
 /// - Every operation holds `flock(LOCK_EX)` on the journal for its duration, and reopens
 ///   the file if another process replaced it by compaction meanwhile, so processes of one
 ///   user can share it. Which process replays old entries is decided by `SenderLock`.
@@ -20,7 +20,17 @@ final class Outbox: Sendable {
     let path: String
     /// Damaged lines found (and skipped) when the outbox was opened.
     let damagedAtOpen: Int
-    private let fd: Mutex<Int32>
+    private let journal: Mutex<Journal>
+
+    /// The open journal and what has been folded of it so far: operations read only the
+    /// bytes appended since (by any process), not the whole file each time.
+    private struct Journal {
+        var fd: Int32
+        var contents = OutboxContents()
+        var offset = 0
+        var inode: ino_t = 0
+        var device: dev_t = 0
+    }
     /// Compact when the file grows past this many bytes and some entries are done.
     static let compactionBytes = 1 << 20
 
@@ -44,11 +54,11 @@ final class Outbox: Sendable {
             throw error
         }
         self.path = path
-        self.fd = Mutex(file)
+        self.journal = Mutex(Journal(fd: file))
         damagedAtOpen = damaged
     }
 
-    deinit { fd.withLock { if $0 >= 0 { close($0) } } }
+    deinit { journal.withLock { if $0.fd >= 0 { close($0.fd) } } }
 
     /// The outbox directory: `$XDG_STATE_HOME/kafka-inbox` (default `~/.local/state/kafka-inbox`).
     static func directory(environment: [String: String]) -> String {
@@ -74,7 +84,7 @@ final class Outbox: Sendable {
     /// Receipts not yet confirmed, oldest first (re-read from the file: other processes'
     /// entries included).
     func pending() throws -> [Receipt] {
-        try withJournal { fd in OutboxContents(bytes: try Self.readAll(fd)).pending }
+        try withJournal { j in try Self.refresh(&j).pending }
     }
 
     /// Appends receipts (one `write(2)`; see `sync` for durability against power loss).
@@ -88,37 +98,69 @@ final class Outbox: Sendable {
 
     /// fsyncs the journal.
     func sync() throws {
-        try fd.withLock { fd in _ = try SystemError.check("fsync \(path)") { fdatasync(fd) } }
+        try journal.withLock { j in _ = try SystemError.check("fsync \(path)") { fdatasync(j.fd) } }
     }
 
-    /// Records that these receipts are delivered; truncates or compacts when worthwhile.
+    /// Records that these receipts are delivered; empties or compacts when worthwhile.
     func markDone(_ receiptIDs: [String]) throws {
         guard !receiptIDs.isEmpty else { return }
-        try withJournal { fd in
-            try Self.appendBytes(fd, OutboxRecord.done(receiptIDs).line, path: path, sync: false)
-            let size = lseek(fd, 0, SEEK_END)
-            let contents = OutboxContents(bytes: try Self.readAll(fd))
-            if contents.pending.isEmpty && contents.damaged.isEmpty {
-                _ = try SystemError.check("ftruncate \(path)") { ftruncate(fd, 0) }
-                _ = fdatasync(fd)
+        try withJournal { j in
+            try Self.appendBytes(j.fd, OutboxRecord.done(receiptIDs).line, path: path, sync: false)
+            let size = lseek(j.fd, 0, SEEK_END)
+            let contents = try Self.refresh(&j)
+            let torn = Int(size) > j.offset  // a last line still without its newline
+            if contents.pending.isEmpty && contents.damaged.isEmpty && !torn {
+                // Emptied by replacing the file, not truncating it in place: a new inode is how
+                // every process's fold (`refresh`) notices that the journal started over.
+                try Self.rewrite(&j.fd, path: path, with: [])
+                Self.forget(&j)
             } else if size > Self.compactionBytes && contents.needsCompaction {
-                try Self.rewrite(&fd, path: path, with: contents.pending)
+                try Self.rewrite(&j.fd, path: path, with: contents.pending)
+                Self.forget(&j)
             } else {
-                _ = try SystemError.check("fsync \(path)") { fdatasync(fd) }
+                _ = try SystemError.check("fsync \(path)") { fdatasync(j.fd) }
             }
         }
     }
 
     private func append(_ bytes: [UInt8], sync: Bool) throws {
-        try withJournal { fd in try Self.appendBytes(fd, bytes, path: path, sync: sync) }
+        try withJournal { j in try Self.appendBytes(j.fd, bytes, path: path, sync: sync) }
     }
 
     /// Runs `body` on the journal with the lock held.
-    private func withJournal<T: Sendable>(_ body: (inout Int32) throws -> T) throws -> T {
-        try fd.withLock { fd in
-            if fd < 0 { fd = try Self.openFile(path) }
-            return try Self.locked(&fd, path: path, body)
+    private func withJournal<T: Sendable>(_ body: (inout Journal) throws -> T) throws -> T {
+        try journal.withLock { j in
+            if j.fd < 0 { j.fd = try Self.openFile(path) }
+            var fd = j.fd
+            defer { j.fd = fd }
+            return try Self.locked(&fd, path: path) { fd in
+                j.fd = fd  // reopened if another process had replaced the file
+                defer { fd = j.fd }  // replaced by a compaction here: unlock that one
+                return try body(&j)
+            }
         }
+    }
+
+    /// Folds what was appended since the last call (by this or another process); starts
+    /// over when the file was replaced (compaction) or truncated. Call with the lock held.
+    private static func refresh(_ j: inout Journal) throws -> OutboxContents {
+        var st = stat()
+        _ = try SystemError.check("fstat") { fstat(j.fd, &st) }
+        if st.st_ino != j.inode || st.st_dev != j.device || Int(st.st_size) < j.offset {
+            forget(&j)
+            (j.inode, j.device) = (st.st_ino, st.st_dev)
+        }
+        let bytes = try readAll(j.fd, from: j.offset)
+        j.offset += j.contents.fold(bytes[...], final: false)
+        return j.contents
+    }
+
+    /// Drops what was folded (the file was truncated or replaced).
+    private static func forget(_ j: inout Journal) {
+        j.contents = OutboxContents()
+        j.offset = 0
+        j.inode = 0
+        j.device = 0
     }
 
     // MARK: - file operations
@@ -152,14 +194,16 @@ final class Outbox: Sendable {
         return try body(&fd)
     }
 
-    private static func readAll(_ fd: Int32) throws -> [UInt8] {
+    private static func readAll(_ fd: Int32, from start: Int = 0) throws -> [UInt8] {
         var st = stat()
         _ = try SystemError.check("fstat") { fstat(fd, &st) }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var bytes = [UInt8](repeating: 0, count: max(0, Int(st.st_size) - start))
         var done = 0
         while done < bytes.count {
             let n = try bytes.withUnsafeMutableBytes { buf in
-                try SystemError.check("read outbox") { Int32(pread(fd, buf.baseAddress! + done, buf.count - done, off_t(done))) }
+                try SystemError.check("read outbox") {
+                    Int32(pread(fd, buf.baseAddress! + done, buf.count - done, off_t(start + done)))
+                }
             }
             if n == 0 { break }
             done += Int(n)

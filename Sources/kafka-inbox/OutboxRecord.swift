@@ -53,36 +53,54 @@ struct OutboxContents {
     /// Receipts still to deliver, oldest first: per notification only the latest added
     /// one (an older one is superseded, since the latest receipt of an id is its state),
     /// and only when no done record names it.
-    var pending: [Receipt] = []
+    var pending: [Receipt] {
+        latest.values.filter { !done.contains($0.receipt.receiptID) }.sorted { $0.seq < $1.seq }.map(\.receipt)
+    }
     /// Lines that could not be parsed.
     var damaged: [ArraySlice<UInt8>] = []
     /// Records read (valid lines).
     var records = 0
+    private var latest: [String: (seq: Int, receipt: Receipt)] = [:]
+    private var done = Set<String>()
+    private var seq = 0
 
-    /// Folds the journal's bytes.
+    /// Nothing read yet.
+    init() {}
+
+    /// Folds a whole journal (a last line without its newline counts).
     init(bytes: [UInt8]) {
-        var latest: [String: (seq: Int, receipt: Receipt)] = [:]
-        var done = Set<String>()
-        var seq = 0
-        var start = 0
-        while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            let line = bytes[start..<end]
-            start = end + 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-            switch OutboxRecord.parse(line) {
-            case .add(let r)?:
-                latest[r.notificationID] = (seq, r)
-                seq += 1
-                records += 1
-            case .done(let ids)?:
-                done.formUnion(ids)
-                records += 1
-            case nil:
-                damaged.append(line)
+        _ = fold(bytes[...], final: true)
+    }
+
+    /// Folds more of the journal, appended after what was folded before; returns how many
+    /// bytes it used. Unless `final`, a last line without its newline is left for later (a
+    /// writer may be in the middle of it).
+    mutating func fold(_ bytes: ArraySlice<UInt8>, final: Bool) -> Int {
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            guard let newline = bytes[start...].firstIndex(of: 0x0A) else {
+                if final { take(bytes[start...]) }
+                return (final ? bytes.endIndex : start) - bytes.startIndex
             }
+            take(bytes[start..<newline])
+            start = newline + 1
         }
-        pending = latest.values.filter { !done.contains($0.receipt.receiptID) }.sorted { $0.seq < $1.seq }.map(\.receipt)
+        return bytes.count
+    }
+
+    private mutating func take(_ line: ArraySlice<UInt8>) {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return }
+        switch OutboxRecord.parse(line) {
+        case .add(let r)?:
+            latest[r.notificationID] = (seq, r)
+            seq += 1
+            records += 1
+        case .done(let ids)?:
+            done.formUnion(ids)
+            records += 1
+        case nil:
+            damaged.append(line)
+        }
     }
 
     /// Whether rewriting the journal as only its pending adds would drop anything.
