@@ -72,15 +72,15 @@ public enum SnapshotCodec {
             var topics: [String: Int] = [:]
             var topicList: [String] = []
             for i in 0..<inbox.count {
-                inbox.withNotification(at: i) { n in
-                    if kindList.last != n.kind.rawValue, kinds[n.kind.rawValue] == nil {
-                        kinds[n.kind.rawValue] = kindList.count
-                        kindList.append(n.kind.rawValue)
-                    }
-                    if topicList.last != n.source.topic, topics[n.source.topic] == nil {
-                        topics[n.source.topic] = topicList.count
-                        topicList.append(n.source.topic)
-                    }
+                let kind = inbox.kind(at: i).rawValue
+                if kindList.last != kind, kinds[kind] == nil {
+                    kinds[kind] = kindList.count
+                    kindList.append(kind)
+                }
+                let topic = inbox.topic(at: i)
+                if topicList.last != topic, topics[topic] == nil {
+                    topics[topic] = topicList.count
+                    topicList.append(topic)
                 }
             }
             w.varint(UInt64(kindList.count))

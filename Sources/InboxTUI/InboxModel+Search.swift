@@ -199,10 +199,18 @@ struct SearchNeedle: Sendable {
     }
 
     /// Whether the title, actor or body of the notification at `storage` contains the query.
+    /// ASCII queries are matched on the stored bytes in place; others on unpacked text.
     func matches(_ inbox: Inbox, _ storage: Int) -> Bool {
         guard inbox.searchSignature(at: storage).covers(mask) else { return false }
+        guard !bytes.isEmpty else { return true }
         return inbox.withSearchText(at: storage) { title, actor, body in
-            contains(title) || (actor.map(contains) ?? false) || (body.map(contains) ?? false)
+            if ascii {
+                return Self.asciiContains(title, bytes) || (actor.map { Self.asciiContains($0, bytes) } ?? false)
+                    || (body.map { Self.asciiContains($0, bytes) } ?? false)
+            }
+            return contains(String(decoding: title, as: UTF8.self))
+                || (actor.map { contains(String(decoding: $0, as: UTF8.self)) } ?? false)
+                || (body.map { contains(String(decoding: $0, as: UTF8.self)) } ?? false)
         }
     }
 

@@ -1,0 +1,83 @@
+/// A hash index from notification ids to storage indices that keeps no copy of the ids:
+/// an open-addressing table of 8-byte slots (32 bits of the id's hash and the index), the
+/// id bytes themselves being read from the store when a hash matches.
+///
+/// A `[String: Int]` costs the key's heap string (the id is already stored) plus a bucket
+/// of 24 bytes per id. Hashes are XXH64 with a seed chosen per process, so that ids sent
+/// to collide cannot be precomputed.
+struct IDIndex: Sendable {
+    /// The per-process hash seed.
+    private static let seed = UInt64.random(in: 0...UInt64.max)
+
+    /// 0: empty; else (hash >> 32) << 32 | (index + 1).
+    private var slots: [UInt64] = []
+    private(set) var count = 0
+
+    init() {}
+
+    /// The hash of an id's UTF-8 bytes.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        XXHash64.hash(UnsafeRawBufferPointer(bytes), seed: seed)
+    }
+
+    /// The hash of an id.
+    @inline(__always)
+    static func hash(_ id: String) -> UInt64 {
+        if let h = id.utf8.withContiguousStorageIfAvailable({ hash($0) }) { return h }
+        var copy = id
+        return copy.withUTF8 { hash($0) }
+    }
+
+    /// How many ids fit before the table grows.
+    var capacity: Int { slots.count / 4 * 3 }
+
+    /// The index stored under `hash` for which `isID` is true.
+    @inline(__always)
+    func find(hash: UInt64, _ isID: (Int) -> Bool) -> Int? {
+        guard !slots.isEmpty else { return nil }
+        let mask = slots.count - 1
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[i]
+            if slot == 0 { return nil }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag, isID(Int(slot & 0xFFFF_FFFF) - 1) {
+                return Int(slot & 0xFFFF_FFFF) - 1
+            }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// Adds `index` under `hash` (the id must not be held). `rehash` gives the hash of a
+    /// stored index, for growing.
+    mutating func insert(hash: UInt64, index: Int, rehash: (Int) -> UInt64) {
+        if count + 1 > capacity { grow(to: max(16, (count + 1) * 2), rehash: rehash) }
+        place(hash: hash, index: index)
+        count += 1
+    }
+
+    /// Makes room for `total` ids without growing again.
+    mutating func reserveCapacity(_ total: Int, rehash: (Int) -> UInt64) {
+        if total > capacity { grow(to: total, rehash: rehash) }
+    }
+
+    private mutating func grow(to total: Int, rehash: (Int) -> UInt64) {
+        var size = 16
+        while size / 4 * 3 < total { size <<= 1 }
+        let old = slots
+        slots = [UInt64](repeating: 0, count: size)
+        for slot in old where slot != 0 {
+            let index = Int(slot & 0xFFFF_FFFF) - 1
+            place(hash: rehash(index), index: index)
+        }
+    }
+
+    @inline(__always)
+    private mutating func place(hash: UInt64, index: Int) {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
+    }
+}

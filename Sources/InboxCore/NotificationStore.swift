@@ -1,0 +1,209 @@
+/// The text of an inbox's notifications, packed: each notification's strings are written
+/// one after another as length-prefixed UTF-8 into large byte chunks, found by one 8-byte
+/// location per notification.
+///
+/// A `Notification` held as a struct costs about 240 bytes inline plus a heap allocation
+/// (header, padding, malloc overhead) for every string longer than 15 bytes: about 500
+/// bytes for a 220-byte message. Packed, it costs its text plus a byte per field. The
+/// fields the inbox needs for every row (kind, time, source) are kept by `Inbox` in arrays
+/// of their own; this store holds what is read only for a row on screen, a search or an export.
+///
+/// A notification never spans two chunks; chunks are never moved or copied as the store
+/// grows (a plain array would double and copy everything, stalling the UI thread).
+///
+/// Layout of one entry: the optional strings `id, user, title, body, actor, url,
+/// objectType, objectID, malformedReason, raw` each as a LEB128 varint (0: absent, else
+/// length + 1) followed by the bytes; then the number of extra fields and, for each, key,
+/// value (as above) and a byte that is 1 when the value is JSON text.
+struct NotificationStore: Sendable {
+    /// Bytes per chunk (an entry larger than this gets a chunk of its own).
+    static let chunkBytes = 1 << 20
+
+    private var chunks: [[UInt8]] = []
+    /// Chunk number << 32 | offset in the chunk, per notification.
+    private var locations: [UInt64] = []
+
+    init() {}
+
+    /// How many notifications are held.
+    var count: Int { locations.count }
+
+    /// Makes room for `count` locations (the chunks grow by themselves, without copying).
+    mutating func reserveCapacity(_ count: Int) {
+        if count > locations.capacity { locations.reserveCapacity(count) }
+    }
+
+    /// Packs the text of `n` at index `count`.
+    mutating func append(_ n: borrowing Notification) {
+        var size = Self.size(n.id) + Self.size(n.user) + Self.size(n.title) + Self.size(n.body)
+            + Self.size(n.actor) + Self.size(n.url) + Self.size(n.objectType) + Self.size(n.objectID)
+            + Self.size(n.malformedReason) + Self.size(n.raw) + Self.varintSize(n.extra.count)
+        for f in n.extra { size += Self.size(f.key) + Self.size(f.value) + 1 }
+        if chunks.isEmpty || chunks[chunks.count - 1].capacity - chunks[chunks.count - 1].count < size {
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(max(Self.chunkBytes, size))
+            chunks.append(chunk)
+        }
+        let c = chunks.count - 1
+        locations.append(UInt64(c) << 32 | UInt64(chunks[c].count))
+        Self.write(n.id, to: &chunks[c])
+        Self.write(n.user, to: &chunks[c])
+        Self.write(n.title, to: &chunks[c])
+        Self.write(n.body, to: &chunks[c])
+        Self.write(n.actor, to: &chunks[c])
+        Self.write(n.url, to: &chunks[c])
+        Self.write(n.objectType, to: &chunks[c])
+        Self.write(n.objectID, to: &chunks[c])
+        Self.write(n.malformedReason, to: &chunks[c])
+        Self.write(n.raw, to: &chunks[c])
+        Self.writeVarint(UInt64(n.extra.count), to: &chunks[c])
+        for f in n.extra {
+            Self.write(f.key, to: &chunks[c])
+            Self.write(f.value, to: &chunks[c])
+            chunks[c].append(f.isJSON ? 1 : 0)
+        }
+    }
+
+    /// Calls `body` with a reader positioned at the entry of notification `index`.
+    @inline(__always)
+    func withEntry<R>(at index: Int, _ body: (inout PackedReader) -> R) -> R {
+        let location = locations[index]
+        return chunks[Int(location >> 32)].withUnsafeBufferPointer { chunk in
+            var reader = PackedReader(bytes: chunk, position: Int(location & 0xFFFF_FFFF))
+            return body(&reader)
+        }
+    }
+
+    /// The UTF-8 bytes of the id of notification `index`, passed to `body`.
+    @inline(__always)
+    func withID<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withEntry(at: index) { r in body(r.field() ?? UnsafeBufferPointer(start: nil, count: 0)) }
+    }
+
+    /// Notification `index` unpacked, with the fields the inbox keeps elsewhere.
+    func notification(at index: Int, kind: Kind, createdAtMs: Int64, source: SourcePosition) -> Notification {
+        withEntry(at: index) { r in
+            let id = r.string() ?? ""
+            let user = r.string()
+            let title = r.string() ?? ""
+            let body = r.string()
+            let actor = r.string()
+            let url = r.string()
+            let objectType = r.string()
+            let objectID = r.string()
+            let malformedReason = r.string()
+            let raw = r.string()
+            let extraCount = Int(r.varint())
+            var extra: [ExtraField] = []
+            if extraCount > 0 {
+                extra.reserveCapacity(extraCount)
+                for _ in 0..<extraCount {
+                    let key = r.string() ?? ""
+                    let value = r.string() ?? ""
+                    extra.append(ExtraField(key: key, value: value, isJSON: r.byte() == 1))
+                }
+            }
+            return Notification(id: id, kind: kind, user: user, title: title, body: body, actor: actor, url: url,
+                                createdAtMs: createdAtMs, objectType: objectType, objectID: objectID, extra: extra,
+                                source: source, malformedReason: malformedReason, raw: raw)
+        }
+    }
+
+    /// The UTF-8 bytes of the title, actor and body of notification `index`, passed to `body`.
+    @inline(__always)
+    func withSearchText<R>(at index: Int,
+                           _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        withEntry(at: index) { r in
+            r.skip(2)  // id, user
+            let title = r.field() ?? UnsafeBufferPointer(start: nil, count: 0)
+            let text = r.field()
+            let actor = r.field()
+            return body(title, actor, text)
+        }
+    }
+
+    // MARK: writing
+
+    @inline(__always)
+    private static func varintSize(_ n: Int) -> Int {
+        var v = UInt64(n)
+        var size = 1
+        while v >= 0x80 { v >>= 7; size += 1 }
+        return size
+    }
+
+    @inline(__always)
+    private static func size(_ s: String?) -> Int {
+        guard let s else { return 1 }
+        let n = s.utf8.count
+        return varintSize(n + 1) + n
+    }
+
+    @inline(__always)
+    private static func writeVarint(_ value: UInt64, to out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    @inline(__always)
+    private static func write(_ s: String?, to out: inout [UInt8]) {
+        guard let s else {
+            out.append(0)
+            return
+        }
+        writeVarint(UInt64(s.utf8.count + 1), to: &out)
+        if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
+            out.append(contentsOf: s.utf8)
+        }
+    }
+}
+
+/// Reads the fields of one `NotificationStore` entry in order.
+struct PackedReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position: Int
+
+    @inline(__always)
+    mutating func byte() -> UInt8 {
+        defer { position += 1 }
+        return bytes[position]
+    }
+
+    @inline(__always)
+    mutating func varint() -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = byte()
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    /// The next optional string's bytes (nil when absent).
+    @inline(__always)
+    mutating func field() -> UnsafeBufferPointer<UInt8>? {
+        let n = varint()
+        guard n > 0 else { return nil }
+        let start = position
+        position += Int(n - 1)
+        return UnsafeBufferPointer(rebasing: bytes[start..<position])
+    }
+
+    /// The next optional string.
+    @inline(__always)
+    mutating func string() -> String? {
+        field().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Skips `count` optional strings.
+    @inline(__always)
+    mutating func skip(_ count: Int) {
+        for _ in 0..<count { _ = field() }
+    }
+}
