@@ -15,6 +15,8 @@ public final class EventQueue: Sendable {
         /// Events ever pushed, and ever taken by `drain` (a position in the stream).
         var pushed: UInt64 = 0
         var drained: UInt64 = 0
+        /// Notifications and receipts in `queue`.
+        var items = 0
     }
     private let pending = Mutex(State())
     /// The descriptor to poll for readability; owned by the queue.
@@ -48,12 +50,40 @@ public final class EventQueue: Sendable {
             let empty = state.queue.isEmpty
             state.queue.append(contentsOf: events)
             state.pushed += UInt64(events.count)
+            for e in events { state.items += Self.items(in: e) }
             return (empty, state.pushed)
         }
         // A full pipe already holds a wake-up; any other failure cannot be reported from here,
         // and the next push or drain recovers.
         if wasEmpty && !events.isEmpty { _ = try? Posix.writeByte(writeFD) }
         return pushed
+    }
+
+    /// How many notifications and receipts a consumer thread lets wait for the UI thread
+    /// (see `waitForRoom`): about 25 MB decoded, and 50 ms of UI work at most per frame.
+    public static let backlogLimit = 50_000
+
+    /// Notifications and receipts pushed and not drained yet.
+    public var queuedItems: Int { pending.withLock { $0.items } }
+
+    /// Returns once at most `limit` notifications and receipts are queued, or `stop` says so.
+    ///
+    /// The consumer thread calls it before reading more: when the UI thread applies slower
+    /// than Kafka delivers (catching up on a million), the backlog then waits in Kafka's
+    /// own bounded fetch queue instead of growing here, decoded, without bound.
+    public func waitForRoom(limit: Int, stop: () -> Bool = { false }) {
+        while queuedItems > limit && !stop() {
+            var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+            nanosleep(&pause, nil)
+        }
+    }
+
+    private static func items(in event: InboxEvent) -> Int {
+        switch event {
+        case .notifications(let list): return list.count
+        case .receipts(let list): return list.count
+        default: return 0
+        }
     }
 
     /// How many events were ever taken by `drain` (compare with what `push` returned).
@@ -69,6 +99,7 @@ public final class EventQueue: Sendable {
             let all = state.queue
             state.queue.removeAll(keepingCapacity: false)
             state.drained = state.pushed
+            state.items = 0
             return all
         }
     }

@@ -49,6 +49,25 @@ public struct KafkaConfig: Sendable {
         return conf
     }
 
+    /// Whether the librdkafka in use knows `property` (some appear only in later versions).
+    public static func supports(_ property: String) -> Bool {
+        guard let conf = rd_kafka_conf_new() else { return false }
+        defer { rd_kafka_conf_destroy(conf) }
+        var size = 0
+        return rd_kafka_conf_get(conf, property, nil, &size) == RD_KAFKA_CONF_OK
+    }
+
+    /// The value of `key` as an integer: the one set, else librdkafka's default.
+    func integer(_ key: String) -> Int? {
+        if let v = self[key] { return Int(v) }
+        guard let conf = rd_kafka_conf_new() else { return nil }
+        defer { rd_kafka_conf_destroy(conf) }
+        var buffer = [CChar](repeating: 0, count: 64)
+        var size = buffer.count
+        guard rd_kafka_conf_get(conf, key, &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
+        return Int(String(errorBuffer: buffer))
+    }
+
     /// Checks every property against librdkafka without creating a client.
     public func validate() throws {
         rd_kafka_conf_destroy(try makeNative())

@@ -47,6 +47,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     private var topicHandles: [String: OpaquePointer] = [:]
     private var started: Set<TopicPartition> = []
     private var batch: [UnsafeMutablePointer<rd_kafka_message_t>?]
+    /// Wakes the fetcher after a full queue is drained, where librdkafka cannot (< 2.2).
+    private var waker: FetchWaker?
 
     /// Creates a consumer; it is in group mode when `config` has a `group.id`.
     public init(config: KafkaConfig, batchSize: Int = 4096) throws {
@@ -55,6 +57,14 @@ public final class KafkaConsumer: @unchecked Sendable {
         if groupMode {
             if conf["enable.auto.commit"] == nil { conf.set("enable.auto.commit", "false") }
             if conf["enable.auto.offset.store"] == nil { conf.set("enable.auto.offset.store", "false") }
+        }
+        if conf["fetch.queue.backoff.ms"] == nil, KafkaConfig.supports("fetch.queue.backoff.ms") {
+            // librdkafka ≥ 2.2: look again 10 ms after the queue was full, not 1 s (a local
+            // check; nothing is sent to the broker while the queue is full).
+            conf.set("fetch.queue.backoff.ms", "10", origin: "kafka-inbox (catch-up speed)")
+        } else if conf["fetch.queue.backoff.ms"] == nil {
+            waker = FetchWaker(maxMessages: conf.integer("queued.min.messages") ?? 100_000,
+                               maxKilobytes: conf.integer("queued.max.messages.kbytes") ?? 65_536)
         }
         client = try KafkaClient(consumer: true, config: conf, events: groupMode ? 0 : Int32(CRdKafka_eventError()))
         if groupMode {
@@ -167,14 +177,27 @@ public final class KafkaConsumer: @unchecked Sendable {
             n = 1 + max(0, more)
         }
         guard n > 0 else { return 0 }
+        var bytes = 0
         defer {
             for i in 0..<n { if let m = batch[i] { rd_kafka_message_destroy(m) } }
+            if waker?.afterBatch(count: n, bytes: bytes, queueLength: Int(rd_kafka_queue_length(queue))) == true {
+                wakeFetcher()
+            }
         }
         for i in 0..<n {
             guard let m = batch[i] else { continue }
+            bytes &+= m.pointee.len &+ m.pointee.key_len
             try body(view(of: m))
         }
         return n
+    }
+
+    /// Sends one small request (latest offsets) to the leaders of the partitions read: its
+    /// answer wakes each broker thread, which then sees the drained queue and fetches.
+    private func wakeFetcher() {
+        let partitions = groupMode ? ((try? assignment()) ?? []) : Array(started)
+        guard !partitions.isEmpty else { return }
+        _ = try? client.offsets(forTimestamp: -1, partitions: partitions, timeoutMs: 1000)
     }
 
     /// Commits `offsets` (the next offset to read, per partition) to the group, synchronously.

@@ -40,6 +40,7 @@ final class InboxRun {
         result["catchup_apply_seconds"] = Double(applyNs) / 1e9
         log(String(format: "  inbox: UI thread during catch-up: %d frames, apply %.2f s, render %.2f s",
                    frames, Double(applyNs) / 1e9, Double(renderNs) / 1e9))
+        log("  inbox: CPU by thread during catch-up: " + threadCPUSummary())
         result["inbox_count"] = model.inbox.count
         result["unread_rows"] = model.rows.count
         result["catchup_messages"] = Int(reader.catchUpRead)
@@ -66,6 +67,7 @@ final class InboxRun {
             var reportedCaughtUp = false
             var stepNs: UInt64 = 0
             while !stop.isSet {
+                events.waitForRoom(limit: EventQueue.backlogLimit) { stop.isSet }
                 let t = monoNs()
                 let batch = reader.step(timeoutMs: 200)
                 if !reportedCaughtUp { stepNs += monoNs() - t }

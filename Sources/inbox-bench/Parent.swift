@@ -39,7 +39,14 @@ final class Bench {
         for run in 0..<options.runs {
             let full = run == options.runs - 1
             log("run \(run + 1)/\(options.runs): inbox\(full ? " (catch-up, keys, search, memory, live)" : " (catch-up)")")
+            let before = threadCPUSeconds()
             let child = try runInbox(full: full)
+            if !full {
+                let after = threadCPUSeconds()
+                let used = after.map { t in (t.name, t.seconds - (before.first { $0.name == t.name }?.seconds ?? 0)) }
+                    .filter { $0.1 > 0.05 }.map { String(format: "%@ %.2f s", $0.0 as NSString, $0.1) }
+                log("  broker (this process) CPU during the inbox run: " + used.joined(separator: ", "))
+            }
             if let c = child["catchup_seconds"] as? Double { inboxRuns.append(c) }
             if full { report.child = child }
             if let kcat {

@@ -110,3 +110,25 @@ enum BenchData {
         return (ReceiptCodec.key(r), ReceiptCodec.encode(r))
     }
 }
+
+/// CPU seconds (user + system) used so far by each thread of this process, by thread name.
+func threadCPUSeconds() -> [(name: String, seconds: Double)] {
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    guard let tids = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return [] }
+    var result: [(String, Double)] = []
+    for tid in tids {
+        guard let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
+              let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
+        let name = String(stat[stat.index(after: open)..<close])
+        let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+        // Fields after the name start at field 3 (state); utime and stime are fields 14 and 15.
+        guard fields.count > 12, let u = Double(fields[11]), let s = Double(fields[12]) else { continue }
+        result.append((name, (u + s) / ticks))
+    }
+    return result.sorted { $0.1 > $1.1 }
+}
+
+/// `threadCPUSeconds()` as one line: the busiest threads first.
+func threadCPUSummary(limit: Int = 6) -> String {
+    threadCPUSeconds().prefix(limit).map { String(format: "%@ %.2f s", $0.name as NSString, $0.seconds) }.joined(separator: ", ")
+}

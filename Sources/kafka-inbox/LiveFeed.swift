@@ -63,6 +63,7 @@ final class LiveFeed: @unchecked Sendable {
         var down = false
         var lastProbe = ContinuousClock.now
         while true {
+            events.waitForRoom(limit: EventQueue.backlogLimit)
             let batch = reader.step(timeoutMs: 500)
             var out: [InboxEvent] = []
             if !batch.notifications.isEmpty { out.append(.notifications(batch.notifications)) }
