@@ -33,7 +33,10 @@ public struct Inbox: Sendable {
 
     private var storage = NotificationStore()
     private var ids = IDIndex()
-    private var stateByID: [String: ReadState] = [:]
+    /// States of ids not held (a receipt may precede its notification), keyed by the id's
+    /// hash and bytes; taken over by `stateAt` when the notification arrives.
+    private var orphans: [HashedID: ReadState] = [:]
+    /// State of each held notification, by storage index.
     var stateAt: [ReadState] = []
     var keys: [OrderKey] = []
     /// Kind of each notification, as an index into `kindTable`.
@@ -83,7 +86,7 @@ public struct Inbox: Sendable {
 
     /// Makes room for `count` receipt states in total (see `reserveCapacity(_:)`).
     public mutating func reserveStateCapacity(_ count: Int) {
-        if count > stateByID.capacity { stateByID.reserveCapacity(count) }
+        if count > orphans.capacity { orphans.reserveCapacity(count) }
     }
 
     /// Adds a notification. Returns false (and changes nothing) when its id is already held.
@@ -95,7 +98,7 @@ public struct Inbox: Sendable {
             return false
         }
         let index = storage.count
-        let state = stateByID.isEmpty ? .unread : (stateByID[notification.id] ?? .unread)
+        let state = orphans.isEmpty ? .unread : (orphans.removeValue(forKey: HashedID(hash: hash, id: notification.id)) ?? .unread)
         storage.append(notification)
         let store = storage
         ids.insert(hash: hash, index: index) { i in store.withID(at: i) { IDIndex.hash($0) } }
@@ -153,20 +156,28 @@ public struct Inbox: Sendable {
     /// Returns the previous state when the notification is held and its state changed.
     @discardableResult
     public mutating func setState(_ state: ReadState, for id: String) -> ReadState? {
-        let old: ReadState
-        if state == .unread {
-            old = stateByID.removeValue(forKey: id) ?? .unread
-        } else {
-            old = stateByID.updateValue(state, forKey: id) ?? .unread
+        let hash = IDIndex.hash(id)
+        guard let index = find(id, hash: hash) else {
+            if state == .unread {
+                orphans.removeValue(forKey: HashedID(hash: hash, id: id))
+            } else {
+                orphans[HashedID(hash: hash, id: id)] = state
+            }
+            return nil
         }
-        guard old != state, let index = index(ofID: id) else { return nil }
+        let old = stateAt[index]
+        guard old != state else { return nil }
         stateAt[index] = state
         moveRow(index, kind: kind(at: index), from: old, to: state)
         return old
     }
 
     /// The state of a notification id: unread when no receipt says otherwise.
-    public func state(of id: String) -> ReadState { stateByID[id] ?? .unread }
+    public func state(of id: String) -> ReadState {
+        let hash = IDIndex.hash(id)
+        if let index = find(id, hash: hash) { return stateAt[index] }
+        return orphans[HashedID(hash: hash, id: id)] ?? .unread
+    }
 
     /// The state of the notification at a storage index.
     public func state(at index: Int) -> ReadState { stateAt[index] }
@@ -178,9 +189,20 @@ public struct Inbox: Sendable {
     /// The source topic of the notification at a storage index.
     public func topic(at index: Int) -> String { topicNames[Int(keys[index].topic)] }
 
-    /// Every id with a state other than unread (held or not: a receipt may precede its
-    /// notification). Shared, not copied. Used by snapshots (`SnapshotCodec`).
-    public var explicitStates: [String: ReadState] { stateByID }
+    /// Every id not held that has a state other than unread (a receipt may precede its
+    /// notification). Used by snapshots (`SnapshotCodec`).
+    public var orphanStates: [String: ReadState] {
+        Dictionary(orphans.map { ($0.key.id, $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Every id with a state other than unread, held or not (built on demand).
+    public var explicitStates: [String: ReadState] {
+        var all = orphanStates
+        for i in 0..<count where stateAt[i] != .unread {
+            all[storage.withID(at: i) { String(decoding: $0, as: UTF8.self) }] = stateAt[i]
+        }
+        return all
+    }
 
     /// Calls `body` with the notification at a storage index (unpacked).
     public func withNotification<R>(at index: Int, _ body: (borrowing Notification) -> R) -> R {
@@ -227,5 +249,18 @@ public struct Inbox: Sendable {
         if a.source.topic != b.source.topic { return a.source.topic < b.source.topic }
         if a.source.partition != b.source.partition { return a.source.partition < b.source.partition }
         return a.source.offset > b.source.offset
+    }
+}
+
+/// An id with its `IDIndex` hash, hashed by that hash alone and compared byte for byte
+/// (ids are bytes: "é" and "e\u{301}" are different ids, as they are in `IDIndex`).
+struct HashedID: Hashable, Sendable {
+    let hash: UInt64
+    let id: String
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    static func == (a: HashedID, b: HashedID) -> Bool {
+        a.hash == b.hash && a.id.utf8.elementsEqual(b.id.utf8)
     }
 }

@@ -64,7 +64,6 @@ public enum SnapshotCodec {
                 w.signed(p.lowWatermark)
             }
         }
-        var heldExplicit = 0
         w.section(.notifications) { w in
             // Tables first: kinds and topics (few distinct values, referenced by index).
             var kinds: [String: Int] = [:]
@@ -92,7 +91,6 @@ public enum SnapshotCodec {
             var lastTopic = (name: "", index: -1)
             for i in 0..<inbox.count {
                 let state = inbox.state(at: i)
-                if state != .unread { heldExplicit += 1 }
                 inbox.withNotification(at: i) { n in
                     var bits: UInt64 = 0
                     if n.user != nil { bits |= 1 }
@@ -134,13 +132,12 @@ public enum SnapshotCodec {
                 }
             }
         }
-        let states = inbox.explicitStates
-        if states.count > heldExplicit {
+        let states = inbox.orphanStates
+        if !states.isEmpty {
             // Receipts about notifications not held (not arrived yet, expired, or of a kind
             // not read): keep them, they apply when the notification shows up.
             w.section(.orphanStates) { w in
-                var orphans: [(String, ReadState)] = []
-                for (id, state) in states where inbox.index(ofID: id) == nil { orphans.append((id, state)) }
+                var orphans: [(String, ReadState)] = states.map { ($0.key, $0.value) }
                 orphans.sort { $0.0 < $1.0 }
                 w.varint(UInt64(orphans.count))
                 for (id, state) in orphans {

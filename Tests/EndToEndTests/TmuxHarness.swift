@@ -108,7 +108,15 @@ final class TmuxSession {
         var last: [String] = []
         repeat {
             last = screen()
-            if predicate(last) { return last }
+            if predicate(last) {
+                // A capture can fall in the middle of a frame being drawn (the header
+                // already new, the rows not yet): return a screen that held still.
+                usleep(Self.pollInterval)
+                let again = screen()
+                if again == last { return last }
+                last = again
+                continue
+            }
             usleep(Self.pollInterval)
         } while Date() < deadline
         Issue.record("timed out after \(timeout)s waiting for \(what); screen:\n\(last.joined(separator: "\n"))",
