@@ -45,22 +45,28 @@ struct NotificationStore: Sendable {
             chunks.append(chunk)
         }
         let c = chunks.count - 1
-        locations.append(UInt64(c) << 32 | UInt64(chunks[c].count))
-        Self.write(n.id, to: &chunks[c])
-        Self.write(n.user, to: &chunks[c])
-        Self.write(n.title, to: &chunks[c])
-        Self.write(n.body, to: &chunks[c])
-        Self.write(n.actor, to: &chunks[c])
-        Self.write(n.url, to: &chunks[c])
-        Self.write(n.objectType, to: &chunks[c])
-        Self.write(n.objectID, to: &chunks[c])
-        Self.write(n.malformedReason, to: &chunks[c])
-        Self.write(n.raw, to: &chunks[c])
-        Self.writeVarint(UInt64(n.extra.count), to: &chunks[c])
-        for f in n.extra {
-            Self.write(f.key, to: &chunks[c])
-            Self.write(f.value, to: &chunks[c])
-            chunks[c].append(f.isJSON ? 1 : 0)
+        let start = chunks[c].count
+        locations.append(UInt64(c) << 32 | UInt64(start))
+        // Room first (one memset), then the bytes through a pointer: no per-byte append.
+        chunks[c].append(contentsOf: repeatElement(0, count: size))
+        chunks[c].withUnsafeMutableBufferPointer { chunk in
+            var w = PackedWriter(base: chunk.baseAddress! + start)
+            w.write(n.id)
+            w.write(n.user)
+            w.write(n.title)
+            w.write(n.body)
+            w.write(n.actor)
+            w.write(n.url)
+            w.write(n.objectType)
+            w.write(n.objectID)
+            w.write(n.malformedReason)
+            w.write(n.raw)
+            w.varint(UInt64(n.extra.count))
+            for f in n.extra {
+                w.write(f.key)
+                w.write(f.value)
+                w.byte(f.isJSON ? 1 : 0)
+            }
         }
     }
 
@@ -139,26 +145,44 @@ struct NotificationStore: Sendable {
         return varintSize(n + 1) + n
     }
 
+}
+
+/// Writes the fields of one `NotificationStore` entry into room already made for them.
+private struct PackedWriter {
+    var base: UnsafeMutablePointer<UInt8>
+    var position = 0
+
+    init(base: UnsafeMutablePointer<UInt8>) { self.base = base }
+
     @inline(__always)
-    private static func writeVarint(_ value: UInt64, to out: inout [UInt8]) {
-        var v = value
-        while v >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
+    mutating func byte(_ b: UInt8) {
+        base[position] = b
+        position += 1
     }
 
     @inline(__always)
-    private static func write(_ s: String?, to out: inout [UInt8]) {
-        guard let s else {
-            out.append(0)
-            return
+    mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            byte(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
         }
-        writeVarint(UInt64(s.utf8.count + 1), to: &out)
-        if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
-            out.append(contentsOf: s.utf8)
+        byte(UInt8(v))
+    }
+
+    @inline(__always)
+    mutating func write(_ s: String?) {
+        guard let s else { return byte(0) }
+        let n = s.utf8.count
+        varint(UInt64(n + 1))
+        guard n > 0 else { return }
+        let copied: Void? = s.utf8.withContiguousStorageIfAvailable { bytes in
+            (base + position).update(from: bytes.baseAddress!, count: n)
         }
+        if copied == nil {
+            for (i, b) in s.utf8.enumerated() { base[position + i] = b }
+        }
+        position += n
     }
 }
 

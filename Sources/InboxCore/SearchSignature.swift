@@ -22,17 +22,6 @@ public enum SearchSignature {
         }
         /// Whether no bit is set.
         public var isEmpty: Bool { w0 | w1 | w2 | w3 == 0 }
-
-        @inline(__always)
-        mutating func set(_ bit: UInt32) {
-            let one = UInt64(1) << UInt64(bit & 63)
-            switch bit >> 6 {
-            case 0: w0 |= one
-            case 1: w1 |= one
-            case 2: w2 |= one
-            default: w3 |= one
-            }
-        }
     }
 
     /// The signature of a notification's searchable text.
@@ -61,18 +50,33 @@ public enum SearchSignature {
 
     @inline(__always)
     private static func bigrams(_ b: UnsafeBufferPointer<UInt8>, into start: Bits) -> Bits {
-        var bits = start
-        guard b.count >= 2 else { return bits }
+        guard b.count >= 2 else { return start }
+        // Four words in registers, each bit set without a branch on its word (the bits of
+        // one notification are computed for every arrival, on the UI thread).
+        var w0 = start.w0, w1 = start.w1, w2 = start.w2, w3 = start.w3
+        @inline(__always) func set(_ bit: UInt32) {
+            let one = UInt64(1) << UInt64(bit & 63)
+            let word = bit >> 6
+            w0 |= word == 0 ? one : 0
+            w1 |= word == 1 ? one : 0
+            w2 |= word == 2 ? one : 0
+            w3 |= word == 3 ? one : 0
+        }
         var prev = fold(b[0])
         for i in 1..<b.count {
             let c = fold(b[i])
-            if prev < 0x80 && c < 0x80 {
+            if (prev | c) < 0x80 {
                 let pair = UInt32(prev) << 8 | UInt32(c)
-                bits.set((pair &* 0x9E37_79B1) >> 24)
-                bits.set((pair &* 0x85EB_CA6B) >> 24)
+                set((pair &* 0x9E37_79B1) >> 24)
+                set((pair &* 0x85EB_CA6B) >> 24)
             }
             prev = c
         }
+        var bits = Bits()
+        bits.w0 = w0
+        bits.w1 = w1
+        bits.w2 = w2
+        bits.w3 = w3
         return bits
     }
 

@@ -64,6 +64,8 @@ final class InboxRun {
         let events = self.events
         let stop = self.stop
         let thread = Thread {
+            // The kernel's thread name, so that CPU per thread (threadCPUSeconds) tells it apart.
+            try? "inbox-consumer".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
             var reportedCaughtUp = false
             var stepNs: UInt64 = 0
             while !stop.isSet {

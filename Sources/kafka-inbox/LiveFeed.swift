@@ -33,7 +33,11 @@ final class LiveFeed: @unchecked Sendable {
 
     /// Starts the thread.
     func start() {
-        let thread = Thread { [self] in self.loop() }
+        let thread = Thread { [self] in
+            // The kernel's thread name, as `top -H` shows it.
+            try? "inbox-consumer".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+            self.loop()
+        }
         thread.name = "inbox-consumer"
         thread.start()
     }
