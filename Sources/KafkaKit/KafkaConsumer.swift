@@ -49,6 +49,11 @@ public final class KafkaConsumer: @unchecked Sendable {
     private var batch: [UnsafeMutablePointer<rd_kafka_message_t>?]
     /// Wakes the fetcher after a full queue is drained, where librdkafka cannot (< 2.2).
     private var waker: FetchWaker?
+    /// Whether this consumer wakes librdkafka's fetcher itself (librdkafka without
+    /// `fetch.queue.backoff.ms`; see `FetchWaker`).
+    public var wakesFetcher: Bool { waker != nil }
+    /// How many times it did (diagnostics: the benchmark and tests).
+    public private(set) var fetcherWakeUps = 0
 
     /// Creates a consumer; it is in group mode when `config` has a `group.id`.
     public init(config: KafkaConfig, batchSize: Int = 4096) throws {
@@ -165,9 +170,12 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// latency for live updates). Only the first message is waited for here.
     @discardableResult
     public func consumeBatch(timeoutMs: Int32, _ body: (MessageView) throws -> Void) rethrows -> Int {
+        waker?.beforeBatch(queueLength: Int(rd_kafka_queue_length(queue)))
         var n = batch.withUnsafeMutableBufferPointer { buf in
             rd_kafka_consume_batch_queue(queue, 0, buf.baseAddress, buf.count)
         }
+        // An empty queue after a full one: wake the fetcher before waiting for it.
+        if n <= 0, waker?.afterBatch(count: 0, bytes: 0, queueLength: 0) == true { wakeFetcher() }
         if n <= 0 && timeoutMs != 0 {
             guard let first = rd_kafka_consume_queue(queue, timeoutMs) else { return 0 }
             batch[0] = first
@@ -192,12 +200,15 @@ public final class KafkaConsumer: @unchecked Sendable {
         return n
     }
 
-    /// Sends one small request (latest offsets) to the leaders of the partitions read: its
-    /// answer wakes each broker thread, which then sees the drained queue and fetches.
+    /// Sends one small request (latest offsets) to each leader of the partitions read: it
+    /// wakes that broker's thread, which then sees the drained queue and fetches. Nothing
+    /// waits for the answers (timeout 0: librdkafka sends the requests, returns, and drops
+    /// the answers when they come), so the consumer thread goes on at once.
     private func wakeFetcher() {
         let partitions = groupMode ? ((try? assignment()) ?? []) : Array(started)
         guard !partitions.isEmpty else { return }
-        _ = try? client.offsets(forTimestamp: -1, partitions: partitions, timeoutMs: 1000)
+        fetcherWakeUps += 1
+        _ = try? client.offsets(forTimestamp: -1, partitions: partitions, timeoutMs: 0)
     }
 
     /// Commits `offsets` (the next offset to read, per partition) to the group, synchronously.

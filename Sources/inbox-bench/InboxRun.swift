@@ -19,6 +19,14 @@ final class InboxRun {
     var applyNs: UInt64 = 0
     var renderNs: UInt64 = 0
     var frames = 0
+    /// Live-phase stage times per live item (diagnostics: where the latency is spent).
+    let trace = LiveTrace()
+    /// `KafkaConsumer.fetcherWakeUps`, copied by the consumer thread after each step.
+    let fetcherWakeUps = Counter()
+    /// Notifications the consumer thread has pushed (diagnostics: the backlog in the EventQueue).
+    let pushedNotifications = Counter()
+    var appliedNotifications = 0
+    var maxBacklog = 0
 
     init(options: Options) throws {
         self.options = options
@@ -41,6 +49,10 @@ final class InboxRun {
         log(String(format: "  inbox: UI thread during catch-up: %d frames, apply %.2f s, render %.2f s",
                    frames, Double(applyNs) / 1e9, Double(renderNs) / 1e9))
         log("  inbox: CPU by thread during catch-up: " + threadCPUSummary())
+        result["catchup_fetcher_wakeups"] = fetcherWakeUps.value
+        result["catchup_max_ui_backlog"] = maxBacklog
+        log("  inbox: at most \(maxBacklog) decoded notifications waited for the UI thread during catch-up")
+        log("  inbox: consumer woke librdkafka's fetcher \(fetcherWakeUps.value) times during catch-up (its queue had reached queued.min.messages)")
         result["inbox_count"] = model.inbox.count
         result["unread_rows"] = model.rows.count
         result["catchup_messages"] = Int(reader.catchUpRead)
@@ -52,7 +64,11 @@ final class InboxRun {
             measureSearch()
             result["rss_bytes"] = procStatusBytes("VmHWM")
             result["rss_now_bytes"] = procStatusBytes("VmRSS")
-            if options.liveRate > 0 && options.liveSeconds > 0 { measureLive() }
+            if options.liveRate > 0 && options.liveSeconds > 0 {
+                let wakeUps = fetcherWakeUps.value
+                measureLive()
+                log("  live: fetcher wake-ups during the live phase: \(fetcherWakeUps.value - wakeUps)")
+            }
         }
         stop.set()
     }
@@ -63,28 +79,52 @@ final class InboxRun {
     private func startFeed(_ reader: InboxReader) {
         let events = self.events
         let stop = self.stop
+        let trace = self.trace
+        let wakeUps = self.fetcherWakeUps
+        let pushedNotes = self.pushedNotifications
+        let base = options.notifications
         let thread = Thread {
-            // The kernel's thread name, so that CPU per thread (threadCPUSeconds) tells it apart.
-            try? "inbox-consumer".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+            nameThread("inbox-consumer")
             var reportedCaughtUp = false
             var stepNs: UInt64 = 0
+            // Experiment only (not the product's behaviour): INBOX_BENCH_PUSH_MIN_MS=ms holds
+            // decoded events until that long after the previous push (fewer, larger UI frames).
+            let pushMinNs = UInt64(ProcessInfo.processInfo.environment["INBOX_BENCH_PUSH_MIN_MS"].flatMap { Double($0) }.map { $0 * 1e6 } ?? 0)
+            var held: [InboxEvent] = []
+            var lastPush: UInt64 = 0
             while !stop.isSet {
                 events.waitForRoom(limit: EventQueue.backlogLimit) { stop.isSet }
                 let t = monoNs()
-                let batch = reader.step(timeoutMs: 200)
-                if !reportedCaughtUp { stepNs += monoNs() - t }
+                var timeout: Int32 = 200
+                if !held.isEmpty { timeout = Int32(max(0, Int64(lastPush + pushMinNs) - Int64(t)) / 1_000_000) }
+                let batch = reader.step(timeoutMs: timeout)
+                let got = monoNs()
+                wakeUps.value = reader.consumer.fetcherWakeUps
+                if !reportedCaughtUp { stepNs += got - t }
+                if reportedCaughtUp { trace.consumed(batch.notifications, base: base, at: got) }
                 if !reportedCaughtUp && reader.caughtUp {
                     log(String(format: "  inbox: consumer thread in step() (consume + decode) during catch-up: %.2f s, of which decoding notifications %.2f s", Double(stepNs) / 1e9, Double(reader.decodeNs) / 1e9))
                 }
                 var out: [InboxEvent] = []
                 if !batch.notifications.isEmpty { out.append(.notifications(batch.notifications)) }
+                pushedNotes.value += batch.notifications.count
                 if !batch.receipts.isEmpty { out.append(.receipts(batch.receipts)) }
                 if !reportedCaughtUp {
                     let done = reader.caughtUp
                     out.append(.catchUp(loaded: Int(reader.catchUpRead), total: Int(reader.catchUpTotal), done: done))
                     reportedCaughtUp = done
                 }
-                if !out.isEmpty { events.push(contentsOf: out) }
+                if pushMinNs > 0 {
+                    held += out
+                    let now = monoNs()
+                    if !held.isEmpty && now >= lastPush + pushMinNs {
+                        events.push(contentsOf: held)
+                        held.removeAll(keepingCapacity: true)
+                        lastPush = now
+                    }
+                } else if !out.isEmpty {
+                    events.push(contentsOf: out)
+                }
             }
         }
         thread.name = "inbox-consumer"
@@ -99,6 +139,9 @@ final class InboxRun {
         let ready = poll(&pfd, 1, timeoutMs)
         guard ready > 0 else { return [] }
         let list = events.drain()
+        // Decoded notifications waiting for this thread (pushed, not yet applied).
+        maxBacklog = max(maxBacklog, pushedNotifications.value - appliedNotifications)
+        for case .notifications(let notes) in list { appliedNotifications += notes.count }
         let t = monoNs()
         model.apply(list)
         let t1 = monoNs()
@@ -196,7 +239,10 @@ final class InboxRun {
         let base = options.notifications
         let brokers = options.brokers
         let done = Flag()
+        let trace = self.trace
+        trace.start(count: total)
         let producerThread = Thread {
+            nameThread("live-producer")
             do {
                 var config = KafkaConfig()
                 config.set("bootstrap.servers", brokers)
@@ -230,9 +276,15 @@ final class InboxRun {
                                              token: UInt(i + 1), reports: &reports)
                         i += 1
                     }
-                    _ = producer.poll(timeoutMs: 0)
+                    reports += producer.poll(timeoutMs: 0)
+                    trace.acked(reports, at: monoNs())
+                    reports.removeAll(keepingCapacity: true)
                 }
-                _ = producer.flush(timeoutMs: 30_000)
+                while producer.outstanding > 0 {
+                    reports += producer.poll(timeoutMs: 1)
+                    trace.acked(reports, at: monoNs())
+                    reports.removeAll(keepingCapacity: true)
+                }
             } catch {
                 log("  live producer failed: \(error)")
             }
@@ -261,6 +313,7 @@ final class InboxRun {
                 for n in notes {
                     guard let f = n.extra.first(where: { $0.key == "bench_sent_ns" }), let sent = UInt64(f.value) else { continue }
                     latencies.append(Double(shown &- sent) / 1e6)
+                    if let id = n.objectID.flatMap({ Int($0) }) { trace.shown(id - base, sent: sent, at: shown) }
                 }
             }
             if done.isSet && latencies.count >= total { break }
@@ -272,6 +325,7 @@ final class InboxRun {
         result["live_p50_ms"] = percentile(latencies, 50)
         result["live_p99_ms"] = percentile(latencies, 99)
         result["live_max_ms"] = latencies.max()
+        trace.report(into: &result)
         log(String(format: "  live: %d/%d shown, p50 %.2f ms, p99 %.2f ms, max %.2f ms", latencies.count, total,
                    percentile(latencies, 50) ?? 0, percentile(latencies, 99) ?? 0, latencies.max() ?? 0))
     }

@@ -26,8 +26,17 @@ final class Bench {
         let n = options.notifications
         let r = options.receiptCount
         log("inbox-bench: \(n) notifications, \(r) receipts, embedded broker at \(brokers)")
-        let notePartitions = Self.partitions(bytes: (n / 3 + 1) * 240)
-        let receiptPartitions = Self.partitions(bytes: r * 300)
+        var notePartitions = Self.partitions(bytes: (n / 3 + 1) * 240)
+        var receiptPartitions = Self.partitions(bytes: r * 300)
+        // Experiments only (not for reported figures): INBOX_BENCH_PARTITIONS=notes[,receipts]
+        // sets the partition counts (keep each partition under the embedded broker's ~5 MB).
+        let env = ProcessInfo.processInfo.environment
+        if let spec = env["INBOX_BENCH_PARTITIONS"] {
+            let parts = spec.split(separator: ",").compactMap { Int32($0) }
+            if let p = parts.first { notePartitions = p }
+            if parts.count > 1 { receiptPartitions = parts[1] }
+            log("INBOX_BENCH_PARTITIONS: \(notePartitions) per notification topic, \(receiptPartitions) receipts (experiment)")
+        }
         for t in BenchData.notificationTopics { try cluster.createTopic(t, partitions: notePartitions) }
         try cluster.createTopic(BenchData.receiptsTopic, partitions: receiptPartitions)
         report.partitions = "\(notePartitions) per notification topic, \(receiptPartitions) receipts"
@@ -73,7 +82,9 @@ final class Bench {
         let start = monoNs()
         var config = KafkaConfig()
         config.set("bootstrap.servers", brokers)
-        config.set("linger.ms", "20")
+        // Experiments only: INBOX_BENCH_LOAD_LINGER=ms (the loader's linger, which sets how many
+        // message sets each partition of the embedded broker holds).
+        config.set("linger.ms", ProcessInfo.processInfo.environment["INBOX_BENCH_LOAD_LINGER"] ?? "20")
         config.set("batch.num.messages", "10000")
         config.set("queue.buffering.max.messages", "500000")
         config.set("queue.buffering.max.kbytes", "1048576")

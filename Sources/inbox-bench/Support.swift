@@ -41,6 +41,15 @@ final class Flag: Sendable {
     var isSet: Bool { value.load(ordering: .acquiring) }
 }
 
+/// An integer shared between threads.
+final class Counter: Sendable {
+    private let storage = Atomic<Int>(0)
+    var value: Int {
+        get { storage.load(ordering: .acquiring) }
+        set { storage.store(newValue, ordering: .releasing) }
+    }
+}
+
 /// Writes a line to stderr (progress; stdout of the child carries its result).
 func log(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
@@ -131,4 +140,119 @@ func threadCPUSeconds() -> [(name: String, seconds: Double)] {
 /// `threadCPUSeconds()` as one line: the busiest threads first.
 func threadCPUSummary(limit: Int = 6) -> String {
     threadCPUSeconds().prefix(limit).map { String(format: "%@ %.2f s", $0.name as NSString, $0.seconds) }.joined(separator: ", ")
+}
+
+/// Stage times of each live item (index = item − N), to split produce-to-screen latency:
+/// sent → acked (producer linger + produce round trip, seen at the producer's next poll),
+/// sent → consumed (out of `InboxReader.step` on the consumer thread), consumed → shown
+/// (EventQueue + UI thread). Diagnostics only; cheap (one lock per batch).
+final class LiveTrace: Sendable {
+    private struct State {
+        var sent: [UInt64] = []
+        var acked: [UInt64] = []
+        var consumed: [UInt64] = []
+        var shown: [UInt64] = []
+        var partition: [Int32] = []
+        var topic: [UInt8] = []
+    }
+    private let state = Mutex(State())
+
+    func start(count: Int) {
+        state.withLock {
+            $0.sent = Array(repeating: 0, count: count)
+            $0.acked = $0.sent
+            $0.consumed = $0.sent
+            $0.shown = $0.sent
+            $0.partition = Array(repeating: -1, count: count)
+            $0.topic = Array(repeating: 0, count: count)
+        }
+    }
+
+    func acked(_ reports: [DeliveryReport], at now: UInt64) {
+        guard !reports.isEmpty else { return }
+        state.withLock { s in
+            for r in reports where r.token > 0 && Int(r.token) <= s.acked.count { s.acked[Int(r.token) - 1] = now }
+        }
+    }
+
+    func consumed(_ notes: [InboxCore.Notification], base: Int, at now: UInt64) {
+        guard !notes.isEmpty else { return }
+        state.withLock { s in
+            for n in notes {
+                guard let id = n.objectID.flatMap({ Int($0) }) else { continue }
+                let i = id - base
+                guard i >= 0, i < s.consumed.count else { continue }
+                s.consumed[i] = now
+                s.partition[i] = n.source.partition
+                s.topic[i] = UInt8(n.source.topic.last?.asciiValue ?? 0)
+            }
+        }
+    }
+
+    func shown(_ i: Int, sent: UInt64, at now: UInt64) {
+        state.withLock { s in
+            guard i >= 0, i < s.shown.count else { return }
+            s.sent[i] = sent
+            s.shown[i] = now
+        }
+    }
+
+    func report(into result: inout [String: Any]) {
+        let s = state.withLock { $0 }
+        var ack: [Double] = [], fetch: [Double] = [], ui: [Double] = [], total: [Double] = [], toConsumed: [Double] = []
+        var rows: [(i: Int, total: Double, ack: Double, fetch: Double, ui: Double)] = []
+        for i in 0..<s.sent.count where s.sent[i] > 0 && s.shown[i] > 0 && s.consumed[i] > 0 && s.acked[i] > 0 {
+            let a = Double(Int64(bitPattern: s.acked[i] &- s.sent[i])) / 1e6
+            let f = Double(Int64(bitPattern: s.consumed[i] &- s.acked[i])) / 1e6
+            let u = Double(Int64(bitPattern: s.shown[i] &- s.consumed[i])) / 1e6
+            let t = Double(s.shown[i] - s.sent[i]) / 1e6
+            ack.append(a); fetch.append(f); ui.append(u); total.append(t)
+            toConsumed.append(Double(Int64(bitPattern: s.consumed[i] &- s.sent[i])) / 1e6)
+            rows.append((i, t, a, f, u))
+        }
+        guard !rows.isEmpty else { log("  live trace: no complete samples"); return }
+        func line(_ name: String, _ xs: [Double]) -> String {
+            String(format: "    %-34@ p50 %7.2f  p90 %7.2f  p99 %7.2f  max %7.2f ms", name as NSString,
+                   percentile(xs, 50) ?? 0, percentile(xs, 90) ?? 0, percentile(xs, 99) ?? 0, xs.max() ?? 0)
+        }
+        log("  live trace (\(rows.count) items with every stage):")
+        log(line("sent -> acked (producer)", ack))
+        log(line("acked -> consumed (broker/fetch)", fetch))
+        log(line("sent -> consumed", toConsumed))
+        log(line("consumed -> shown (queue + UI)", ui))
+        log(line("sent -> shown", total))
+        // What the slowest 1 % spent where.
+        let p99 = percentile(total, 99) ?? 0
+        let slow = rows.filter { $0.total >= p99 }
+        let n = Double(slow.count)
+        log(String(format: "    slowest 1%% (%d, >= %.1f ms): mean ack %.2f, fetch %.2f, ui %.2f ms", slow.count, p99,
+                   slow.map(\.ack).reduce(0, +) / n, slow.map(\.fetch).reduce(0, +) / n, slow.map(\.ui).reduce(0, +) / n))
+        // When they happened (100 ms buckets of send time) and on which partitions.
+        let t0 = s.sent.filter { $0 > 0 }.min() ?? 0
+        var buckets: [Int: Int] = [:]
+        var parts: [String: Int] = [:]
+        for r in slow {
+            buckets[Int((s.sent[r.i] - t0) / 100_000_000), default: 0] += 1
+            parts["\(Character(UnicodeScalar(s.topic[r.i])))\(s.partition[r.i])", default: 0] += 1
+        }
+        let b = buckets.sorted { $0.key < $1.key }.map { "\(Double($0.key) / 10)s:\($0.value)" }.joined(separator: " ")
+        log("    slowest 1% by send time (100 ms buckets): \(b)")
+        let p = parts.sorted { $0.value > $1.value }.prefix(12).map { "\($0.key):\($0.value)" }.joined(separator: " ")
+        log("    slowest 1% by partition (topic last letter + partition), top: \(p) of \(parts.count) partitions")
+        // p99 of each second of the run.
+        var perSecond: [Int: [Double]] = [:]
+        for r in rows { perSecond[Int((s.sent[r.i] - t0) / 1_000_000_000), default: []].append(r.total) }
+        let ps = perSecond.sorted { $0.key < $1.key }.map { String(format: "%.0f", percentile($0.value, 99) ?? 0) }.joined(separator: " ")
+        log("    p99 per second of the run (ms): \(ps)")
+        result["live_ack_p99_ms"] = percentile(ack, 99)
+        result["live_fetch_p99_ms"] = percentile(fetch, 99)
+        result["live_consumed_p99_ms"] = percentile(toConsumed, 99)
+        result["live_ui_p99_ms"] = percentile(ui, 99)
+    }
+}
+
+/// Names the calling thread for `top -H` / perf (Foundation's `Thread.name` does not reach
+/// the kernel on Linux). Diagnostics only.
+func nameThread(_ name: String) {
+    try? String(name.prefix(15)).write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
 }
