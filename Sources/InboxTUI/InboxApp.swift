@@ -53,16 +53,24 @@ public final class InboxApp {
         defer { terminal.close() }
         model.apply(events.drain())
         var pendingCopy: [UInt8]?
+        var pacer = FramePacer()
         while true {
-            render(terminal)
+            if pacer.isDue(nowMs: Posix.nowMs()) {
+                render(terminal)
+                pacer.drew(nowMs: Posix.nowMs())
+            }
             if let bytes = pendingCopy {
                 terminal.writeRaw(bytes)
                 pendingCopy = nil
             }
             beforeWait?(model)
             let fds = [STDIN_FILENO, events.readFD, signals.readFD]
-            let ready = try Posix.poll(fds, timeoutMs: Self.msToNextMinute(Posix.nowMs()))
+            let now = Posix.nowMs()
+            let ready = try Posix.poll(fds, timeoutMs: pacer.msUntilDue(nowMs: now) ?? Self.msToNextMinute(now))
+            // Woken by nothing: the minute's redraw of relative ages, or a paced frame now due.
+            if ready.allSatisfy({ $0 == 0 }) { pacer.changed(urgent: true) }
             if ready[2] != 0 {
+                pacer.changed(urgent: true)
                 for sig in signals.drain() {
                     if sig == SIGWINCH {
                         terminal.resize()
@@ -72,9 +80,13 @@ public final class InboxApp {
                     }
                 }
             }
-            if ready[1] != 0 { model.apply(events.drain()) }
+            if ready[1] != 0 {
+                model.apply(events.drain())
+                pacer.changed(urgent: false)
+            }
             if ready[0] & (Int16(POLLHUP) | Int16(POLLERR) | Int16(POLLNVAL)) != 0 { return .hangup }
             if ready[0] & Int16(POLLIN) != 0 {
+                pacer.changed(urgent: true)
                 while let key = terminal.readKey() {
                     // ncurses has already resized when it reports KEY_RESIZE; calling resizeterm()
                     // again here would queue another KEY_RESIZE (ncurses 6 always does) and spin.

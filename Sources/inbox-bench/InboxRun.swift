@@ -19,6 +19,9 @@ final class InboxRun {
     var applyNs: UInt64 = 0
     var renderNs: UInt64 = 0
     var frames = 0
+    var pacer = FramePacer()
+    /// Events applied and not drawn yet (the pacer holds arrivals for at most 10 ms).
+    var unshown: [InboxEvent] = []
     /// Live-phase stage times per live item (diagnostics: where the latency is spent).
     let trace = LiveTrace()
     /// `KafkaConsumer.fetcherWakeUps`, copied by the consumer thread after each step.
@@ -40,6 +43,9 @@ final class InboxRun {
         try reader.start()
         startFeed(reader)
         while !model.status.caughtUp {
+            pump(timeoutMs: 1000)
+        }
+        while !unshown.isEmpty {  // the frame that shows "up to date"
             pump(timeoutMs: 1000)
         }
         let catchup = seconds(since: t0)
@@ -131,25 +137,36 @@ final class InboxRun {
         thread.start()
     }
 
-    /// One turn of the UI loop: sleep in poll() on the wake-up fd, drain, apply, render.
-    /// Returns the events applied.
+    /// One turn of the UI loop, as InboxApp runs it: sleep in poll() on the wake-up fd (or
+    /// until a paced frame is due), drain, apply, render when the pacer says so. Returns the
+    /// events applied whose frame was drawn in this turn.
     @discardableResult
     private func pump(timeoutMs: Int32) -> [InboxEvent] {
         var pfd = pollfd(fd: events.readFD, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&pfd, 1, timeoutMs)
-        guard ready > 0 else { return [] }
-        let list = events.drain()
-        // Decoded notifications waiting for this thread (pushed, not yet applied).
-        maxBacklog = max(maxBacklog, pushedNotifications.value - appliedNotifications)
-        for case .notifications(let notes) in list { appliedNotifications += notes.count }
-        let t = monoNs()
-        model.apply(list)
+        let wait = min(timeoutMs, pacer.msUntilDue(nowMs: Timestamps.nowMs()) ?? timeoutMs)
+        let ready = poll(&pfd, 1, wait)
+        if ready > 0 {
+            let list = events.drain()
+            // Decoded notifications waiting for this thread (pushed, not yet applied).
+            maxBacklog = max(maxBacklog, pushedNotifications.value - appliedNotifications)
+            for case .notifications(let notes) in list { appliedNotifications += notes.count }
+            let t = monoNs()
+            model.apply(list)
+            applyNs += monoNs() - t
+            unshown += list
+            pacer.changed(urgent: false)
+        } else if !unshown.isEmpty {
+            pacer.changed(urgent: true)  // woken by nothing: the paced frame is due
+        }
+        // Frames are paced as InboxApp paces them (FramePacer): arrivals wait for the next one.
+        guard pacer.isDue(nowMs: Timestamps.nowMs()) else { return [] }
         let t1 = monoNs()
         frame()
-        applyNs += t1 - t
         renderNs += monoNs() - t1
+        pacer.drew(nowMs: Timestamps.nowMs())
         frames += 1
-        return list
+        defer { unshown = [] }
+        return unshown
     }
 
     private func frame() {
