@@ -3,30 +3,37 @@
 /// id bytes themselves being read from the store when a hash matches.
 ///
 /// A `[String: Int]` costs the key's heap string (the id is already stored) plus a bucket
-/// of 24 bytes per id. Hashes are XXH64 with a seed chosen per process, so that ids sent
-/// to collide cannot be precomputed.
+/// of 24 bytes per id. Ids are Swift strings here as everywhere else in kafka-inbox (tags,
+/// outbox, pending receipts): `é` and `e` + U+0301 are the same id. So the hash is the
+/// String's own (normalisation-aware, seeded per process, so ids sent to collide cannot be
+/// precomputed) and ids are compared byte for byte when both are ASCII, as Strings otherwise.
 struct IDIndex: Sendable {
-    /// The per-process hash seed.
-    private static let seed = UInt64.random(in: 0...UInt64.max)
-
     /// 0: empty; else (hash >> 32) << 32 | (index + 1).
     private var slots: [UInt64] = []
     private(set) var count = 0
 
     init() {}
 
-    /// The hash of an id's UTF-8 bytes.
-    @inline(__always)
+    /// The hash of an id stored as UTF-8 bytes (the same as `hash(_:)` of the String).
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        XXHash64.hash(UnsafeRawBufferPointer(bytes), seed: seed)
+        hash(String(decoding: bytes, as: UTF8.self))
     }
 
     /// The hash of an id.
     @inline(__always)
     static func hash(_ id: String) -> UInt64 {
-        if let h = id.utf8.withContiguousStorageIfAvailable({ hash($0) }) { return h }
-        var copy = id
-        return copy.withUTF8 { hash($0) }
+        UInt64(bitPattern: Int64(id.hashValue))
+    }
+
+    /// Whether the stored id `bytes` is `id` (String equality: canonically equivalent
+    /// spellings are the same id).
+    @inline(__always)
+    static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ id: String) -> Bool {
+        let sameBytes = id.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? id.utf8.elementsEqual(bytes)
+        if sameBytes { return true }
+        // Different bytes are a different id unless one of them is not ASCII.
+        if bytes.allSatisfy({ $0 < 0x80 }) && id.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        return String(decoding: bytes, as: UTF8.self) == id
     }
 
     /// How many ids fit before the table grows.

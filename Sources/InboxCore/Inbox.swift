@@ -120,12 +120,7 @@ public struct Inbox: Sendable {
     @inline(__always)
     private func find(_ id: String, hash: UInt64) -> Int? {
         let store = storage
-        return ids.find(hash: hash) { i in
-            store.withID(at: i) { stored in
-                if let same = id.utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(stored) }) { return same }
-                return id.utf8.elementsEqual(stored)
-            }
-        }
+        return ids.find(hash: hash) { i in store.withID(at: i) { IDIndex.matches($0, id) } }
     }
 
     private mutating func ordinal(of topic: String) -> Int32 {
@@ -192,16 +187,21 @@ public struct Inbox: Sendable {
     /// Every id not held that has a state other than unread (a receipt may precede its
     /// notification). Used by snapshots (`SnapshotCodec`).
     public var orphanStates: [String: ReadState] {
-        Dictionary(orphans.map { ($0.key.id, $0.value) }, uniquingKeysWith: { a, _ in a })
+        Dictionary(uniqueKeysWithValues: orphans.map { ($0.key.id, $0.value) })
     }
 
     /// Every id with a state other than unread, held or not (built on demand).
     public var explicitStates: [String: ReadState] {
         var all = orphanStates
         for i in 0..<count where stateAt[i] != .unread {
-            all[storage.withID(at: i) { String(decoding: $0, as: UTF8.self) }] = stateAt[i]
+            all[id(at: i)] = stateAt[i]
         }
         return all
+    }
+
+    /// The id of the notification at a storage index (only the id is unpacked).
+    public func id(at index: Int) -> String {
+        storage.withID(at: index) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Calls `body` with the notification at a storage index (unpacked).
@@ -252,15 +252,13 @@ public struct Inbox: Sendable {
     }
 }
 
-/// An id with its `IDIndex` hash, hashed by that hash alone and compared byte for byte
-/// (ids are bytes: "é" and "e\u{301}" are different ids, as they are in `IDIndex`).
+/// An id with its `IDIndex` hash (computed once per arrival, shared by the id index and
+/// the orphan table), hashed by that hash alone and compared as Strings, like ids everywhere.
 struct HashedID: Hashable, Sendable {
     let hash: UInt64
     let id: String
 
     func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 
-    static func == (a: HashedID, b: HashedID) -> Bool {
-        a.hash == b.hash && a.id.utf8.elementsEqual(b.id.utf8)
-    }
+    static func == (a: HashedID, b: HashedID) -> Bool { a.hash == b.hash && a.id == b.id }
 }

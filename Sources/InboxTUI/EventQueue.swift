@@ -60,7 +60,8 @@ public final class EventQueue: Sendable {
     }
 
     /// How many notifications and receipts a consumer thread lets wait for the UI thread
-    /// (see `waitForRoom`): about 25 MB decoded, and 50 ms of UI work at most per frame.
+    /// (see `waitForRoom`): about 25 MB decoded (up to twice that while the UI thread applies
+    /// the batch it has just taken), and some 50 ms of UI work per batch.
     public static let backlogLimit = 50_000
 
     /// Notifications and receipts pushed and not drained yet.

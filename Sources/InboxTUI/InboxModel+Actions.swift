@@ -116,7 +116,7 @@ extension InboxModel {
         if !rows.isEmpty, tags.count == rows.count {
             tags.removeAll()
         } else {
-            tags = Set(rows.map { inbox.notification(at: $0).id })
+            tags = Set(rows.map { inbox.id(at: $0) })
         }
     }
 }

@@ -64,10 +64,10 @@ extension InboxModel {
         if let id = cursorID, let storage = inbox.index(ofID: id) {
             let (index, found) = position(storage: storage)
             cursor = min(index, rows.count - 1)
-            if !found { cursorID = inbox.notification(at: rows[cursor]).id }
+            if !found { cursorID = inbox.id(at: rows[cursor]) }
         } else {
             cursor = min(max(0, cursor), rows.count - 1)
-            cursorID = inbox.notification(at: rows[cursor]).id
+            cursorID = inbox.id(at: rows[cursor])
         }
         ensureVisible()
     }
@@ -75,7 +75,7 @@ extension InboxModel {
     /// Moves the cursor to row `index` (clamped); a pinned row it leaves may go.
     mutating func moveCursor(to index: Int) {
         guard !rows.isEmpty else { return }
-        let target = inbox.notification(at: rows[min(max(0, index), rows.count - 1)]).id
+        let target = inbox.id(at: rows[min(max(0, index), rows.count - 1)])
         if target != cursorID {
             cursorID = target
             previewScroll = 0

@@ -79,7 +79,7 @@ public struct InboxModel: Sendable {
 
     /// Whether row `row` is tagged.
     public func isTagged(row: Int) -> Bool {
-        !tags.isEmpty && tags.contains(inbox.notification(at: rows[row]).id)
+        !tags.isEmpty && tags.contains(inbox.id(at: rows[row]))
     }
 
     /// Takes what the last frame's layout measured: list height (for paging and

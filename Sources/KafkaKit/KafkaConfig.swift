@@ -49,12 +49,14 @@ public struct KafkaConfig: Sendable {
         return conf
     }
 
-    /// Whether the librdkafka in use knows `property` (some appear only in later versions).
-    public static func supports(_ property: String) -> Bool {
+    /// Whether the librdkafka in use knows `property` (some appear only in later versions),
+    /// tried by setting it to `sample` on a scratch configuration: only an unknown name is
+    /// "no" (a value librdkafka rejects still means it knows the name).
+    public static func supports(_ property: String, sample: String) -> Bool {
         guard let conf = rd_kafka_conf_new() else { return false }
         defer { rd_kafka_conf_destroy(conf) }
-        var size = 0
-        return rd_kafka_conf_get(conf, property, nil, &size) == RD_KAFKA_CONF_OK
+        var errstr = [CChar](repeating: 0, count: 256)
+        return rd_kafka_conf_set(conf, property, sample, &errstr, errstr.count) != RD_KAFKA_CONF_UNKNOWN
     }
 
     /// The value of `key` as an integer: the one set, else librdkafka's default.

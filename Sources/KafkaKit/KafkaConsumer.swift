@@ -63,7 +63,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             if conf["enable.auto.commit"] == nil { conf.set("enable.auto.commit", "false") }
             if conf["enable.auto.offset.store"] == nil { conf.set("enable.auto.offset.store", "false") }
         }
-        if conf["fetch.queue.backoff.ms"] == nil, KafkaConfig.supports("fetch.queue.backoff.ms") {
+        if conf["fetch.queue.backoff.ms"] == nil, KafkaConfig.supports("fetch.queue.backoff.ms", sample: "10") {
             // librdkafka ≥ 2.2: look again 10 ms after the queue was full, not 1 s (a local
             // check; nothing is sent to the broker while the queue is full).
             conf.set("fetch.queue.backoff.ms", "10", origin: "kafka-inbox (catch-up speed)")

@@ -62,7 +62,7 @@ import Testing
     @Test func idsAreFoundExactlyThroughGrowthAndDuplicatesAreRefused() {
         var inbox = Inbox()
         // Ids that share long prefixes and differ in one byte, an empty id, and non-ASCII.
-        let ids = (0..<50_000).map { "01JBENCH" + String(repeating: "0", count: 12) + String($0) } + ["", "é", "e\u{301}"]
+        let ids = (0..<50_000).map { "01JBENCH" + String(repeating: "0", count: 12) + String($0) } + ["", "é", "Å"]
         for (i, id) in ids.enumerated() {
             let added = inbox.insert(Notification(id: id, kind: .owner, title: "t", createdAtMs: 0, source: source(i)))
             #expect(added)
@@ -72,15 +72,32 @@ import Testing
         }
         #expect(inbox.index(ofID: "01JBENCH") == nil)
         #expect(inbox.index(ofID: "01JBENCH00000000000050000") == nil)
-        // "é" (one scalar) and "e\u{301}" are different ids: compared as bytes, not as Characters.
-        #expect(inbox.index(ofID: "é") == ids.count - 2)
-        #expect(inbox.index(ofID: "e\u{301}") == ids.count - 1)
+        // Ids are Strings, as in the rest of the app: "e" + U+0301 is "é", U+212B is "Å".
+        #expect(inbox.index(ofID: "e\u{301}") == ids.count - 2)
+        #expect(inbox.index(ofID: "\u{212B}") == ids.count - 1)
+        #expect(inbox.index(ofID: "e") == nil)
         let again = inbox.insert(Notification(id: ids[777], kind: .group, title: "again", createdAtMs: 0, source: source(1)))
         #expect(!again)
-        #expect(inbox.duplicateCount == 1)
+        let equivalent = inbox.insert(Notification(id: "e\u{301}", kind: .group, title: "same id", createdAtMs: 0, source: source(2)))
+        #expect(!equivalent)
+        #expect(inbox.duplicateCount == 2)
         #expect(inbox.count == ids.count)
         let previous = inbox.setState(.read, for: ids[777])
         #expect(previous == .unread)
         #expect(inbox.state(at: 777) == .read)
+    }
+
+    @Test func aReceiptWaitingForItsNotificationFindsItUnderAnEquivalentSpelling() {
+        var inbox = Inbox()
+        inbox.setState(.acknowledged, for: "caf\u{E9}")
+        inbox.setState(.read, for: "x;y")
+        #expect(inbox.orphanStates == ["café": .acknowledged, "x;y": .read])
+        inbox.insert(Notification(id: "cafe\u{301}", kind: .owner, title: "t", createdAtMs: 0, source: source(0)))
+        // U+037E (Greek question mark) is canonically ";": the same id for a Swift String.
+        inbox.insert(Notification(id: "x\u{37E}y", kind: .owner, title: "t", createdAtMs: 0, source: source(1)))
+        #expect(inbox.state(at: 0) == .acknowledged)
+        #expect(inbox.state(at: 1) == .read)
+        #expect(inbox.orphanStates.isEmpty)
+        #expect(inbox.id(at: 0) == "cafe\u{301}")
     }
 }

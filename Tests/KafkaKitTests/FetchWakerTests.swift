@@ -78,7 +78,7 @@ import Testing
     /// librdkafka, `fetch.queue.backoff.ms` does the job and none is sent). How long the
     /// message after each backlog took is printed, not asserted (shared machines): about
     /// 800 ms without the wake-up, about 1 ms with it.
-    @Test func theMessageAfterEachBacklogDoesNotWaitForTheBrokerThread() throws {
+    @Test func theConsumerWakesTheFetcherAfterEachBacklogAndReadsEverythingOnce() throws {
         let cluster = try MockCluster()
         try cluster.createTopic("backlog", partitions: 2)
         var pc = KafkaConfig()
@@ -128,5 +128,16 @@ import Testing
         #expect(values.count == Int(token))
         #expect(duplicates == 0)
         if consumer.wakesFetcher { #expect(consumer.fetcherWakeUps >= 4) }
+    }
+}
+
+/// `KafkaConfig.supports`: a property's name is known or not, whatever its value's type.
+@Suite struct ConfigSupportTests {
+    @Test func knownNamesOfEveryKindAreKnownAndOthersAreNot() {
+        #expect(KafkaConfig.supports("group.id", sample: "g"))
+        #expect(KafkaConfig.supports("queued.min.messages", sample: "10"))
+        #expect(KafkaConfig.supports("auto.offset.reset", sample: "earliest"))
+        #expect(KafkaConfig.supports("queued.min.messages", sample: "not a number"))
+        #expect(!KafkaConfig.supports("no.such.property", sample: "1"))
     }
 }
