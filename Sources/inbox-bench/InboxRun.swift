@@ -40,7 +40,10 @@ final class InboxRun {
         let t0 = options.t0 > 0 ? options.t0 : monoNs()
         let reader = try InboxReader(config: BenchData.feedConfig(brokers: options.brokers))
         reader.timeDecoding = true
+        let startAt = monoNs()
         try reader.start()
+        log(String(format: "  inbox: start (metadata, watermarks, assign): %.3f s after launch, took %.3f s",
+                   seconds(since: t0) - seconds(since: startAt), seconds(since: startAt)))
         startFeed(reader)
         while !model.status.caughtUp {
             pump(timeoutMs: 1000)
