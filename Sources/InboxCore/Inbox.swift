@@ -133,6 +133,8 @@ public struct Inbox: Sendable {
     }
 
     private mutating func ordinal(of kind: Kind) -> UInt32 {
+        // Few kinds (three standard ones): a scan of the first few beats hashing the name.
+        for (o, k) in kindTable.prefix(4).enumerated() where k == kind { return UInt32(o) }
         if let o = kindIndex[kind] { return o }
         let o = UInt32(kindTable.count)
         kindTable.append(kind)
