@@ -92,25 +92,50 @@ public struct Inbox: Sendable {
     /// Adds a notification. Returns false (and changes nothing) when its id is already held.
     @discardableResult
     public mutating func insert(_ notification: Notification) -> Bool {
-        let hash = IDIndex.hash(notification.id)
-        if find(notification.id, hash: hash) != nil {
+        let n = notification
+        return insert(id: n.id, kind: n.kind, createdAtMs: n.createdAtMs, source: n.source, isMalformed: n.isMalformed,
+                      signature: { SearchSignature.of(title: n.title, actor: n.actor, body: n.body) },
+                      write: { $0.append(n) })
+    }
+
+    /// Adds every notification of a packed batch (their entries are copied as bytes).
+    /// Returns how many were new.
+    @discardableResult
+    public mutating func insert(contentsOf batch: PackedNotifications) -> Int {
+        var added = 0
+        for i in 0..<batch.count {
+            let item = batch.items[i]
+            if insert(id: item.id, kind: item.kind, createdAtMs: item.createdAtMs, source: item.source,
+                      isMalformed: item.isMalformed, signature: { item.signature },
+                      write: { store in batch.withEntry(i) { store.append(entry: $0) } }) {
+                added += 1
+            }
+        }
+        return added
+    }
+
+    @inline(__always)
+    private mutating func insert(id: String, kind: Kind, createdAtMs: Int64, source: SourcePosition, isMalformed: Bool,
+                                 signature: () -> SearchSignature.Bits, write: (inout NotificationStore) -> Void) -> Bool {
+        let hash = IDIndex.hash(id)
+        if find(id, hash: hash) != nil {
             duplicateCount += 1
             return false
         }
         let index = storage.count
-        let state = orphans.isEmpty ? .unread : (orphans.removeValue(forKey: HashedID(hash: hash, id: notification.id)) ?? .unread)
-        storage.append(notification)
+        let state = orphans.isEmpty ? .unread : (orphans.removeValue(forKey: HashedID(hash: hash, id: id)) ?? .unread)
+        write(&storage)
         let store = storage
         ids.insert(hash: hash, index: index) { i in store.withID(at: i) { IDIndex.hash($0) } }
         stateAt.append(state)
-        kindOrdinals.append(ordinal(of: notification.kind))
-        signatures.append(SearchSignature.of(title: notification.title, actor: notification.actor, body: notification.body))
-        keys.append(OrderKey(ms: notification.createdAtMs, offset: notification.source.offset,
-                             partition: notification.source.partition, topic: ordinal(of: notification.source.topic)))
-        counts.add(state, kind: notification.kind, 1)
-        if notification.isMalformed { malformedCount += 1 }
+        kindOrdinals.append(ordinal(of: kind))
+        signatures.append(signature())
+        keys.append(OrderKey(ms: createdAtMs, offset: source.offset, partition: source.partition,
+                             topic: ordinal(of: source.topic)))
+        counts.add(state, kind: kind, 1)
+        if isMalformed { malformedCount += 1 }
         let i32 = Int32(truncatingIfNeeded: index)
-        for l in lists.indices where !lists[l].dirty && Self.holds(lists[l].key, notification.kind, state) {
+        for l in lists.indices where !lists[l].dirty && Self.holds(lists[l].key, kind, state) {
             lists[l].pending.append(i32)
         }
         return true

@@ -90,11 +90,13 @@ struct JSONScanner {
         try expect(0x22)
         let start = pos
         var escapes = false
+        var bits: UInt8 = 0
         while pos < buf.count {
             let b = buf[pos]
+            bits |= b
             if b == 0x22 {
                 pos += 1
-                return JSONStringSpan(start: start, end: pos - 1, hasEscapes: escapes)
+                return JSONStringSpan(start: start, end: pos - 1, hasEscapes: escapes, hasNonASCII: bits >= 0x80)
             }
             if b == 0x5C {
                 escapes = true

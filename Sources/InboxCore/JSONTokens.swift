@@ -25,7 +25,11 @@ struct JSONStringSpan: Sendable {
     var end: Int
     /// Whether the content holds a backslash escape (so it cannot be copied as is).
     var hasEscapes: Bool
+    /// Whether the content holds a byte ≥ 0x80 (so it must be checked as UTF-8).
+    var hasNonASCII = false
     var count: Int { end - start }
+    /// Plain ASCII without escapes: the bytes are the text, as they are.
+    var isPlainASCII: Bool { !hasEscapes && !hasNonASCII }
 }
 
 /// The kind of JSON value that starts at a position.

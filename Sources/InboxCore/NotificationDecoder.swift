@@ -23,12 +23,36 @@ public enum NotificationDecoder {
     ///   - topicKind: the kind of the topic, used when `kind` is missing.
     public static func decode(_ value: UnsafeRawBufferPointer, source: SourcePosition,
                               timestampMs: Int64, topicKind: Kind?) -> Notification {
+        withDecoded(value, source: source, timestampMs: timestampMs, topicKind: topicKind) { outcome in
+            switch outcome {
+            case .malformed(let n): return n
+            case .decoded(let d): return d.notification(source: source)
+            }
+        }
+    }
+
+    /// Decodes one message value straight into `batch`, packed (DESIGN §4: no Strings are
+    /// made for plain ASCII fields; the inbox copies the entry's bytes as they are).
+    public static func decode(_ value: UnsafeRawBufferPointer, source: SourcePosition, timestampMs: Int64,
+                              topicKind: Kind?, into batch: inout PackedNotifications) {
+        withDecoded(value, source: source, timestampMs: timestampMs, topicKind: topicKind) { outcome in
+            switch outcome {
+            case .malformed(let n): batch.append(n)
+            case .decoded(let d): batch.append(d, source: source)
+            }
+        }
+    }
+
+    /// Parses `value` and hands `body` either the malformed entry or the decoded fields
+    /// (valid only inside `body`: they point into `value`).
+    private static func withDecoded<R>(_ value: UnsafeRawBufferPointer, source: SourcePosition, timestampMs: Int64,
+                                       topicKind: Kind?, _ body: (DecodeOutcome) -> R) -> R {
         let bytes = value.assumingMemoryBound(to: UInt8.self)
-        func malformed(_ problem: DecodeProblem) -> Notification {
-            Notification(id: source.fallbackID, kind: topicKind ?? Kind(rawValue: "unknown"),
-                         title: "malformed: " + problem.summary, createdAtMs: timestampMs,
-                         source: source, malformedReason: problem.reason,
-                         raw: ByteEscaper.escape(bytes, limit: rawLimit))
+        func malformed(_ problem: DecodeProblem) -> R {
+            body(.malformed(Notification(id: source.fallbackID, kind: topicKind ?? Kind(rawValue: "unknown"),
+                                         title: "malformed: " + problem.summary, createdAtMs: timestampMs,
+                                         source: source, malformedReason: problem.reason,
+                                         raw: ByteEscaper.escape(bytes, limit: rawLimit))))
         }
         if bytes.count > maxValueBytes { return malformed(.tooLarge(bytes.count)) }
         var s = JSONScanner(bytes)
@@ -46,12 +70,13 @@ public enum NotificationDecoder {
         s.skipWhitespace()
         if !s.atEnd { return malformed(.trailing(at: s.pos)) }
         if let wrong = f.titleType { return malformed(.titleType(wrong)) }
-        guard let title = resolvedTitle(f.title, body: f.body) else { return malformed(.noTitle) }
-        let id = f.id.flatMap { isBlank($0) ? nil : $0 } ?? source.fallbackID
-        return Notification(id: id, kind: f.kind ?? topicKind ?? Kind(rawValue: "unknown"),
-                            user: f.user, title: title, body: f.body, actor: f.actor, url: f.url,
-                            createdAtMs: Self.plausible(f.createdAtMs) ?? timestampMs, objectType: f.objectType,
-                            objectID: f.objectID, extra: f.extra, source: source)
+        let d = DecodedNotification(buffer: bytes, fields: f, kind: f.kind ?? topicKind ?? Kind(rawValue: "unknown"),
+                                    createdAtMs: Self.plausible(f.createdAtMs) ?? timestampMs)
+        guard let title = d.resolvedTitle() else { return malformed(.noTitle) }
+        var decoded = d
+        decoded.title = title
+        if let id = f.id, !decoded.isBlank(id) { decoded.id = id }
+        return body(.decoded(decoded))
     }
 
     /// Decodes one message value held in an array.
@@ -73,7 +98,7 @@ public enum NotificationDecoder {
         return nil
     }
 
-    private static func isBlank(_ s: some StringProtocol) -> Bool {
+    static func isBlank(_ s: some StringProtocol) -> Bool {
         // ASCII fast path: a printable ASCII byte decides at once (no Unicode property lookup).
         for b in s.utf8 {
             if b >= 0x80 { break }
@@ -136,16 +161,16 @@ public enum NotificationDecoder {
     private static func readObject(_ s: inout JSONScanner, into f: inout DecodedFields) throws(JSONScanError) {
         try JSONScanner.members(&s) { s, key throws(JSONScanError) in
             switch field(s, key) {
-            case .id: f.id = try s.textValue(depth: 2)
-            case .user: f.user = try s.textValue(depth: 2)
-            case .body: f.body = try s.textValue(depth: 2)
-            case .actor: f.actor = try s.textValue(depth: 2)
-            case .url: f.url = try s.textValue(depth: 2)
+            case .id: f.id = try s.fieldText(depth: 2)
+            case .user: f.user = try s.fieldText(depth: 2)
+            case .body: f.body = try s.fieldText(depth: 2)
+            case .actor: f.actor = try s.fieldText(depth: 2)
+            case .url: f.url = try s.fieldText(depth: 2)
             case .kind: f.kind = try kindValue(&s)
             case .title:
                 let kind = try s.valueKind()
                 switch kind {
-                case .string: f.title = s.string(try s.scanString()); f.titleType = nil
+                case .string: f.title = s.fieldText(try s.scanString()); f.titleType = nil
                 case .null: _ = try s.scanLiteral(); f.title = nil
                 default: try s.skipValue(depth: 2); f.titleType = kind
                 }
@@ -170,9 +195,9 @@ public enum NotificationDecoder {
         }
         try JSONScanner.members(&s) { s, key throws(JSONScanError) in
             if s.equals(key, "type") {
-                f.objectType = try s.textValue(depth: 3)
+                f.objectType = try s.fieldText(depth: 3)
             } else if s.equals(key, "id") {
-                f.objectID = try s.textValue(depth: 3)
+                f.objectID = try s.fieldText(depth: 3)
             } else {
                 f.extra.append(try s.extraField(key: "object." + s.string(key), depth: 3))
             }
@@ -212,19 +237,25 @@ public enum NotificationDecoder {
 }
 
 /// The contract fields read from one object, before the title rule is applied.
-private struct DecodedFields {
-    var id: String?
+struct DecodedFields {
+    var id: FieldText?
     var kind: Kind?
-    var user: String?
-    var title: String?
+    var user: FieldText?
+    var title: FieldText?
     var titleType: JSONValueKind?
-    var body: String?
-    var actor: String?
-    var url: String?
+    var body: FieldText?
+    var actor: FieldText?
+    var url: FieldText?
     var createdAtMs: Int64?
-    var objectType: String?
-    var objectID: String?
+    var objectType: FieldText?
+    var objectID: FieldText?
     var extra: [ExtraField] = []
+}
+
+/// What `withDecoded` found: a malformed entry, or fields to build from.
+enum DecodeOutcome {
+    case malformed(Notification)
+    case decoded(DecodedNotification)
 }
 
 /// Why a value is a malformed entry.

@@ -35,10 +35,7 @@ struct NotificationStore: Sendable {
 
     /// Packs the text of `n` at index `count`.
     mutating func append(_ n: borrowing Notification) {
-        var size = Self.size(n.id) + Self.size(n.user) + Self.size(n.title) + Self.size(n.body)
-            + Self.size(n.actor) + Self.size(n.url) + Self.size(n.objectType) + Self.size(n.objectID)
-            + Self.size(n.malformedReason) + Self.size(n.raw) + Self.varintSize(n.extra.count)
-        for f in n.extra { size += Self.size(f.key) + Self.size(f.value) + 1 }
+        let size = Self.entrySize(n)
         if chunks.isEmpty || chunks[chunks.count - 1].capacity - chunks[chunks.count - 1].count < size {
             var chunk: [UInt8] = []
             chunk.reserveCapacity(max(Self.chunkBytes, size))
@@ -49,24 +46,36 @@ struct NotificationStore: Sendable {
         locations.append(UInt64(c) << 32 | UInt64(start))
         // Room first (one memset), then the bytes through a pointer: no per-byte append.
         chunks[c].append(contentsOf: repeatElement(0, count: size))
-        chunks[c].withUnsafeMutableBufferPointer { chunk in
-            var w = PackedWriter(base: chunk.baseAddress! + start)
-            w.write(n.id)
-            w.write(n.user)
-            w.write(n.title)
-            w.write(n.body)
-            w.write(n.actor)
-            w.write(n.url)
-            w.write(n.objectType)
-            w.write(n.objectID)
-            w.write(n.malformedReason)
-            w.write(n.raw)
-            w.varint(UInt64(n.extra.count))
-            for f in n.extra {
-                w.write(f.key)
-                w.write(f.value)
-                w.byte(f.isJSON ? 1 : 0)
-            }
+        chunks[c].withUnsafeMutableBufferPointer { Self.writeEntry(n, to: $0.baseAddress! + start) }
+    }
+
+    /// The size of the entry of `n`.
+    static func entrySize(_ n: borrowing Notification) -> Int {
+        var size = Self.size(n.id) + Self.size(n.user) + Self.size(n.title) + Self.size(n.body)
+            + Self.size(n.actor) + Self.size(n.url) + Self.size(n.objectType) + Self.size(n.objectID)
+            + Self.size(n.malformedReason) + Self.size(n.raw) + Self.varintSize(n.extra.count)
+        for f in n.extra { size += Self.size(f.key) + Self.size(f.value) + 1 }
+        return size
+    }
+
+    /// Writes the entry of `n` at `base` (`entrySize(n)` bytes of room).
+    static func writeEntry(_ n: borrowing Notification, to base: UnsafeMutablePointer<UInt8>) {
+        var w = PackedWriter(base: base)
+        w.write(n.id)
+        w.write(n.user)
+        w.write(n.title)
+        w.write(n.body)
+        w.write(n.actor)
+        w.write(n.url)
+        w.write(n.objectType)
+        w.write(n.objectID)
+        w.write(n.malformedReason)
+        w.write(n.raw)
+        w.varint(UInt64(n.extra.count))
+        for f in n.extra {
+            w.write(f.key)
+            w.write(f.value)
+            w.byte(f.isJSON ? 1 : 0)
         }
     }
 
@@ -88,31 +97,46 @@ struct NotificationStore: Sendable {
 
     /// Notification `index` unpacked, with the fields the inbox keeps elsewhere.
     func notification(at index: Int, kind: Kind, createdAtMs: Int64, source: SourcePosition) -> Notification {
-        withEntry(at: index) { r in
-            let id = r.string() ?? ""
-            let user = r.string()
-            let title = r.string() ?? ""
-            let body = r.string()
-            let actor = r.string()
-            let url = r.string()
-            let objectType = r.string()
-            let objectID = r.string()
-            let malformedReason = r.string()
-            let raw = r.string()
-            let extraCount = Int(r.varint())
-            var extra: [ExtraField] = []
-            if extraCount > 0 {
-                extra.reserveCapacity(extraCount)
-                for _ in 0..<extraCount {
-                    let key = r.string() ?? ""
-                    let value = r.string() ?? ""
-                    extra.append(ExtraField(key: key, value: value, isJSON: r.byte() == 1))
-                }
+        withEntry(at: index) { r in Self.unpack(&r, kind: kind, createdAtMs: createdAtMs, source: source) }
+    }
+
+    /// The notification whose entry `r` is at, with the fields kept elsewhere.
+    static func unpack(_ r: inout PackedReader, kind: Kind, createdAtMs: Int64, source: SourcePosition) -> Notification {
+        let id = r.string() ?? ""
+        let user = r.string()
+        let title = r.string() ?? ""
+        let body = r.string()
+        let actor = r.string()
+        let url = r.string()
+        let objectType = r.string()
+        let objectID = r.string()
+        let malformedReason = r.string()
+        let raw = r.string()
+        let extraCount = Int(r.varint())
+        var extra: [ExtraField] = []
+        if extraCount > 0 {
+            extra.reserveCapacity(extraCount)
+            for _ in 0..<extraCount {
+                let key = r.string() ?? ""
+                let value = r.string() ?? ""
+                extra.append(ExtraField(key: key, value: value, isJSON: r.byte() == 1))
             }
-            return Notification(id: id, kind: kind, user: user, title: title, body: body, actor: actor, url: url,
-                                createdAtMs: createdAtMs, objectType: objectType, objectID: objectID, extra: extra,
-                                source: source, malformedReason: malformedReason, raw: raw)
         }
+        return Notification(id: id, kind: kind, user: user, title: title, body: body, actor: actor, url: url,
+                            createdAtMs: createdAtMs, objectType: objectType, objectID: objectID, extra: extra,
+                            source: source, malformedReason: malformedReason, raw: raw)
+    }
+
+    /// Appends an entry already packed (by `PackedNotifications`), copying its bytes.
+    mutating func append(entry: UnsafeBufferPointer<UInt8>) {
+        if chunks.isEmpty || chunks[chunks.count - 1].capacity - chunks[chunks.count - 1].count < entry.count {
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(max(Self.chunkBytes, entry.count))
+            chunks.append(chunk)
+        }
+        let c = chunks.count - 1
+        locations.append(UInt64(c) << 32 | UInt64(chunks[c].count))
+        chunks[c].append(contentsOf: entry)
     }
 
     /// The UTF-8 bytes of the title, actor and body of notification `index`, passed to `body`.
@@ -131,7 +155,7 @@ struct NotificationStore: Sendable {
     // MARK: writing
 
     @inline(__always)
-    private static func varintSize(_ n: Int) -> Int {
+    static func varintSize(_ n: Int) -> Int {
         var v = UInt64(n)
         var size = 1
         while v >= 0x80 { v >>= 7; size += 1 }
@@ -139,7 +163,7 @@ struct NotificationStore: Sendable {
     }
 
     @inline(__always)
-    private static func size(_ s: String?) -> Int {
+    static func size(_ s: String?) -> Int {
         guard let s else { return 1 }
         let n = s.utf8.count
         return varintSize(n + 1) + n
@@ -148,7 +172,7 @@ struct NotificationStore: Sendable {
 }
 
 /// Writes the fields of one `NotificationStore` entry into room already made for them.
-private struct PackedWriter {
+struct PackedWriter {
     var base: UnsafeMutablePointer<UInt8>
     var position = 0
 
@@ -168,6 +192,15 @@ private struct PackedWriter {
             v >>= 7
         }
         byte(UInt8(v))
+    }
+
+    /// Writes an optional field given as bytes (nil: absent).
+    @inline(__always)
+    mutating func write(bytes: UnsafeBufferPointer<UInt8>?) {
+        guard let bytes else { return byte(0) }
+        varint(UInt64(bytes.count + 1))
+        if bytes.count > 0 { (base + position).update(from: bytes.baseAddress!, count: bytes.count) }
+        position += bytes.count
     }
 
     @inline(__always)

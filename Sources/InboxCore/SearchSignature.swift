@@ -32,6 +32,15 @@ public enum SearchSignature {
         return bits
     }
 
+    /// The signature of a notification's searchable text given as UTF-8 bytes.
+    static func of(title: UnsafeBufferPointer<UInt8>, actor: UnsafeBufferPointer<UInt8>?,
+                   body: UnsafeBufferPointer<UInt8>?) -> Bits {
+        var bits = bigrams(title, into: Bits())
+        if let actor { bits = bigrams(actor, into: bits) }
+        if let body { bits = bigrams(body, into: bits) }
+        return bits
+    }
+
     /// The bits a text must have to contain `query` (ASCII case-insensitively); 0 when the
     /// query gives no such bits (not ASCII, or shorter than two bytes).
     public static func mask(query: String) -> Bits {

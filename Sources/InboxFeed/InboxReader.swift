@@ -5,6 +5,8 @@ import KafkaKit
 /// What one step of reading produced.
 public struct ReadBatch: Sendable {
     public var notifications: [InboxCore.Notification] = []
+    /// Notifications packed (instead of `notifications`) when the reader `packsNotifications`.
+    public var packed = PackedNotifications()
     public var receipts: [Receipt] = []
     /// Malformed receipts (skipped, but counted and shown).
     public var badReceipts = 0
@@ -52,6 +54,9 @@ public final class InboxReader: @unchecked Sendable {
     private var decoded = 0
     /// Whether to measure `decodeNs`.
     public var timeDecoding = false
+    /// Whether to decode notifications into `ReadBatch.packed` (for an `Inbox`: no Strings
+    /// made for plain fields) rather than into `ReadBatch.notifications`.
+    public var packsNotifications = false
 
     // Snapshot resume (kafka-inbox's SnapshotResume) ─────────────────────────────────────
     /// Called by `start()` with the topics found, before anything is assigned: returns the
@@ -195,8 +200,13 @@ public final class InboxReader: @unchecked Sendable {
         let timed = timeDecoding && decoded & 7 == 0
         let t0 = timed ? DispatchTime.now().uptimeNanoseconds : 0
         let source = SourcePosition(topic: m.topic, partition: m.partition, offset: m.offset)
-        batch.notifications.append(NotificationDecoder.decode(m.value, source: source, timestampMs: m.timestampMs,
-                                                              topicKind: topics[t]!.kind))
+        if packsNotifications {
+            NotificationDecoder.decode(m.value, source: source, timestampMs: m.timestampMs, topicKind: topics[t]!.kind,
+                                       into: &batch.packed)
+        } else {
+            batch.notifications.append(NotificationDecoder.decode(m.value, source: source, timestampMs: m.timestampMs,
+                                                                  topicKind: topics[t]!.kind))
+        }
         // Sampled (one notification in 8), so that measuring costs next to nothing.
         if timed { decodeNs += (DispatchTime.now().uptimeNanoseconds - t0) * 8 }
     }

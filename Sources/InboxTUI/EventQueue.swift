@@ -82,6 +82,7 @@ public final class EventQueue: Sendable {
     private static func items(in event: InboxEvent) -> Int {
         switch event {
         case .notifications(let list): return list.count
+        case .packed(let batch): return batch.count
         case .receipts(let list): return list.count
         default: return 0
         }

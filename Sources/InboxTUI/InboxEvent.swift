@@ -14,6 +14,8 @@ public enum ConnectionState: Sendable, Hashable {
 public enum InboxEvent: Sendable, Hashable {
     /// Decoded notifications (malformed entries included), in consume order.
     case notifications([Notification])
+    /// Decoded notifications packed by the consumer thread (`InboxReader.packsNotifications`).
+    case packed(PackedNotifications)
     /// Receipts read from the receipts topic, in log order (this terminal's and others').
     case receipts([Receipt])
     /// The broker connection changed.

@@ -103,6 +103,9 @@ public struct InboxModel: Sendable {
             case .notifications(let list):
                 insert(list)
                 changed = true
+            case .packed(let batch):
+                inbox.insert(contentsOf: batch)
+                changed = true
             case .receipts(let list):
                 for receipt in list where inbox.apply(receipt) != nil { changed = true }
             case .connection(let state):

@@ -82,7 +82,9 @@ extension InboxRun {
                 if work > 10_000_000 { slowFrames += 1 }
             }
             for event in list {
-                guard case .notifications(let notes) = event else { continue }
+                // Unpacked here for the time stamps only (measurement, not the product's work).
+                guard case .packed(let batch) = event else { continue }
+                let notes = batch.notifications
                 for n in notes {
                     guard let f = n.extra.first(where: { $0.key == "bench_sent_ns" }), let sent = UInt64(f.value) else { continue }
                     latencies.append(Double(shown &- sent) / 1e6)

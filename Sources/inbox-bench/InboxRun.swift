@@ -40,6 +40,7 @@ final class InboxRun {
         let t0 = options.t0 > 0 ? options.t0 : monoNs()
         let reader = try InboxReader(config: BenchData.feedConfig(brokers: options.brokers))
         reader.timeDecoding = true
+        reader.packsNotifications = true  // as LiveFeed reads
         let startAt = monoNs()
         try reader.start()
         log(String(format: "  inbox: start (metadata, watermarks, assign): %.3f s after launch, took %.3f s",
@@ -110,13 +111,13 @@ final class InboxRun {
                 let got = monoNs()
                 wakeUps.value = reader.consumer.fetcherWakeUps
                 if !reportedCaughtUp { stepNs += got - t }
-                if reportedCaughtUp { trace.consumed(batch.notifications, base: base, at: got) }
+                if reportedCaughtUp { trace.consumed(batch.packed.notifications, base: base, at: got) }
                 if !reportedCaughtUp && reader.caughtUp {
                     log(String(format: "  inbox: consumer thread in step() (consume + decode) during catch-up: %.2f s, of which decoding notifications %.2f s", Double(stepNs) / 1e9, Double(reader.decodeNs) / 1e9))
                 }
                 var out: [InboxEvent] = []
-                if !batch.notifications.isEmpty { out.append(.notifications(batch.notifications)) }
-                pushedNotes.value += batch.notifications.count
+                if !batch.packed.isEmpty { out.append(.packed(batch.packed)) }
+                pushedNotes.value += batch.packed.count
                 if !batch.receipts.isEmpty { out.append(.receipts(batch.receipts)) }
                 if !reportedCaughtUp {
                     let done = reader.caughtUp
@@ -152,7 +153,7 @@ final class InboxRun {
             let list = events.drain()
             // Decoded notifications waiting for this thread (pushed, not yet applied).
             maxBacklog = max(maxBacklog, pushedNotifications.value - appliedNotifications)
-            for case .notifications(let notes) in list { appliedNotifications += notes.count }
+            for case .packed(let notes) in list { appliedNotifications += notes.count }
             let t = monoNs()
             model.apply(list)
             applyNs += monoNs() - t

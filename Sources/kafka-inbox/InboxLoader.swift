@@ -18,7 +18,10 @@ struct InboxLoader {
     /// Loads the inbox and reports which of `receiptIDs` are on the receipts topic.
     func load(lookingFor receiptIDs: Set<String>) throws -> (inbox: Inbox, warnings: [String], found: Set<String>) {
         var found = Set<String>()
-        let reader = try settings.startReader(kinds: kinds) { snapshot?.attach(to: $0, resumeReceipts: receiptIDs.isEmpty) }  // snapshot
+        let reader = try settings.startReader(kinds: kinds) {
+            $0.packsNotifications = true  // straight into the inbox's packed form
+            snapshot?.attach(to: $0, resumeReceipts: receiptIDs.isEmpty)  // snapshot
+        }
         var inbox = snapshot?.startingInbox() ?? Inbox()  // snapshot: pre-filled when it matched
         var warnings: [String] = []
         var badReceipts = 0
@@ -27,12 +30,13 @@ struct InboxLoader {
         while !reader.caughtUp {
             let batch = reader.step(timeoutMs: 200)
             for n in batch.notifications { inbox.insert(n) }
+            inbox.insert(contentsOf: batch.packed)
             for r in batch.receipts {
                 inbox.apply(r)
                 if !receiptIDs.isEmpty && receiptIDs.contains(r.receiptID) { found.insert(r.receiptID) }
             }
             badReceipts += batch.badReceipts
-            if !batch.notifications.isEmpty || !batch.receipts.isEmpty { lastProgress = clock.now }
+            if !batch.notifications.isEmpty || !batch.packed.isEmpty || !batch.receipts.isEmpty { lastProgress = clock.now }
             for e in batch.errors where !warnings.contains(e) { warnings.append(e) }
             if clock.now - lastProgress > .milliseconds(Int(settings.timeoutMs) * 3) {
                 throw CommandFailure(message: "reading stalled at \(reader.catchUpRead) of \(reader.catchUpTotal) messages from \(settings.kafka.brokers)"

@@ -48,7 +48,10 @@ final class LiveFeed: @unchecked Sendable {
         var reader: InboxReader?
         while reader == nil {
             do {
-                let r = try settings.startReader(kinds: kinds) { self.snapshot?.prepare($0, resumeReceipts: self.overlay.count == 0) }  // snapshot
+                let r = try settings.startReader(kinds: kinds) {
+                    $0.packsNotifications = true  // straight into the inbox's packed form
+                    self.snapshot?.prepare($0, resumeReceipts: self.overlay.count == 0)  // snapshot
+                }
                 snapshot?.started(r, overlay: overlay)  // snapshot: resets the inbox if it did not match
                 reader = r
             } catch let failure as CommandFailure {
@@ -71,6 +74,7 @@ final class LiveFeed: @unchecked Sendable {
             let batch = reader.step(timeoutMs: 500)
             var out: [InboxEvent] = []
             if !batch.notifications.isEmpty { out.append(.notifications(batch.notifications)) }
+            if !batch.packed.isEmpty { out.append(.packed(batch.packed)) }
             if !batch.receipts.isEmpty {
                 let (receipts, confirmed) = overlay.filter(batch.receipts)
                 out.append(.receipts(receipts))
@@ -85,7 +89,7 @@ final class LiveFeed: @unchecked Sendable {
                     out.append(.error(e))
                 }
             }
-            if down && (!batch.notifications.isEmpty || !batch.receipts.isEmpty || brokerAnswers(reader, &lastProbe)) {
+            if down && (!batch.notifications.isEmpty || !batch.packed.isEmpty || !batch.receipts.isEmpty || brokerAnswers(reader, &lastProbe)) {
                 down = false
                 out.append(.connection(.up(address)))
             }
