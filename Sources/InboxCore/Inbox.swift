@@ -106,7 +106,7 @@ public struct Inbox: Sendable {
         for i in 0..<batch.count {
             let item = batch.items[i]
             if insert(id: item.id, kind: item.kind, createdAtMs: item.createdAtMs, source: item.source,
-                      isMalformed: item.isMalformed, signature: { item.signature },
+                      isMalformed: item.isMalformed, signature: { batch.signature(i) },
                       write: { store in batch.withEntry(i) { store.append(entry: $0) } }) {
                 added += 1
             }

@@ -12,7 +12,6 @@ public struct PackedNotifications: Sendable, Hashable {
         var createdAtMs: Int64
         var source: SourcePosition
         var isMalformed: Bool
-        var signature: SearchSignature.Bits
     }
 
     var bytes: [UInt8] = []
@@ -38,6 +37,18 @@ public struct PackedNotifications: Sendable, Hashable {
     /// Every notification, unpacked.
     public var notifications: [Notification] { (0..<count).map { notification(at: $0) } }
 
+    /// The search signature of notification `i`, from its entry's title, actor and body.
+    func signature(_ i: Int) -> SearchSignature.Bits {
+        withEntry(i) { entry in
+            var r = PackedReader(bytes: entry, position: 0)
+            r.skip(2)  // id, user
+            let title = r.field() ?? UnsafeBufferPointer(start: nil, count: 0)
+            let body = r.field()
+            let actor = r.field()
+            return SearchSignature.of(title: title, actor: actor, body: body)
+        }
+    }
+
     /// Calls `body` with the entry bytes of notification `i`.
     func withEntry<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let item = items[i]
@@ -51,8 +62,7 @@ public struct PackedNotifications: Sendable, Hashable {
         bytes.append(contentsOf: repeatElement(0, count: size))
         bytes.withUnsafeMutableBufferPointer { NotificationStore.writeEntry(n, to: $0.baseAddress! + start) }
         items.append(Item(start: start, end: start + size, id: n.id, kind: n.kind, createdAtMs: n.createdAtMs,
-                          source: n.source, isMalformed: n.isMalformed,
-                          signature: SearchSignature.of(title: n.title, actor: n.actor, body: n.body)))
+                          source: n.source, isMalformed: n.isMalformed))
     }
 
     /// Adds a decoded notification, copying its plain ASCII fields from the message value.
@@ -91,12 +101,7 @@ public struct PackedNotifications: Sendable, Hashable {
                 w.byte(e.isJSON ? 1 : 0)
             }
         }
-        let signature = d.withBytes(d.title) { title in
-            d.withBytes(f.actor) { actor in
-                d.withBytes(f.body) { body in SearchSignature.of(title: title!, actor: actor, body: body) }
-            }
-        }
         items.append(Item(start: start, end: start + total, id: fallback ?? d.string(d.id!), kind: d.kind,
-                          createdAtMs: d.createdAtMs, source: source, isMalformed: false, signature: signature))
+                          createdAtMs: d.createdAtMs, source: source, isMalformed: false))
     }
 }
