@@ -80,10 +80,7 @@ struct DecodedNotification {
         switch t {
         case nil: return body(nil)
         case .ascii(let r)?: return body(bytes(r))
-        case .text(let s)?:
-            if let r = s.utf8.withContiguousStorageIfAvailable({ body($0) }) { return r }
-            var copy = s
-            return copy.withUTF8 { body($0) }
+        case .text(let s)?: return s.withUTF8Bytes { body($0) }
         }
     }
 }

@@ -29,8 +29,7 @@ struct IDIndex: Sendable {
     /// spellings are the same id).
     @inline(__always)
     static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ id: String) -> Bool {
-        let sameBytes = id.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? id.utf8.elementsEqual(bytes)
-        if sameBytes { return true }
+        if id.withUTF8Bytes({ $0.elementsEqual(bytes) }) { return true }
         // Different bytes are a different id unless one of them is not ASCII.
         if bytes.allSatisfy({ $0 < 0x80 }) && id.utf8.allSatisfy({ $0 < 0x80 }) { return false }
         return String(decoding: bytes, as: UTF8.self) == id

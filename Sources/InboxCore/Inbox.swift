@@ -231,11 +231,6 @@ public struct Inbox: Sendable {
         storage.withID(at: index) { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Calls `body` with the notification at a storage index (unpacked).
-    public func withNotification<R>(at index: Int, _ body: (borrowing Notification) -> R) -> R {
-        body(notification(at: index))
-    }
-
     /// The notification with this id, if held.
     public func notification(id: String) -> Notification? {
         index(ofID: id).map { notification(at: $0) }

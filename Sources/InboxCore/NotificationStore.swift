@@ -144,10 +144,7 @@ struct NotificationStore: Sendable {
     func withSearchText<R>(at index: Int,
                            _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?) -> R) -> R {
         withEntry(at: index) { r in
-            r.skip(2)  // id, user
-            let title = r.field() ?? UnsafeBufferPointer(start: nil, count: 0)
-            let text = r.field()
-            let actor = r.field()
+            let (title, actor, text) = r.searchFields()
             return body(title, actor, text)
         }
     }
@@ -206,16 +203,7 @@ struct PackedWriter {
     @inline(__always)
     mutating func write(_ s: String?) {
         guard let s else { return byte(0) }
-        let n = s.utf8.count
-        varint(UInt64(n + 1))
-        guard n > 0 else { return }
-        let copied: Void? = s.utf8.withContiguousStorageIfAvailable { bytes in
-            (base + position).update(from: bytes.baseAddress!, count: n)
-        }
-        if copied == nil {
-            for (i, b) in s.utf8.enumerated() { base[position + i] = b }
-        }
-        position += n
+        s.withUTF8Bytes { write(bytes: $0) }
     }
 }
 
@@ -256,6 +244,17 @@ struct PackedReader {
     @inline(__always)
     mutating func string() -> String? {
         field().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// From the start of an entry: its title, actor and body (the searchable text).
+    @inline(__always)
+    mutating func searchFields() -> (title: UnsafeBufferPointer<UInt8>, actor: UnsafeBufferPointer<UInt8>?,
+                                     body: UnsafeBufferPointer<UInt8>?) {
+        skip(2)  // id, user
+        let title = field() ?? UnsafeBufferPointer(start: nil, count: 0)
+        let body = field()
+        let actor = field()
+        return (title, actor, body)
     }
 
     /// Skips `count` optional strings.

@@ -41,10 +41,7 @@ public struct PackedNotifications: Sendable, Hashable {
     func signature(_ i: Int) -> SearchSignature.Bits {
         withEntry(i) { entry in
             var r = PackedReader(bytes: entry, position: 0)
-            r.skip(2)  // id, user
-            let title = r.field() ?? UnsafeBufferPointer(start: nil, count: 0)
-            let body = r.field()
-            let actor = r.field()
+            let (title, actor, body) = r.searchFields()
             return SearchSignature.of(title: title, actor: actor, body: body)
         }
     }

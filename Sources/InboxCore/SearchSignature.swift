@@ -52,9 +52,7 @@ public enum SearchSignature {
     }
 
     private static func add(_ text: String, to bits: Bits) -> Bits {
-        if let r = text.utf8.withContiguousStorageIfAvailable({ bigrams($0, into: bits) }) { return r }
-        var copy = text
-        return copy.withUTF8 { bigrams($0, into: bits) }
+        text.withUTF8Bytes { bigrams($0, into: bits) }
     }
 
     @inline(__always)

@@ -37,9 +37,7 @@ import Testing
     @Test func aConsumerWithATinyQueueReadsEverythingOnce() throws {
         let cluster = try MockCluster()
         try cluster.createTopic("notify.alice.owner", partitions: 4)
-        var pc = KafkaConfig()
-        pc.set("bootstrap.servers", cluster.bootstrapServers)
-        pc.set("log_level", "3")
+        var pc = testConfig(cluster)
         pc.set("linger.ms", "50")
         let producer = try KafkaProducer(config: pc)
         var reports: [DeliveryReport] = []
@@ -81,9 +79,7 @@ import Testing
     @Test func theConsumerWakesTheFetcherAfterEachBacklogAndReadsEverythingOnce() throws {
         let cluster = try MockCluster()
         try cluster.createTopic("backlog", partitions: 2)
-        var pc = KafkaConfig()
-        pc.set("bootstrap.servers", cluster.bootstrapServers)
-        pc.set("log_level", "3")
+        var pc = testConfig(cluster)
         pc.set("linger.ms", "50")
         let producer = try KafkaProducer(config: pc)
         var reports: [DeliveryReport] = []

@@ -3,13 +3,6 @@ import KafkaKit
 
 /// Kafka over TCP against librdkafka's embedded broker: no mocks of Kafka itself.
 @Suite(.serialized) struct KafkaRoundTripTests {
-    func config(_ cluster: MockCluster) -> KafkaConfig {
-        var c = KafkaConfig()
-        c.set("bootstrap.servers", cluster.bootstrapServers)
-        c.set("log_level", "3")
-        return c
-    }
-
     func produceAll(_ producer: KafkaProducer, _ items: [(String, String)]) throws -> [DeliveryReport] {
         var reports: [DeliveryReport] = []
         for (i, item) in items.enumerated() {
@@ -24,13 +17,13 @@ import KafkaKit
         let cluster = try MockCluster()
         let topics = ["notify.alice.group", "notify.alice.owner", "notify.alice.watching"]
         for t in topics { try cluster.createTopic(t, partitions: 2) }
-        let producer = try KafkaProducer(config: config(cluster))
+        let producer = try KafkaProducer(config: testConfig(cluster))
         let items = topics.flatMap { t in (0..<5).map { (t, "{\"title\":\"\(t) #\($0)\"}") } }
         let reports = try produceAll(producer, items)
         #expect(reports.count == 15)
         #expect(reports.allSatisfy { $0.delivered })
 
-        let consumer = try KafkaConsumer(config: config(cluster))
+        let consumer = try KafkaConsumer(config: testConfig(cluster))
         var start: [TopicPartition: Int64] = [:]
         for t in topics { for p in Int32(0)..<2 { start[TopicPartition(topic: t, partition: p)] = KafkaOffset.beginning } }
         try consumer.assign(start)
@@ -50,7 +43,7 @@ import KafkaKit
     @Test func injectedProduceErrorIsReported() throws {
         let cluster = try MockCluster()
         try cluster.createTopic("notify.bob.receipts", partitions: 1)
-        var cfg = config(cluster)
+        var cfg = testConfig(cluster)
         cfg.set("message.timeout.ms", "3000")
         let producer = try KafkaProducer(config: cfg)
         // Warm up so the producer has its id and the partition leader.
@@ -68,7 +61,7 @@ import KafkaKit
     @Test func watermarksAndMetadataSeeTheBroker() throws {
         let cluster = try MockCluster()
         try cluster.createTopic("t1", partitions: 3)
-        let producer = try KafkaProducer(config: config(cluster))
+        let producer = try KafkaProducer(config: testConfig(cluster))
         _ = try produceAll(producer, [("t1", "a"), ("t1", "b"), ("t1", "c"), ("t1", "d")])
         let topics = try producer.client.topics(timeoutMs: 5000)
         let t1 = try #require(topics.first { $0.name == "t1" })
