@@ -1,9 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only: the code calls Glibc directly (poll, flock, fdatasync, pipe2) and uses the
+// Synchronization module. No Apple platform is declared because none is built or tested.
 let package = Package(
     name: "kafka-inbox",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "kafka-inbox", targets: ["kafka-inbox"]),
         .executable(name: "inbox-bench", targets: ["inbox-bench"]),
@@ -12,34 +13,42 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CRdKafka",
-            pkgConfig: "rdkafka",
-            providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]
-        ),
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(
             name: "CNCurses",
             // No pkgConfig: ncursesw.pc carries -D flags SwiftPM rejects with a warning;
             // the header is in the default include path and the module map links the libraries.
-            providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
+            providers: [.apt(["libncurses-dev"])]
         ),
+        // Who may import whom: see the README's module table.
+        .target(name: "InboxSystem"),
         .target(name: "InboxCore"),
         .target(name: "KafkaKit", dependencies: ["CRdKafka"]),
-        .target(name: "InboxTUI", dependencies: ["InboxCore", "CNCurses"]),
+        .target(name: "InboxEvents", dependencies: ["InboxCore", "InboxSystem"]),
         .target(name: "InboxFeed", dependencies: ["InboxCore", "KafkaKit"]),
+        .target(name: "InboxTUI", dependencies: ["InboxCore", "InboxEvents", "InboxSystem", "CNCurses"]),
+        .target(name: "InboxService", dependencies: ["InboxCore", "KafkaKit", "InboxFeed", "InboxEvents", "InboxSystem"]),
         .executableTarget(
             name: "kafka-inbox",
             dependencies: [
-                "InboxCore", "KafkaKit", "InboxFeed", "InboxTUI",
+                "InboxCore", "KafkaKit", "InboxFeed", "InboxEvents", "InboxService", "InboxTUI", "InboxSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "inbox-bench", dependencies: ["InboxCore", "KafkaKit", "InboxFeed", "InboxTUI"]),
+        .executableTarget(
+            name: "inbox-bench",
+            dependencies: [
+                "InboxCore", "KafkaKit", "InboxFeed", "InboxEvents", "InboxService", "InboxTUI", "InboxSystem",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Fast tier: pure core, model, codecs, and in-process service tests on the embedded broker.
         .testTarget(name: "InboxCoreTests", dependencies: ["InboxCore"]),
         .testTarget(name: "KafkaKitTests", dependencies: ["KafkaKit", "InboxCore"]),
-        .testTarget(name: "InboxTUITests", dependencies: ["InboxTUI", "InboxCore"]),
+        .testTarget(name: "InboxTUITests", dependencies: ["InboxTUI", "InboxEvents", "InboxCore", "InboxSystem"]),
+        .testTarget(name: "ServiceTests", dependencies: ["InboxService", "InboxEvents", "InboxFeed", "InboxCore", "KafkaKit", "InboxSystem"]),
+        // End-to-end tier: the built binary, kcat, script and tmux.
         .testTarget(name: "EndToEndTests", dependencies: ["InboxCore"]),
-        .testTarget(name: "OutboxTests", dependencies: ["kafka-inbox", "InboxCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

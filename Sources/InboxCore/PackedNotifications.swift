@@ -20,6 +20,11 @@ public struct PackedNotifications: Sendable, Hashable {
     /// An empty batch.
     public init() {}
 
+    /// A batch of these notifications, in order.
+    public init(_ list: [Notification]) {
+        for n in list { append(n) }
+    }
+
     /// How many notifications the batch holds.
     public var count: Int { items.count }
     /// Whether it holds none.

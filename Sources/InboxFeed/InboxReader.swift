@@ -2,33 +2,22 @@ import Foundation
 import InboxCore
 import KafkaKit
 
-/// What one step of reading produced.
-public struct ReadBatch: Sendable {
-    public var notifications: [InboxCore.Notification] = []
-    /// Notifications packed (instead of `notifications`) when the reader `packsNotifications`.
-    public var packed = PackedNotifications()
-    public var receipts: [Receipt] = []
-    /// Malformed receipts (skipped, but counted and shown).
-    public var badReceipts = 0
-    /// Client errors in words (broker down, authentication…).
-    public var errors: [String] = []
-
-    public init() {}
-}
-
-/// Reads a user's notification topics and receipts topic with ONE consumer, assigning every
-/// partition itself (no consumer group: every terminal sees everything, DESIGN §3).
+/// Reads a user's notification topics and receipts topic with ONE consumer. Two ways to get
+/// partitions: *assigned* (the default: every partition assigned by the reader itself, no
+/// consumer group, so every terminal sees everything) and *group* (`InboxFeedConfig.group`:
+/// the notification topics through a consumer group, each message to one member, offsets
+/// committed by `commit()`; receipts are then read by a second, assigned reader).
 /// Knows the high watermarks at start, so it can say when it has caught up.
 /// Call it from one thread.
 public final class InboxReader: @unchecked Sendable {
     public let config: InboxFeedConfig
     public let consumer: KafkaConsumer
-    private let receiptsTopic: String
+    let receiptsTopic: String
     /// `--from <time>`: notifications older than this are skipped.
     private let startTimeMs: Int64?
     /// Partitions still to reach their start-time high watermark, whose topic has not been
     /// met in a message yet (then they move to its `TopicEntry`).
-    private var targets: [TopicPartition: Int64] = [:]
+    var targets: [TopicPartition: Int64] = [:]
     /// What the per-message path needs of a topic, by `MessageView.topicIndex` (no hashing
     /// of topic names per message).
     private struct TopicEntry {
@@ -44,30 +33,31 @@ public final class InboxReader: @unchecked Sendable {
     /// Partitions in `topics` whose target is not reached yet.
     private var entryTargets = 0
     /// Total messages to read to catch up, and read so far.
-    public private(set) var catchUpTotal: Int64 = 0
+    public internal(set) var catchUpTotal: Int64 = 0
     public private(set) var catchUpRead: Int64 = 0
     /// Standard topics that do not exist (yet).
-    public private(set) var missingTopics: [String] = []
+    public internal(set) var missingTopics: [String] = []
     private var lastTopicScan = ContinuousClock.now
     /// Time spent decoding notifications, when `timeDecoding` is set (diagnostics).
     public private(set) var decodeNs: UInt64 = 0
     private var decoded = 0
     /// Whether to measure `decodeNs`.
     public var timeDecoding = false
-    /// Whether to decode notifications into `ReadBatch.packed` (for an `Inbox`: no Strings
-    /// made for plain fields) rather than into `ReadBatch.notifications`.
-    public var packsNotifications = false
+    /// Group mode: the high watermark of every partition of the topics at start, and the
+    /// offsets handled since the last `commit()`.
+    var groupEnds: [TopicPartition: Int64] = [:]
+    private var uncommitted: [TopicPartition: Int64] = [:]
 
-    // Snapshot resume (kafka-inbox's SnapshotResume) ─────────────────────────────────────
+    // Resuming from a local snapshot ──────────────────────────────────────────────────────
     /// Called by `start()` with the topics found, before anything is assigned: returns the
     /// next offset per partition to start at instead of the beginning (a checked snapshot).
     public var verifyResume: ((_ topics: [TopicInfo], _ client: KafkaClient) -> [TopicPartition: Int64])?
     /// The offsets `verifyResume` returned (kept at least at each low watermark).
-    private var startOffsets: [TopicPartition: Int64] = [:]
+    var startOffsets: [TopicPartition: Int64] = [:]
     /// Where each started partition started.
-    private var startPositions: [TopicPartition: Int64] = [:]
+    var startPositions: [TopicPartition: Int64] = [:]
     /// Each started partition's low watermark at its start.
-    public private(set) var lowWatermarks: [TopicPartition: Int64] = [:]
+    public internal(set) var lowWatermarks: [TopicPartition: Int64] = [:]
 
     /// Next offset per started partition: after the last message handled, else the start.
     /// Built on demand (O(partitions)); the per-message path only writes an array slot.
@@ -86,8 +76,17 @@ public final class InboxReader: @unchecked Sendable {
         config.includeNotifications && (!config.layout.patterns.isEmpty || !missingTopics.isEmpty)
     }
 
-    /// Whether every partition has been read up to its high watermark at start.
-    public var caughtUp: Bool { targets.isEmpty && entryTargets == 0 }
+    /// Whether every partition has been read up to its high watermark at start (group mode:
+    /// every partition the group gave this member).
+    public var caughtUp: Bool {
+        guard config.group != nil else { return targets.isEmpty && entryTargets == 0 }
+        guard let assigned = try? consumer.assignment(), !assigned.isEmpty else { return false }
+        let at = positions
+        return assigned.allSatisfy { tp in
+            let end = groupEnds[tp] ?? 0
+            return end == 0 || (at[tp] ?? uncommitted[tp] ?? 0) >= end
+        }
+    }
 
     /// Creates the consumer (nothing is read before `start()`).
     public init(config: InboxFeedConfig) throws(InboxReaderError) {
@@ -98,7 +97,12 @@ public final class InboxReader: @unchecked Sendable {
         if kafka["enable.partition.eof"] == nil { kafka.set("enable.partition.eof", "true", origin: "kafka-inbox") }
         // If messages expire between the watermark query and the first fetch, start at the
         // oldest left rather than jumping to the end (which would lose receipts).
-        if kafka["auto.offset.reset"] == nil { kafka.set("auto.offset.reset", "earliest", origin: "kafka-inbox") }
+        if let group = config.group {
+            kafka.set("group.id", group, origin: "--group")
+            kafka.set("auto.offset.reset", config.start == .beginning ? "earliest" : "latest", origin: "--from")
+        } else if kafka["auto.offset.reset"] == nil {
+            kafka.set("auto.offset.reset", "earliest", origin: "kafka-inbox")
+        }
         if let wait = config.fetchWaitMaxMs, kafka["fetch.wait.max.ms"] == nil {
             // The embedded broker (and a broker without new data) answers a fetch only after
             // this wait, so it bounds live latency (DESIGN §8: produce-to-screen p99 < 50 ms).
@@ -114,19 +118,34 @@ public final class InboxReader: @unchecked Sendable {
     public func start() throws(InboxReaderError) {
         let all = try metadata()
         if let verifyResume { startOffsets = verifyResume(all, consumer.client) }
-        do { try startPartitions(all, initial: true) } catch {
+        do {
+            if config.group != nil { try joinGroup(all) } else { try startPartitions(all, initial: true) }
+        } catch {
             throw (error as? InboxReaderError) ?? .request((error as? KafkaError) ?? KafkaError(reason: "\(error)"))
         }
     }
+
+    /// Group mode: commits the offsets handled so far (call after they are processed:
+    /// at-least-once). Does nothing in assigned mode.
+    public func commit() {
+        guard config.group != nil, !uncommitted.isEmpty else { return }
+        try? consumer.commit(uncommitted)
+        uncommitted.removeAll(keepingCapacity: true)
+    }
+
+    /// Leaves the consumer group at once (the group rebalances now, not after the session
+    /// timeout) or stops the partitions.
+    public func close() { consumer.close() }
 
     /// Reads one batch (waiting up to `timeoutMs`). Also picks up topics created later.
     public func step(timeoutMs: Int32) -> ReadBatch {
         var batch = ReadBatch()
         consumer.consumeBatch(timeoutMs: timeoutMs) { m in handle(m, into: &batch) }
-        for e in consumer.pollErrors() { batch.errors.append(describe(e)) }
+        for e in consumer.pollErrors() { batch.conditions.append(condition(e)) }
         // Only a layout that can gain topics (patterns, or standard topics not created yet)
-        // asks for the cluster's topic list again; never more than every 10 s.
-        if needsTopicScan, ContinuousClock.now - lastTopicScan > .seconds(10) {
+        // asks for the cluster's topic list again; never more than every 10 s. (A group
+        // subscription follows patterns by itself.)
+        if config.group == nil, needsTopicScan, ContinuousClock.now - lastTopicScan > .seconds(10) {
             lastTopicScan = .now
             if let all = try? consumer.client.topics(timeoutMs: 2000) { try? startPartitions(all, initial: false) }
         }
@@ -162,12 +181,14 @@ public final class InboxReader: @unchecked Sendable {
                     topics[t]!.targets[p] = -1
                     entryTargets -= 1
                 }
+                if config.group != nil { uncommitted[TopicPartition(topic: m.topic, partition: m.partition)] = m.offset }
             } else {
-                batch.errors.append("\(m.topic)/\(m.partition): \(m.errorText ?? "error \(m.errorCode)")")
+                let error = KafkaError(code: m.errorCode, reason: m.errorText ?? "error \(m.errorCode)")
+                let tp = TopicPartition(topic: m.topic, partition: m.partition)
+                batch.conditions.append(error.isUnreachable ? condition(error) : .partitionUnreadable(tp, reason: error.reason))
                 // A partition that cannot be read (not authorised, gone) must not keep the
                 // inbox "catching up" for ever; a connection problem is retried by librdkafka.
-                if !KafkaError(code: m.errorCode, reason: "").isUnreachable,
-                   p >= 0, p < topics[t]!.targets.count, topics[t]!.targets[p] >= 0 {
+                if !error.isUnreachable, p >= 0, p < topics[t]!.targets.count, topics[t]!.targets[p] >= 0 {
                     topics[t]!.targets[p] = -1
                     entryTargets -= 1
                 }
@@ -180,6 +201,7 @@ public final class InboxReader: @unchecked Sendable {
                 topics[t]!.positions.append(contentsOf: repeatElement(-1, count: p + 1 - topics[t]!.positions.count))
             }
             topics[t]!.positions[p] = m.offset + 1
+            if config.group != nil { uncommitted[TopicPartition(topic: m.topic, partition: m.partition)] = m.offset + 1 }
         }
         if p >= 0, p < topics[t]!.targets.count {
             let target = topics[t]!.targets[p]
@@ -200,101 +222,9 @@ public final class InboxReader: @unchecked Sendable {
         let timed = timeDecoding && decoded & 7 == 0
         let t0 = timed ? DispatchTime.now().uptimeNanoseconds : 0
         let source = SourcePosition(topic: m.topic, partition: m.partition, offset: m.offset)
-        if packsNotifications {
-            NotificationDecoder.decode(m.value, source: source, timestampMs: m.timestampMs, topicKind: topics[t]!.kind,
-                                       into: &batch.packed)
-        } else {
-            batch.notifications.append(NotificationDecoder.decode(m.value, source: source, timestampMs: m.timestampMs,
-                                                                  topicKind: topics[t]!.kind))
-        }
+        NotificationDecoder.decode(m.value, source: source, timestampMs: m.timestampMs, topicKind: topics[t]!.kind,
+                                   into: &batch.notifications)
         // Sampled (one notification in 8), so that measuring costs next to nothing.
         if timed { decodeNs += (DispatchTime.now().uptimeNanoseconds - t0) * 8 }
-    }
-
-    private func metadata() throws(InboxReaderError) -> [TopicInfo] {
-        do {
-            return try consumer.client.topics(timeoutMs: config.timeoutMs)
-        } catch {
-            let errors = consumer.pollErrors()
-            let brokers = config.kafka.brokers
-            if let auth = errors.first(where: { $0.isAuthentication }) {
-                throw .authentication(brokers: brokers, reason: auth.reason)
-            }
-            throw .unreachable(brokers: brokers, timeoutMs: config.timeoutMs, detail: errors.last?.reason,
-                               code: (error as? KafkaError)?.codeName ?? "\(error)")
-        }
-    }
-
-    private func wantedTopics(_ all: [TopicInfo]) -> [TopicInfo] {
-        let existing = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        var wanted: [String: TopicInfo] = [:]
-        let layout = config.layout
-        let user = config.user
-        if config.includeNotifications {
-            var missing: [String] = []
-            for name in layout.topics(user: user, kinds: config.kinds) {
-                if let t = existing[name] { wanted[name] = t } else { missing.append(name) }
-            }
-            missingTopics = missing
-            let patterns = layout.subscriptionPatterns(user: user).compactMap { try? Regex($0) }
-            for t in all where !t.name.hasPrefix("__") && t.name != receiptsTopic {
-                guard patterns.contains(where: { (try? $0.firstMatch(in: t.name)) != nil }) else { continue }
-                if let kinds = config.kinds, let k = layout.kind(ofTopic: t.name, user: user), !kinds.contains(k) { continue }
-                wanted[t.name] = t
-            }
-        }
-        if config.includeReceipts, let r = existing[receiptsTopic] { wanted[r.name] = r }
-        return wanted.values.sorted { $0.name < $1.name }
-    }
-
-    private func startPartitions(_ all: [TopicInfo], initial: Bool) throws {
-        var offsets: [TopicPartition: Int64] = [:]
-        var timed: [TopicPartition] = []
-        for topic in wantedTopics(all) where topic.errorCode == 0 {
-            for p in topic.partitions {
-                let tp = TopicPartition(topic: topic.name, partition: p)
-                guard !consumer.startedPartitions.contains(tp) else { continue }
-                let marks = try consumer.client.watermarks(topic: tp.topic, partition: p, timeoutMs: config.timeoutMs)
-                let isReceipts = topic.name == receiptsTopic
-                let position = (isReceipts || !initial) ? StartPosition.beginning : config.start
-                var start: Int64
-                switch position {
-                case .beginning: start = max(marks.low, startOffsets[tp] ?? marks.low)
-                case .end: start = marks.high
-                case .offset(let n): start = min(max(n, marks.low), marks.high)
-                case .time: start = marks.low; timed.append(tp)
-                }
-                offsets[tp] = start
-                startPositions[tp] = start
-                lowWatermarks[tp] = marks.low
-                if initial && marks.high > start {
-                    targets[tp] = marks.high
-                    catchUpTotal += marks.high - start
-                }
-            }
-        }
-        if case .time(let t) = config.start, !timed.isEmpty {
-            let found = try consumer.client.offsets(forTimestamp: t, partitions: timed, timeoutMs: config.timeoutMs)
-            for tp in timed {
-                // No message at or after the time: start at the end.
-                guard let found = found[tp] else { continue }
-                // -1: no message at or after the time, or a broker that cannot look times up
-                // (the embedded one). Read from the start then; `handle` skips older messages.
-                let o = found >= 0 ? found : (offsets[tp] ?? 0)
-                if let target = targets[tp] {
-                    catchUpTotal -= (o - (offsets[tp] ?? 0))
-                    if o >= target { targets.removeValue(forKey: tp) }
-                }
-                offsets[tp] = o
-            }
-        }
-        if !offsets.isEmpty { try consumer.assign(offsets) }
-    }
-
-    private func describe(_ e: KafkaError) -> String {
-        let brokers = config.kafka.brokers
-        if e.isAuthentication { return "authentication failed at \(brokers): \(e.reason)" }
-        if e.isUnreachable { return "broker unreachable: \(brokers) (\(e.reason))" }
-        return e.reason
     }
 }

@@ -1,3 +1,5 @@
+import InboxEvents
+import InboxSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,7 +21,7 @@ public enum TUIExit: Sendable, Hashable {
 /// renders one frame. The only timeout redraws relative ages once a minute.
 public final class InboxApp {
     /// The model, as left by the last key or event (the executable may read it after `run`).
-    public private(set) var model: InboxModel
+    public var model: InboxModel
     private let events: EventQueue
     private let send: @Sendable ([ReceiptRequest]) -> Void
     private let options: TUIOptions
@@ -29,6 +31,18 @@ public final class InboxApp {
     /// as the screen shows it: every drained event applied. Must be cheap (the local
     /// snapshot uses it to hand a copy of the inbox to a writer thread now and then).
     public var beforeWait: ((InboxModel) -> Void)?
+    /// Called on the UI thread with each batch of drained events, once applied.
+    public var onApply: (([InboxEvent]) -> Void)?
+    /// Called on the UI thread after each frame is drawn.
+    public var onFrame: (() -> Void)?
+    /// Checked after each frame: true ends `run(on:)` (a headless run's way out).
+    public var shouldStop: ((InboxModel) -> Bool)?
+    /// The longest sleep between two turns (nil: until the next minute's redraw).
+    public var maxWaitMs: Int32?
+    /// UI-thread work so far: nanoseconds applying events and rendering, and frames drawn.
+    public private(set) var applyNs: UInt64 = 0
+    public private(set) var renderNs: UInt64 = 0
+    public private(set) var frames = 0
 
     /// Creates the app; `send` is called on the UI thread with the receipts of each action
     /// (already applied locally) and must not block.
@@ -51,27 +65,38 @@ public final class InboxApp {
         defer { signals.uninstall() }
         let terminal = try Terminal(options: options)
         defer { terminal.close() }
-        model.apply(events.drain())
+        return try run(on: terminal, signalFD: signals.readFD) { signals.drain() }
+    }
+
+    /// The loop itself, on any screen: `signalFD` (negative: none) wakes it for the signals
+    /// `takeSignals` returns.
+    @discardableResult
+    public func run(on terminal: Screen, signalFD: Int32 = -1, takeSignals: () -> [Int32] = { [] }) throws -> TUIExit {
+        applyDrained()
         var pendingCopy: [UInt8]?
         var pacer = FramePacer()
         while true {
             if pacer.isDue(nowMs: Posix.nowMs()) {
                 render(terminal)
                 pacer.drew(nowMs: Posix.nowMs())
+                onFrame?()
             }
+            if shouldStop?(model) == true { return .quit }
             if let bytes = pendingCopy {
                 terminal.writeRaw(bytes)
                 pendingCopy = nil
             }
             beforeWait?(model)
-            let fds = [STDIN_FILENO, events.readFD, signals.readFD]
+            let fds = [terminal.inputFD, events.readFD, signalFD]
             let now = Posix.nowMs()
-            let ready = try Posix.poll(fds, timeoutMs: pacer.msUntilDue(nowMs: now) ?? Self.msToNextMinute(now))
+            var wait = pacer.msUntilDue(nowMs: now) ?? Self.msToNextMinute(now)
+            if let maxWaitMs { wait = min(wait, maxWaitMs) }
+            let ready = try Posix.poll(fds, timeoutMs: wait)
             // Woken by nothing: the minute's redraw of relative ages, or a paced frame now due.
             if ready.allSatisfy({ $0 == 0 }) { pacer.changed(urgent: true) }
             if ready[2] != 0 {
                 pacer.changed(urgent: true)
-                for sig in signals.drain() {
+                for sig in takeSignals() {
                     if sig == SIGWINCH {
                         terminal.resize()
                         terminal.invalidate()
@@ -81,7 +106,7 @@ public final class InboxApp {
                 }
             }
             if ready[1] != 0 {
-                model.apply(events.drain())
+                applyDrained()
                 pacer.changed(urgent: false)
             }
             if ready[0] & (Int16(POLLHUP) | Int16(POLLERR) | Int16(POLLNVAL)) != 0 { return .hangup }
@@ -105,8 +130,21 @@ public final class InboxApp {
         }
     }
 
+    private func applyDrained() {
+        let list = events.drain()
+        let t = DispatchClock.nowNs()
+        model.apply(list)
+        applyNs += DispatchClock.nowNs() - t
+        onApply?(list)
+    }
+
     /// Renders a frame at the terminal's size and feeds the layout back to the model.
-    private func render(_ terminal: Terminal) {
+    private func render(_ terminal: Screen) {
+        let t = DispatchClock.nowNs()
+        defer {
+            renderNs += DispatchClock.nowNs() - t
+            frames += 1
+        }
         let size = terminal.size
         let now = Posix.nowMs()
         var (grid, layout) = renderer.render(model, rows: size.rows, cols: size.cols, nowMs: now)
@@ -127,6 +165,15 @@ public final class InboxApp {
         }
         model.message = "copied: \(shown)"
         return Array("\u{1b}]52;c;".utf8) + Base64.encode(Array(text.utf8)) + [0x07]
+    }
+
+    /// A monotonic clock in nanoseconds (the UI thread's work counters).
+    enum DispatchClock {
+        static func nowNs() -> UInt64 {
+            var ts = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &ts)
+            return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+        }
     }
 
     /// Milliseconds until the next whole minute (when relative ages change), at least 1.

@@ -1,3 +1,4 @@
+import InboxEvents
 import InboxCore
 
 /// Marking, tagging, mark-all and undo.

@@ -30,10 +30,6 @@ extension InboxModel {
     }
 
     /// Adds notifications to the inbox; the rows follow on the next `refreshRows()`.
-    mutating func insert(_ list: [Notification]) {
-        for n in list { inbox.insert(n) }
-    }
-
     /// Recomputes the rows: the inbox keeps every view's rows sorted, so this shares its
     /// list (no copy, no walk of the inbox) and adds the pinned row if it left the view.
     mutating func refreshRows() {

@@ -1,3 +1,4 @@
+import InboxEvents
 import InboxCore
 
 /// The inbox state machine: everything the screen shows, driven by keys and events,
@@ -100,10 +101,7 @@ public struct InboxModel: Sendable {
         let catchingUp = !status.caughtUp
         for event in events {
             switch event {
-            case .notifications(let list):
-                insert(list)
-                changed = true
-            case .packed(let batch):
+            case .notifications(let batch):
                 inbox.insert(contentsOf: batch)
                 changed = true
             case .receipts(let list):

@@ -1,3 +1,4 @@
+import InboxEvents
 import InboxCore
 
 /// Something the model asks its host to do after a key press.

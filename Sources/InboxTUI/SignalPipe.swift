@@ -1,3 +1,4 @@
+import InboxSystem
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -24,7 +25,7 @@ final class SignalPipe {
     private var previous: [sigaction]
 
     /// Installs handlers for `signals`; only one `SignalPipe` may be installed at a time.
-    init(signals: [Int32]) throws(PosixError) {
+    init(signals: [Int32]) throws(SystemError) {
         let fds = try Posix.pipe()
         readFD = fds.read
         writeFD = fds.write

@@ -21,7 +21,7 @@ public enum TerminalError: Error, Sendable, Hashable, CustomStringConvertible {
 /// The only type that talks to ncurses: sets the terminal up, copies a `CellGrid` to the
 /// screen, reads keys without blocking, and restores the terminal on `close()` (and, via
 /// `TerminalGuard`, on fatal signals and exit).
-final class Terminal {
+final class Terminal: Screen {
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
     private let useColor: Bool
@@ -66,6 +66,9 @@ final class Terminal {
 
     /// The screen size in rows and columns.
     var size: (rows: Int, cols: Int) { (Int(CNCurses_lines()), Int(CNCurses_cols())) }
+
+    /// Keys come on standard input.
+    var inputFD: Int32 { STDIN_FILENO }
 
     /// Re-reads the size from the tty after SIGWINCH and tells ncurses.
     func resize() {

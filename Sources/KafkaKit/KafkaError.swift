@@ -43,6 +43,20 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
         return c == RD_KAFKA_RESP_ERR__AUTHENTICATION || c == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED
     }
 
+    /// Whether the code says a topic or partition does not exist (deleted, or never made).
+    public var isUnknownPartition: Bool {
+        let c = rd_kafka_resp_err_t(rawValue: code)
+        return c == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || c == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION
+            || c == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC
+    }
+
+    /// Whether the code says the principal may not read or write a topic.
+    public var isAuthorization: Bool {
+        let c = rd_kafka_resp_err_t(rawValue: code)
+        return c == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED || c == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED
+            || c == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED
+    }
+
     public var description: String { reason }
 
     static func check(_ err: rd_kafka_resp_err_t, _ context: @autoclosure () -> String,

@@ -15,6 +15,9 @@ public struct DeliveryReport: Sendable, Hashable {
 
     /// Whether the broker confirmed the message.
     public var delivered: Bool { errorCode == 0 }
+    /// Whether it failed because the producer hit a fatal error (not the message's fault:
+    /// a new producer can send it).
+    public var failedFatally: Bool { errorCode == RD_KAFKA_RESP_ERR__FATAL.rawValue }
 }
 
 /// An idempotent (`enable.idempotence=true`, `acks=all`) producer. Success is only what a
@@ -88,6 +91,12 @@ public final class KafkaProducer: @unchecked Sendable {
     public private(set) var lastError: KafkaError?
     /// A fatal error: the producer must be recreated and pending messages replayed.
     public private(set) var fatal: KafkaError?
+
+    /// Raises a fatal error in this producer, as librdkafka would on an idempotence failure
+    /// (`rd_kafka_test_fatal_error`; tests of the recovery path use it).
+    public func raiseFatalErrorForTesting(_ reason: String = "test fatal error") {
+        _ = rd_kafka_test_fatal_error(client.handle, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, reason)
+    }
 
     /// Messages queued or in flight (not yet reported).
     public var outstanding: Int { Int(rd_kafka_outq_len(client.handle)) }

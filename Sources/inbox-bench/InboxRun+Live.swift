@@ -6,12 +6,12 @@ import KafkaKit
 /// The live phase of the inbox child: a producer thread streams stamped notifications at
 /// `--live-rate` for `--live-seconds`; latency is taken to the frame that shows each one.
 extension InboxRun {
-    func measureLive() {
+    func measureLive() throws {
         let rate = options.liveRate
         let total = rate * options.liveSeconds
         let base = options.notifications
         let brokers = options.brokers
-        let done = Flag()
+        let done = StopFlag()
         let trace = self.trace
         trace.start(count: total)
         let producerThread = Thread {
@@ -71,28 +71,28 @@ extension InboxRun {
         var frameMax: UInt64 = 0
         var slowFrames = 0
         var liveFrames = 0
-        while latencies.count < total && monoNs() < deadline {
-            let before = applyNs + renderNs
-            let list = pump(timeoutMs: 100)
-            let shown = monoNs()
-            if !list.isEmpty {
-                let work = applyNs + renderNs - before
-                frameMax = max(frameMax, work)
-                liveFrames += 1
-                if work > 10_000_000 { slowFrames += 1 }
-            }
+        var workBefore = app.applyNs + app.renderNs
+        live.set()
+        shown = { [unowned self] list, at in
+            let work = self.app.applyNs + self.app.renderNs - workBefore
+            workBefore = self.app.applyNs + self.app.renderNs
+            frameMax = max(frameMax, work)
+            liveFrames += 1
+            if work > 10_000_000 { slowFrames += 1 }
             for event in list {
                 // Unpacked here for the time stamps only (measurement, not the product's work).
-                guard case .packed(let batch) = event else { continue }
-                let notes = batch.notifications
-                for n in notes {
+                guard case .notifications(let batch) = event else { continue }
+                for n in batch.notifications {
                     guard let f = n.extra.first(where: { $0.key == "bench_sent_ns" }), let sent = UInt64(f.value) else { continue }
-                    latencies.append(Double(shown &- sent) / 1e6)
-                    if let id = n.objectID.flatMap({ Int($0) }) { trace.shown(id - base, sent: sent, at: shown) }
+                    latencies.append(Double(at &- sent) / 1e6)
+                    if let id = n.objectID.flatMap({ Int($0) }) { trace.shown(id - base, sent: sent, at: at) }
                 }
             }
-            if done.isSet && latencies.count >= total { break }
         }
+        app.maxWaitMs = 100
+        app.shouldStop = { _ in latencies.count >= total || monoNs() >= deadline }
+        try app.run(on: screen)
+        shown = nil
         log(String(format: "  live: %d frames, UI work per frame max %.1f ms, %d frames over 10 ms",
                    liveFrames, Double(frameMax) / 1e6, slowFrames))
         result["live_received"] = latencies.count

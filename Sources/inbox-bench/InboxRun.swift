@@ -1,74 +1,72 @@
 import Foundation
 import InboxCore
+import InboxEvents
 import InboxFeed
+import InboxService
 import InboxTUI
 import KafkaKit
 
 /// The inbox side of the benchmark, run in a child process so that its memory is its own
 /// (the embedded broker, holding every message, lives in the parent): catch-up through the
-/// real pipeline (consumer thread → decode → EventQueue → UI thread: InboxModel.apply +
-/// InboxRenderer into a 120×40 CellGrid), then, with `--full`, keys, search and live latency.
+/// product's own pipeline (`InboxPipeline`: the consumer thread `LiveFeed` → `EventQueue` →
+/// the UI loop `InboxApp.run(on:)` applying events and rendering into a 120×40 headless
+/// screen), then, with `--full`, keys, search and live latency.
 final class InboxRun {
     let options: Options
-    var model = InboxModel(inbox: Inbox(), keyMap: .standard, markReadOnOpen: true)
+    let pipeline: InboxPipeline
+    let app: InboxApp
+    let screen = HeadlessScreen(rows: 40, cols: 120)
     var grid = CellGrid(rows: 40, cols: 120)
     let renderer = InboxRenderer()
-    let events: EventQueue
-    let stop = Flag()
     var result: [String: Any] = [:]
-    var applyNs: UInt64 = 0
-    var renderNs: UInt64 = 0
-    var frames = 0
-    var pacer = FramePacer()
-    /// Events applied and not drawn yet (the pacer holds arrivals for at most 10 ms).
-    var unshown: [InboxEvent] = []
     /// Live-phase stage times per live item (diagnostics: where the latency is spent).
     let trace = LiveTrace()
     /// `KafkaConsumer.fetcherWakeUps`, copied by the consumer thread after each step.
     let fetcherWakeUps = Counter()
     /// Notifications the consumer thread has pushed (diagnostics: the backlog in the EventQueue).
     let pushedNotifications = Counter()
+    /// Nanoseconds the consumer thread spent decoding notifications during catch-up.
+    let decodeNs = Counter()
+    let live = StopFlag()
     var appliedNotifications = 0
     var maxBacklog = 0
+    /// Events applied since the last frame (the pacer holds arrivals for at most 10 ms).
+    var unshown: [InboxEvent] = []
+    /// Called with the events each frame showed (the live phase's latency).
+    var shown: (([InboxEvent], UInt64) -> Void)?
 
     init(options: Options) throws {
         self.options = options
-        events = try EventQueue()
+        pipeline = try InboxPipeline(settings: BenchData.settings(brokers: options.brokers), kinds: nil, snapshots: false)
+        app = InboxApp(model: InboxModel(inbox: Inbox(), keyMap: .standard, markReadOnOpen: true), events: pipeline.events,
+                       send: { [pipeline] in pipeline.send($0) }, options: TUIOptions(noColor: true))
     }
 
     func run() throws {
         let t0 = options.t0 > 0 ? options.t0 : monoNs()
-        let reader = try InboxReader(config: BenchData.feedConfig(brokers: options.brokers))
-        reader.timeDecoding = true
-        reader.packsNotifications = true  // as LiveFeed reads
-        let startAt = monoNs()
-        try reader.start()
-        log(String(format: "  inbox: start (metadata, watermarks, assign): %.3f s after launch, took %.3f s",
-                   seconds(since: t0) - seconds(since: startAt), seconds(since: startAt)))
-        startFeed(reader)
-        while !model.status.caughtUp {
-            pump(timeoutMs: 1000)
-        }
-        while !unshown.isEmpty {  // the frame that shows "up to date"
-            pump(timeoutMs: 1000)
-        }
+        hookPipeline()
+        pipeline.start()
+        app.shouldStop = { $0.status.caughtUp }  // the frame that shows "up to date"
+        try app.run(on: screen)
         let catchup = seconds(since: t0)
         result["catchup_seconds"] = catchup
-        result["catchup_frames"] = frames
-        result["catchup_apply_seconds"] = Double(applyNs) / 1e9
+        result["catchup_frames"] = app.frames
+        result["catchup_apply_seconds"] = Double(app.applyNs) / 1e9
         log(String(format: "  inbox: UI thread during catch-up: %d frames, apply %.2f s, render %.2f s",
-                   frames, Double(applyNs) / 1e9, Double(renderNs) / 1e9))
+                   app.frames, Double(app.applyNs) / 1e9, Double(app.renderNs) / 1e9))
+        log(String(format: "  inbox: consumer thread decoding notifications during catch-up: %.2f s", Double(decodeNs.value) / 1e9))
         log("  inbox: CPU by thread during catch-up: " + threadCPUSummary())
         result["catchup_fetcher_wakeups"] = fetcherWakeUps.value
         result["catchup_max_ui_backlog"] = maxBacklog
         log("  inbox: at most \(maxBacklog) decoded notifications waited for the UI thread during catch-up")
         log("  inbox: consumer woke librdkafka's fetcher \(fetcherWakeUps.value) times during catch-up (its queue had reached queued.min.messages)")
+        let model = app.model
         result["inbox_count"] = model.inbox.count
         result["unread_rows"] = model.rows.count
-        result["catchup_messages"] = Int(reader.catchUpRead)
+        result["catchup_messages"] = model.status.loaded
         result["rss_hwm_after_catchup"] = procStatusBytes("VmHWM")
         log(String(format: "  inbox: caught up on %d messages (%d notifications, %d unread) in %.2f s, VmHWM %d MB",
-                   reader.catchUpRead, model.inbox.count, model.rows.count, catchup, procStatusBytes("VmHWM") >> 20))
+                   model.status.loaded, model.inbox.count, model.rows.count, catchup, procStatusBytes("VmHWM") >> 20))
         if options.full {
             measureKeys()
             measureSearch()
@@ -76,113 +74,54 @@ final class InboxRun {
             result["rss_now_bytes"] = procStatusBytes("VmRSS")
             if options.liveRate > 0 && options.liveSeconds > 0 {
                 let wakeUps = fetcherWakeUps.value
-                measureLive()
+                try measureLive()
                 log("  live: fetcher wake-ups during the live phase: \(fetcherWakeUps.value - wakeUps)")
             }
         }
-        stop.set()
+        _ = pipeline.finish(app.model.inbox, flushTimeout: .zero)
     }
 
     // MARK: pipeline
 
-    /// The consumer thread, as LiveFeed runs it.
-    private func startFeed(_ reader: InboxReader) {
-        let events = self.events
-        let stop = self.stop
+    /// Diagnostics on the product's threads: the consumer thread's stage times and counts
+    /// (`LiveFeed.afterStep`), the UI thread's backlog and frames (`InboxApp` hooks).
+    private func hookPipeline() {
         let trace = self.trace
         let wakeUps = self.fetcherWakeUps
-        let pushedNotes = self.pushedNotifications
+        let pushed = self.pushedNotifications
+        let decodeNs = self.decodeNs
+        let live = self.live
         let base = options.notifications
-        let thread = Thread {
-            nameThread("inbox-consumer")
-            var reportedCaughtUp = false
-            var stepNs: UInt64 = 0
-            // Experiment only (not the product's behaviour): INBOX_BENCH_PUSH_MIN_MS=ms holds
-            // decoded events until that long after the previous push (fewer, larger UI frames).
-            let pushMinNs = UInt64(ProcessInfo.processInfo.environment["INBOX_BENCH_PUSH_MIN_MS"].flatMap { Double($0) }.map { $0 * 1e6 } ?? 0)
-            var held: [InboxEvent] = []
-            var lastPush: UInt64 = 0
-            while !stop.isSet {
-                events.waitForRoom(limit: EventQueue.backlogLimit) { stop.isSet }
-                let t = monoNs()
-                var timeout: Int32 = 200
-                if !held.isEmpty { timeout = Int32(max(0, Int64(lastPush + pushMinNs) - Int64(t)) / 1_000_000) }
-                let batch = reader.step(timeoutMs: timeout)
-                let got = monoNs()
-                wakeUps.value = reader.consumer.fetcherWakeUps
-                if !reportedCaughtUp { stepNs += got - t }
-                if reportedCaughtUp { trace.consumed(batch.packed.notifications, base: base, at: got) }
-                if !reportedCaughtUp && reader.caughtUp {
-                    log(String(format: "  inbox: consumer thread in step() (consume + decode) during catch-up: %.2f s, of which decoding notifications %.2f s", Double(stepNs) / 1e9, Double(reader.decodeNs) / 1e9))
-                }
-                var out: [InboxEvent] = []
-                if !batch.packed.isEmpty { out.append(.packed(batch.packed)) }
-                pushedNotes.value += batch.packed.count
-                if !batch.receipts.isEmpty { out.append(.receipts(batch.receipts)) }
-                if !reportedCaughtUp {
-                    let done = reader.caughtUp
-                    out.append(.catchUp(loaded: Int(reader.catchUpRead), total: Int(reader.catchUpTotal), done: done))
-                    reportedCaughtUp = done
-                }
-                if pushMinNs > 0 {
-                    held += out
-                    let now = monoNs()
-                    if !held.isEmpty && now >= lastPush + pushMinNs {
-                        events.push(contentsOf: held)
-                        held.removeAll(keepingCapacity: true)
-                        lastPush = now
-                    }
-                } else if !out.isEmpty {
-                    events.push(contentsOf: out)
-                }
-            }
+        pipeline.feed.afterStep = { batch, reader in
+            if !reader.timeDecoding { reader.timeDecoding = true }
+            let got = monoNs()
+            wakeUps.value = reader.consumer.fetcherWakeUps
+            pushed.value += batch.notifications.count
+            if live.isSet { trace.consumed(batch.notifications.notifications, base: base, at: got) } else { decodeNs.value = Int(reader.decodeNs) }
         }
-        thread.name = "inbox-consumer"
-        thread.start()
-    }
-
-    /// One turn of the UI loop, as InboxApp runs it: sleep in poll() on the wake-up fd (or
-    /// until a paced frame is due), drain, apply, render when the pacer says so. Returns the
-    /// events applied whose frame was drawn in this turn.
-    @discardableResult
-    func pump(timeoutMs: Int32) -> [InboxEvent] {
-        var pfd = pollfd(fd: events.readFD, events: Int16(POLLIN), revents: 0)
-        let wait = min(timeoutMs, pacer.msUntilDue(nowMs: Timestamps.nowMs()) ?? timeoutMs)
-        let ready = poll(&pfd, 1, wait)
-        if ready > 0 {
-            let list = events.drain()
+        app.onApply = { [unowned self] list in
             // Decoded notifications waiting for this thread (pushed, not yet applied).
-            maxBacklog = max(maxBacklog, pushedNotifications.value - appliedNotifications)
-            for case .packed(let notes) in list { appliedNotifications += notes.count }
-            let t = monoNs()
-            model.apply(list)
-            applyNs += monoNs() - t
-            unshown += list
-            pacer.changed(urgent: false)
-        } else if !unshown.isEmpty {
-            pacer.changed(urgent: true)  // woken by nothing: the paced frame is due
+            self.maxBacklog = max(self.maxBacklog, self.pushedNotifications.value - self.appliedNotifications)
+            for case .notifications(let notes) in list { self.appliedNotifications += notes.count }
+            self.unshown += list
         }
-        // Frames are paced as InboxApp paces them (FramePacer): arrivals wait for the next one.
-        guard pacer.isDue(nowMs: Timestamps.nowMs()) else { return [] }
-        let t1 = monoNs()
-        frame()
-        renderNs += monoNs() - t1
-        pacer.drew(nowMs: Timestamps.nowMs())
-        frames += 1
-        defer { unshown = [] }
-        return unshown
+        app.onFrame = { [unowned self] in
+            let at = monoNs()
+            if !self.unshown.isEmpty { self.shown?(self.unshown, at) }
+            self.unshown = []
+        }
     }
 
     private func frame() {
-        let layout = renderer.render(model, into: &grid, nowMs: Timestamps.nowMs())
-        model.updateLayout(layout)
+        let layout = renderer.render(app.model, into: &grid, nowMs: Timestamps.nowMs())
+        app.model.updateLayout(layout)
     }
 
     // MARK: keys
 
     private func timed(_ key: Key) -> Double {
         let start = monoNs()
-        _ = model.handle(key)
+        _ = app.model.handle(key)
         frame()
         return Double(monoNs() - start) / 1e6
     }
@@ -203,7 +142,7 @@ final class InboxRun {
         for (_, key) in round { _ = timed(key) }
         for r in 0..<options.keyRounds {
             // Start each round at a different depth of the list.
-            model.apply([])
+            app.model.apply([])
             for _ in 0..<(r % 5) { _ = timed(.pageDown) }
             for (name, key) in round {
                 let ms = timed(key)
@@ -232,7 +171,7 @@ final class InboxRun {
         let queries = ["grace starred", "pathways \(n * 3 / 7)", "pathways 1234q", "graph 'pathways \(max(1, n / 50))'"]
         var samples: [Double] = []
         for q in queries {
-            _ = model.handle(.char("/"))
+            _ = app.model.handle(.char("/"))
             frame()
             var typed = ""
             for c in q {
@@ -241,7 +180,7 @@ final class InboxRun {
                 samples.append(ms)
                 if ms > 8 { log(String(format: "    search '%@': %.2f ms", typed as NSString, ms)) }
             }
-            _ = model.handle(.escape)
+            _ = app.model.handle(.escape)
             frame()
         }
         result["search_samples"] = samples.count

@@ -1,5 +1,7 @@
 import Foundation
 import InboxCore
+import InboxEvents
+import InboxService
 import InboxTUI
 import KafkaKit
 
@@ -194,41 +196,27 @@ final class Bench {
                                                     timestampMs: 0, topicKind: BenchData.kind(of: i)))
         }
         var model = InboxModel()
-        model.apply([.notifications(notes), .catchUp(loaded: count, total: count, done: true)])
+        model.apply([.notifications(PackedNotifications(notes)), .catchUp(loaded: count, total: count, done: true)])
         notes = []
-        var config = KafkaConfig()
-        config.set("bootstrap.servers", brokers)
-        config.set("linger.ms", "5")
-        config.set("message.timeout.ms", "30000")
-        config.set("log_level", "3")
-        let producer = try KafkaProducer(config: config)
-        _ = try producer.client.topics(timeoutMs: 10_000)  // connected, as a running inbox would be
+        // The product's receipt sender: journal (fsync'd outbox) on its thread, then the
+        // idempotent producer, confirmed by delivery reports.
+        let settings = try BenchData.settings(brokers: brokers)
+        let events = try EventQueue()
+        let outbox = try Outbox(path: settings.outboxPath)
+        let sender = ReceiptSender(settings: settings, events: events, outbox: outbox, overlay: PendingOverlay())
+        sender.start(earlier: [])
+        defer { sender.stop() }
+        try DeliveryEngine(settings: settings).checkReachable()  // connected, as a running inbox would be
 
         let start = monoNs()
         var requests: [ReceiptRequest] = []
         for effect in model.handle(.char("R")) + model.handle(.char("y")) {
             if case .send(let list) = effect { requests += list }
         }
-        let at = Timestamps.iso8601(ms: Timestamps.nowMs())
-        var reports: [DeliveryReport] = []
-        var confirmed = 0
-        var failed = 0
-        func take() {
-            for r in reports { if r.delivered { confirmed += 1 } else { failed += 1 } }
-            reports.removeAll(keepingCapacity: true)
-        }
-        for (i, req) in requests.enumerated() {
-            let receipt = Receipt(type: req.type, receiptID: IDGenerator.next(), notificationID: req.notificationID,
-                                  user: BenchData.user, kind: req.kind.rawValue, at: at, client: "inbox-bench",
-                                  source: req.source)
-            try producer.produce(topic: BenchData.receiptsTopic, key: ReceiptCodec.key(receipt),
-                                 value: ReceiptCodec.encode(receipt), token: UInt(i + 1), reports: &reports)
-            if i % 1000 == 0 { reports += producer.poll(timeoutMs: 0); take() }
-        }
-        while confirmed + failed < requests.count && seconds(since: start) < 60 {
-            reports += producer.poll(timeoutMs: 50)
-            take()
-        }
+        sender.enqueue(requests)
+        let left = sender.flush(timeout: .seconds(60))
+        let confirmed = requests.count - left
+        let failed = left
         let elapsed = seconds(since: start)
         log(String(format: "receipts: %d requested, %d confirmed, %d failed in %.2f s", requests.count, confirmed, failed, elapsed))
         if confirmed != count { log("receipts: not every receipt was confirmed") }

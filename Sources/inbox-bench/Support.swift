@@ -1,6 +1,7 @@
 import Foundation
 import InboxCore
 import InboxFeed
+import InboxService
 import KafkaKit
 import Synchronization
 
@@ -35,7 +36,7 @@ func procStatusBytes(_ field: String) -> Int {
 }
 
 /// A stop flag shared between threads.
-final class Flag: Sendable {
+final class StopFlag: Sendable {
     private let value = Atomic<Bool>(false)
     func set() { value.store(true, ordering: .releasing) }
     var isSet: Bool { value.load(ordering: .acquiring) }
@@ -65,23 +66,18 @@ enum BenchData {
     /// 2026-01-01T00:00:00Z; notification i is created i × 10 ms later, in produce order.
     static let baseMs: Int64 = 1_767_225_600_000
 
-    /// The product's reader configuration for the benchmark's user on `brokers` (the default
-    /// topic layout: `notify.bench.{kind}`, `notify.bench.receipts`), as `kafka-inbox` builds it
-    /// from its settings. Experiments (not used for reported figures):
-    /// INBOX_BENCH_FETCH_WAIT=ms, INBOX_BENCH_PROPS="key=value,key=value".
-    static func feedConfig(brokers: String) -> InboxFeedConfig {
-        var config = KafkaConfig()
-        config.set("log_level", "3")
-        config.set("client.id", "kafka-inbox")
-        config.set("socket.connection.setup.timeout.ms", "10000")
-        config.set("bootstrap.servers", brokers)
+    /// The product's settings for the benchmark's user on `brokers` (the default topic layout:
+    /// `notify.bench.{kind}`, `notify.bench.receipts`), resolved as `kafka-inbox` resolves its
+    /// own, with the state directory in a temporary folder. Experiments (not used for reported
+    /// figures): INBOX_BENCH_FETCH_WAIT=ms, INBOX_BENCH_PROPS="key=value,key=value".
+    static func settings(brokers: String) throws -> Settings {
         let env = ProcessInfo.processInfo.environment
-        for kv in (env["INBOX_BENCH_PROPS"] ?? "").split(separator: ",") {
-            let parts = kv.split(separator: "=", maxSplits: 1).map(String.init)
-            if parts.count == 2 { config.set(parts[0], parts[1]) }
-        }
-        return InboxFeedConfig(user: user, layout: TopicLayout(), kafka: config, timeoutMs: 10_000, kinds: nil,
-                               fetchWaitMaxMs: env["INBOX_BENCH_FETCH_WAIT"] ?? InboxReaderTuning.embeddedBrokerFetchWaitMaxMs)
+        let props = (env["INBOX_BENCH_PROPS"] ?? "").split(separator: ",").map(String.init)
+        let state = NSTemporaryDirectory() + "inbox-bench-\(getpid())"
+        var settings = try Settings.resolve(SettingsInput(brokers: brokers, user: user, properties: props),
+                                            environment: ["XDG_STATE_HOME": state, "XDG_CONFIG_HOME": state, "USER": user])
+        settings.fetchWaitMaxMs = env["INBOX_BENCH_FETCH_WAIT"] ?? InboxReaderTuning.embeddedBrokerFetchWaitMaxMs
+        return settings
     }
 
     static let actors = ["bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan"]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InboxCore
+import InboxService
 import KafkaKit
 
 /// `kafka-inbox broker`: librdkafka's embedded Kafka-protocol broker in the foreground.
@@ -41,65 +42,5 @@ struct BrokerCommand: ParsableCommand {
             Console.error("kafka-inbox: stopping the broker (\(signal))")
             withExtendedLifetime(broker) {}
         }
-    }
-}
-
-/// The embedded broker plus an optional fixed-port forwarder, shared by `broker` and `demo`.
-final class EmbeddedBroker {
-    let cluster: MockCluster
-    private let forwarder: TCPForwarder?
-    /// The address clients should bootstrap on.
-    let bootstrap: String
-
-    init(port: UInt16?, topics: [String], partitions: Int32) throws {
-        KafkaLog.redirect(to: 2, level: 3)
-        do {
-            cluster = try MockCluster()
-            for t in topics { try cluster.createTopic(t, partitions: partitions) }
-        } catch let e as KafkaError {
-            throw CommandFailure(message: "embedded broker: \(e.reason)", exit: .failure)
-        }
-        if let port {
-            let real = cluster.bootstrapServers.split(separator: ",")[0]
-            guard let targetPort = real.split(separator: ":").last.flatMap({ UInt16($0) }) else {
-                throw CommandFailure(message: "embedded broker: unexpected address \(real)", exit: .failure)
-            }
-            do {
-                let f = try TCPForwarder(port: port, forwardingTo: targetPort)
-                f.start()
-                forwarder = f
-                bootstrap = "127.0.0.1:\(f.port)"
-            } catch let e as SystemError {
-                throw CommandFailure(message: "cannot listen on 127.0.0.1:\(port): \(e) — is another broker running? Try another --port.",
-                                     exit: ExitStatus.unavailable)
-            }
-        } else {
-            forwarder = nil
-            bootstrap = cluster.bootstrapServers
-        }
-    }
-
-    private static var terminationSignals: sigset_t {
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
-        sigaddset(&set, SIGHUP)
-        return set
-    }
-
-    /// Blocks SIGINT/SIGTERM/SIGHUP in this thread and every thread started after it
-    /// (librdkafka's), so that `waitForTermination` receives them.
-    static func blockTerminationSignals() {
-        var set = terminationSignals
-        pthread_sigmask(SIG_BLOCK, &set, nil)
-    }
-
-    /// Blocks until SIGINT, SIGTERM or SIGHUP; returns the signal's name.
-    static func waitForTermination() -> String {
-        var set = terminationSignals
-        var sig: Int32 = 0
-        sigwait(&set, &sig)
-        return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP"
     }
 }

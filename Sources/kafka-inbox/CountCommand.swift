@@ -1,5 +1,6 @@
 import ArgumentParser
 import InboxCore
+import InboxService
 
 /// `kafka-inbox count`: one number, for status bars.
 struct CountCommand: ParsableCommand {
@@ -13,7 +14,7 @@ struct CountCommand: ParsableCommand {
 
     func run() throws {
         try runReportingFailures {
-            let settings = try Settings.resolve(global)
+            let settings = try global.settings()
             let (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed, snapshot: snapshot)
             for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
             let total: Int

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InboxCore
 import InboxFeed
+import InboxService
 import KafkaKit
 
 /// `kafka-inbox demo`: zero setup — embedded broker, seeded notifications, live trickle, inbox.
@@ -33,9 +34,7 @@ struct DemoCommand: ParsableCommand {
             if headless { EmbeddedBroker.blockTerminationSignals() }
             let broker = try EmbeddedBroker(port: port, topics: layout.topics(user: Self.user) + [layout.receiptsTopic(user: Self.user)],
                                             partitions: 3)
-            var options = try GlobalOptions.parse(["--brokers", broker.bootstrap, "--user", Self.user])
-            options.properties = []
-            var settings = try Settings.resolve(options, environment: ["USER": Self.user])
+            var settings = try Settings.resolve(SettingsInput(brokers: broker.bootstrap, user: Self.user), environment: ["USER": Self.user])
             settings.fetchWaitMaxMs = InboxReaderTuning.embeddedBrokerFetchWaitMaxMs
             let seeded = try DemoSeeder(settings: settings).seed(fromFile: seedPath)
             let banner = "demo broker at \(broker.bootstrap) — join with: kafka-inbox watch -b \(broker.bootstrap) --user demo"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import InboxService
 
 /// The exit codes of kafka-inbox, documented in the README (sysexits.h numbering).
 enum ExitStatus {
@@ -25,4 +26,23 @@ struct CommandFailure: Error, CustomStringConvertible {
     let message: String
     let exit: ExitCode
     var description: String { message }
+}
+
+extension CommandFailure {
+    /// The command line's wording and exit status of a service error.
+    init(_ error: ServiceError) {
+        let exit: ExitCode
+        switch error {
+        case .configuration: exit = ExitStatus.configError
+        case .unreachable: exit = ExitStatus.unavailable
+        case .authentication: exit = ExitStatus.noPermission
+        case .outbox: exit = ExitStatus.cannotCreate
+        case .undelivered: exit = ExitStatus.deliveryFailed
+        case .unknownID: exit = ExitStatus.noSuchID
+        case .unreadableInput: exit = ExitStatus.noInput
+        case .badInput: exit = ExitStatus.dataError
+        case .failed: exit = .failure
+        }
+        self.init(message: error.message, exit: exit)
+    }
 }

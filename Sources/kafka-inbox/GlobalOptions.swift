@@ -1,4 +1,5 @@
 import ArgumentParser
+import InboxService
 
 /// Flags every command that talks to Kafka shares.
 struct GlobalOptions: ParsableArguments {
@@ -22,6 +23,14 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Seconds to wait for the broker before giving up (default 10).", valueName: "seconds"))
     var timeout: Double?
+
+    /// The flags as the service layer takes them.
+    var input: SettingsInput {
+        SettingsInput(brokers: brokers, user: user, configPath: config, properties: properties, timeout: timeout)
+    }
+
+    /// The settings these flags, the environment and the config file make.
+    func settings() throws(ServiceError) -> Settings { try Settings.resolve(input) }
 
     func validate() throws {
         for p in properties where !p.contains("=") || p.hasPrefix("=") {

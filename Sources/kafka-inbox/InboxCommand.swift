@@ -1,5 +1,6 @@
 import ArgumentParser
 import InboxCore
+import InboxService
 
 /// `kafka-inbox` (default): the interactive inbox.
 struct InboxCommand: ParsableCommand {
@@ -15,7 +16,7 @@ struct InboxCommand: ParsableCommand {
 
     func run() throws {
         try runReportingFailures {
-            let settings = try Settings.resolve(global)
+            let settings = try global.settings()
             try InteractiveInbox(settings: settings, kinds: kinds.parsed, noColor: noColor, markReadOnOpen: !noMarkOnOpen,
                                  snapshots: !noSnapshot).run()
         }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import InboxService
 
 /// The `kafka-inbox` command: the interactive inbox by default, and one-shot commands.
 @main
 struct KafkaInbox: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = ProductInfo.version
 
     static let configuration = CommandConfiguration(
         commandName: "kafka-inbox",
@@ -30,6 +31,9 @@ func runReportingFailures(_ body: () throws -> Void) throws {
     } catch let failure as CommandFailure {
         Console.error("kafka-inbox: \(failure.message)")
         throw failure.exit
+    } catch let error as ServiceError {
+        Console.error("kafka-inbox: \(error.message)")
+        throw CommandFailure(error).exit
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import InboxCore
+import InboxService
 
 /// `kafka-inbox list`: the inbox, read to its end, printed once.
 struct ListCommand: ParsableCommand {
@@ -21,7 +22,7 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         try runReportingFailures {
-            let settings = try Settings.resolve(global)
+            let settings = try global.settings()
             var (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed, snapshot: snapshot)
             for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
             var rows = inbox.indices(in: view.view, kinds: kinds.parsed.map(Set.init))

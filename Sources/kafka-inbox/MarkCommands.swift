@@ -1,5 +1,6 @@
 import ArgumentParser
 import InboxCore
+import InboxService
 
 /// What read, unread and ack share: ids or --all, and the work itself.
 struct MarkOptions: ParsableArguments {
@@ -19,22 +20,21 @@ struct MarkOptions: ParsableArguments {
     /// outbox for the next command (exit 75).
     func mark(_ type: ReceiptType) throws {
         try runReportingFailures {
-            let settings = try Settings.resolve(global)
+            let settings = try global.settings()
             let session = try OutboxSession(settings: settings, required: true)
-            var (inbox, warnings, found) = try InboxLoader(settings: settings, kinds: all ? kinds.parsed : nil)
-                .load(lookingFor: session.pendingIDs)
-            for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
-            session.confirm(found: found)
+            for note in session.notes { Console.error("kafka-inbox: \(note)") }
+            let loaded = try InboxLoader(settings: settings, kinds: all ? kinds.parsed : nil).load(lookingFor: session.pendingIDs)
+            var inbox = loaded.inbox
+            for w in loaded.warnings { Console.error("kafka-inbox: warning: \(w)") }
+            session.confirm(found: loaded.found)
             session.applyPending(to: &inbox)
             let targets = try self.targets(type, in: &inbox, settings: settings)
             let factory = ReceiptFactory(user: settings.user)
             let receipts = targets.map { factory.receipt(type, for: $0) }
-            do { try session.outbox?.add(receipts, sync: true) } catch {
-                throw CommandFailure(message: "outbox: cannot write \(session.outbox?.path ?? ""): \(error); nothing was marked",
-                                     exit: ExitStatus.cannotCreate)
-            }
+            try session.add(receipts)
             if targets.isEmpty { Console.error("kafka-inbox: nothing to mark \(type.rawValue)") }
-            let (replayed, failed) = try session.deliver(new: receipts)
+            let (replayed, failed, restarts) = try session.deliver(new: receipts)
+            for r in restarts { Console.error("kafka-inbox: producer restarted after a fatal error: \(r)") }
             if replayed > 0 { Console.error("kafka-inbox: delivered \(replayed) pending receipt(s) from the outbox") }
             let newIDs = Set(receipts.map(\.receiptID))
             let failedNew = failed.filter { newIDs.contains($0.0.receiptID) }.count

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InboxCore
+import InboxService
 
 /// `kafka-inbox outbox`: what waits in the user's outbox, without contacting Kafka.
 struct OutboxCommand: ParsableCommand {
@@ -18,9 +19,8 @@ struct OutboxCommand: ParsableCommand {
 
     func run() throws {
         try runReportingFailures {
-            let settings = try Settings.resolve(global)
-            let dir = Outbox.directory(environment: ProcessInfo.processInfo.environment)
-            let file = dir + "/" + Outbox.fileName(user: settings.user, bootstrap: settings.kafka.brokers)
+            let settings = try global.settings()
+            let file = settings.outboxPath
             if path {
                 Console.out(file)
                 return
@@ -31,12 +31,10 @@ struct OutboxCommand: ParsableCommand {
                 return
             }
             let outbox: Outbox
-            do { outbox = try Outbox(user: settings.user, bootstrap: settings.kafka.brokers) } catch {
+            do { outbox = try Outbox(path: file) } catch {
                 throw CommandFailure(message: "outbox: \(error)", exit: ExitStatus.cannotCreate)
             }
-            if outbox.damagedAtOpen > 0 {
-                Console.error("kafka-inbox: outbox: \(outbox.damagedAtOpen) damaged line(s) skipped (kept in \(outbox.path).damaged)")
-            }
+            if let note = outbox.damageNote { Console.error("kafka-inbox: \(note)") }
             let pending: [Receipt]
             do { pending = try outbox.pending() } catch {
                 throw CommandFailure(message: "outbox: \(error)", exit: ExitStatus.cannotCreate)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InboxCore
+import InboxService
 import KafkaKit
 
 /// `kafka-inbox send`: publish notifications (the application side, and demos).
@@ -39,7 +40,7 @@ struct SendCommand: ParsableCommand {
 
     func run() throws {
         try runReportingFailures {
-            let settings = try Settings.resolve(global)
+            let settings = try global.settings()
             var notifications: [OutgoingNotification] = []
             var badLines = 0
             if let file {
@@ -80,9 +81,9 @@ struct SendCommand: ParsableCommand {
             let messages = notifications.map {
                 OutgoingMessage(topic: settings.layout.topic(user: $0.user, kind: $0.kind), key: Array($0.id.utf8), value: $0.json())
             }
-            let publisher = try Publisher(settings: settings)
-            if !messages.isEmpty { try publisher.checkReachable() }
-            let results = try publisher.publish(messages)
+            let engine = try DeliveryEngine(settings: settings)
+            if !messages.isEmpty { try engine.checkReachable() }
+            let results = engine.deliver(messages)
             let failed = results.enumerated().compactMap { i, r in r.map { (messages[i].topic, $0) } }
             Console.out("delivered \(messages.count - failed.count) of \(messages.count + badLines)")
             for (topic, why) in failed.prefix(10) { Console.error("kafka-inbox: not delivered to \(topic): \(why)") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InboxCore
+import InboxService
 import InboxFeed
 import KafkaKit
 
@@ -32,7 +33,7 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         try runReportingFailures {
-            let settings = try Settings.resolve(global)
+            let settings = try global.settings()
             let position = try StartPosition(parsing: from, nowMs: Timestamps.nowMs())
             let color = !noColor && Console.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
             let output = try WatchFormat(flag: format, isTerminal: Console.stdoutIsTerminal, color: color)
@@ -40,21 +41,23 @@ struct WatchCommand: ParsableCommand {
             if unreadOnly {
                 // Deliver the user's pending receipts first, and filter by them meanwhile.
                 let outbox = try OutboxSession(settings: settings, required: false)
+                for note in outbox.notes { Console.error("kafka-inbox: \(note)") }
                 pending = outbox.pending
                 if !pending.isEmpty {
-                    let (replayed, failed) = try outbox.deliver(messageTimeoutMs: Int(settings.timeoutMs))
+                    let (replayed, failed, restarts) = try outbox.deliver(messageTimeoutMs: Int(settings.timeoutMs))
+                    for r in restarts { Console.error("kafka-inbox: producer restarted after a fatal error: \(r)") }
                     if replayed > 0 { Console.error("kafka-inbox: delivered \(replayed) pending receipt(s) from the outbox") }
                     if let first = failed.first { Console.error("kafka-inbox: warning: \(first.1); " + outbox.keptNote(failed.count)) }
                 }
             }
-            var session = WatchSession(settings: settings, format: output, unreadOnly: unreadOnly, limit: count, pending: pending)
-            if let group {
+            var session = WatchSession(settings: settings, format: output.line, unreadOnly: unreadOnly, limit: count, pending: pending,
+                                       output: { FileHandle.standardOutput.write(Data($0.utf8)) },
+                                       warn: { Console.error("kafka-inbox: \($0)") })
+            if group != nil {
                 if case .offset = position { throw CommandFailure(message: "--from <offset> does not combine with --group", exit: .validationFailure) }
                 if case .time = position { throw CommandFailure(message: "--from <time> does not combine with --group", exit: .validationFailure) }
-                try session.runGroup(group, kinds: kinds.parsed, fromBeginning: position == .beginning, exitAtEnd: exitAtEnd)
-            } else {
-                try session.runAssigned(kinds: kinds.parsed, from: position, exitAtEnd: exitAtEnd)
             }
+            try session.run(kinds: kinds.parsed, from: position, exitAtEnd: exitAtEnd, group: group)
         }
     }
 }

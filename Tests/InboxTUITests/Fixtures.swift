@@ -1,3 +1,5 @@
+import InboxEvents
+import InboxSystem
 import InboxCore
 @testable import InboxTUI
 
@@ -23,7 +25,7 @@ enum Fixture {
     /// A model holding `notes`, caught up and connected.
     static func model(_ notes: [Notification], markReadOnOpen: Bool = true) -> InboxModel {
         var model = InboxModel(markReadOnOpen: markReadOnOpen)
-        model.apply([.notifications(notes), .catchUp(loaded: notes.count, total: notes.count, done: true),
+        model.apply([.arrived(notes), .catchUp(loaded: notes.count, total: notes.count, done: true),
                      .connection(.up("localhost:9092"))])
         return model
     }

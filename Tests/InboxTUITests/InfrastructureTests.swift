@@ -1,3 +1,5 @@
+import InboxEvents
+import InboxSystem
 import CNCurses
 import Glibc
 import InboxCore

@@ -1,3 +1,5 @@
+import InboxEvents
+import InboxSystem
 import InboxCore
 import Testing
 @testable import InboxTUI
@@ -71,7 +73,7 @@ import Testing
         #expect(model.type("R").isEmpty)
         #expect(model.prompt == .markAllRead(rows: model.rows, changing: 5))
         #expect(Fixture.render(model).line(9) == "Mark 5 read? y/n")
-        model.apply([.notifications([Fixture.note("late", minutesAgo: 0)])])
+        model.apply([.arrived([Fixture.note("late", minutesAgo: 0)])])
         #expect(Fixture.ids(model).first == "late")
         let effects = model.type("y")
         #expect(Fixture.sent(effects) == ["read:a", "read:b", "read:c", "read:d", "read:e"])
@@ -220,36 +222,36 @@ import Testing
         var model = Fixture.five()
         _ = model.type("jj")
         #expect(model.cursorNotification?.id == "c")
-        model.apply([.notifications([Fixture.note("new1", minutesAgo: 0), Fixture.note("new2", minutesAgo: 0, offset: 1)])])
+        model.apply([.arrived([Fixture.note("new1", minutesAgo: 0), Fixture.note("new2", minutesAgo: 0, offset: 1)])])
         #expect(model.cursor == 4)
         #expect(model.cursorNotification?.id == "c")
         // A batch large enough to rebuild the list keeps it too.
         let many = (0..<100).map { Fixture.note("bulk\($0)", kind: .group, minutesAgo: 0, offset: Int64(10 + $0)) }
-        model.apply([.notifications(many)])
+        model.apply([.arrived(many)])
         #expect(model.cursorNotification?.id == "c")
         #expect(model.cursor == 104)
     }
 
     @Test func catchUpInSmallBatchesKeepsTheCursorOnTheNewestRow() {
         var model = InboxModel()
-        model.apply([.notifications([Fixture.note("old", minutesAgo: 9)]), .catchUp(loaded: 1, total: 3, done: false)])
+        model.apply([.arrived([Fixture.note("old", minutesAgo: 9)]), .catchUp(loaded: 1, total: 3, done: false)])
         #expect(model.cursorNotification?.id == "old")
-        model.apply([.notifications([Fixture.note("newer", minutesAgo: 5, offset: 1)])])
-        model.apply([.notifications([Fixture.note("newest", minutesAgo: 1, offset: 2)]), .catchUp(loaded: 3, total: 3, done: true)])
+        model.apply([.arrived([Fixture.note("newer", minutesAgo: 5, offset: 1)])])
+        model.apply([.arrived([Fixture.note("newest", minutesAgo: 1, offset: 2)]), .catchUp(loaded: 3, total: 3, done: true)])
         #expect(model.cursor == 0)
         #expect(model.cursorNotification?.id == "newest")
         // Once up to date, the cursor follows its notification when one arrives above it.
-        model.apply([.notifications([Fixture.note("live", minutesAgo: 0, offset: 3)])])
+        model.apply([.arrived([Fixture.note("live", minutesAgo: 0, offset: 3)])])
         #expect(model.cursorNotification?.id == "newest")
         #expect(model.cursor == 1)
     }
 
     @Test func aKeyDuringCatchUpPinsTheCursorToItsNotification() {
         var model = InboxModel()
-        model.apply([.notifications([Fixture.note("a", minutesAgo: 9), Fixture.note("b", minutesAgo: 8, offset: 1)])])
+        model.apply([.arrived([Fixture.note("a", minutesAgo: 9), Fixture.note("b", minutesAgo: 8, offset: 1)])])
         _ = model.type("j")
         #expect(model.cursorNotification?.id == "a")
-        model.apply([.notifications([Fixture.note("c", minutesAgo: 1, offset: 2)])])
+        model.apply([.arrived([Fixture.note("c", minutesAgo: 1, offset: 2)])])
         #expect(model.cursorNotification?.id == "a")
     }
 

@@ -1,3 +1,5 @@
+import InboxEvents
+import InboxSystem
 import Glibc
 import InboxCore
 import Synchronization
@@ -18,7 +20,7 @@ import Testing
                            options: TUIOptions(noColor: false))
         Task.detached {
             try? await Task.sleep(for: .milliseconds(500))
-            events.push(.notifications([Fixture.note("live", minutesAgo: 0, title: "arrived live \u{1b}[2J")]))
+            events.push(.arrived([Fixture.note("live", minutesAgo: 0, title: "arrived live \u{1b}[2J")]))
             events.push(.connection(.unreachable("localhost:1")))
         }
         let exit = try app.run()

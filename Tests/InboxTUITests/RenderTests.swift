@@ -1,3 +1,5 @@
+import InboxEvents
+import InboxSystem
 import InboxCore
 import Testing
 @testable import InboxTUI

@@ -1,3 +1,5 @@
+import InboxEvents
+import InboxSystem
 import InboxCore
 import Testing
 @testable import InboxTUI
@@ -98,7 +100,7 @@ import Testing
         _ = model.type("/pathway")
         #expect(!model.searchMatches.isEmpty)
         // A newer notification arrives at the top: rows shift, kept steps no longer apply.
-        model.apply([.notifications([Fixture.note("new", minutesAgo: -10, title: "pathways newest")])])
+        model.apply([.arrived([Fixture.note("new", minutesAgo: -10, title: "pathways newest")])])
         #expect(model.searchMatches.isEmpty)
         let origin = model.search.origin
         _ = model.type("s")

@@ -1,0 +1,143 @@
+import InboxCore
+import KafkaKit
+
+/// One message to publish.
+public struct OutgoingMessage: Sendable {
+    public var topic: String
+    public var key: [UInt8]?
+    public var value: [UInt8]
+
+    /// Creates a message.
+    public init(topic: String, key: [UInt8]?, value: [UInt8]) {
+        self.topic = topic
+        self.key = key
+        self.value = value
+    }
+}
+
+/// The one way messages are published: the idempotent producer, each message tracked by
+/// the caller's token until its delivery report. After a fatal producer error (librdkafka
+/// before 2.3 can raise one, "sequence desynchronization") it makes a new producer and
+/// sends what was in flight again, with the same tokens, so nothing is reported twice and
+/// nothing is dropped. Used blocking by the commands (`deliver`) and from its own thread by
+/// the inbox's `ReceiptSender` (`produce` + `poll`). Call it from one thread.
+public final class DeliveryEngine {
+    /// The outcome of one message: its token, and nil or why it failed.
+    public struct Report: Sendable {
+        public var token: UInt
+        public var error: String?
+    }
+
+    private let settings: Settings
+    private let messageTimeoutMs: Int?
+    private var producer: KafkaProducer
+    private var inflight: [UInt: OutgoingMessage] = [:]
+    private var reports: [DeliveryReport] = []
+    /// How many times the producer was recreated after a fatal error.
+    public private(set) var restarts = 0
+    /// Called with the reason each time the producer is recreated.
+    public var onRestart: ((String) -> Void)?
+
+    /// `messageTimeoutMs` bounds how long librdkafka retries a message (default: 3 × the
+    /// timeout, at least 30 s), unless `message.timeout.ms` is configured. A bad property
+    /// is a configuration error.
+    public init(settings: Settings, messageTimeoutMs: Int? = nil) throws(ServiceError) {
+        self.settings = settings
+        self.messageTimeoutMs = messageTimeoutMs
+        producer = try Self.makeProducer(settings: settings, messageTimeoutMs: messageTimeoutMs)
+    }
+
+    private static func makeProducer(settings: Settings, messageTimeoutMs: Int?) throws(ServiceError) -> KafkaProducer {
+        var config = settings.kafkaConfig(["linger.ms": "5"])
+        if config["message.timeout.ms"] == nil {
+            let ms = messageTimeoutMs ?? max(Int(settings.timeoutMs) * 3, 30_000)
+            config.set("message.timeout.ms", String(max(ms, 1000)), origin: "kafka-inbox")
+        }
+        do { return try KafkaProducer(config: config) } catch { throw .configuration((error as? KafkaError)?.reason ?? "\(error)") }
+    }
+
+    /// Messages handed to the producer and not yet reported.
+    public var inFlight: Int { inflight.count }
+
+    /// How long librdkafka may retry one message.
+    public var messageTimeout: Int32 {
+        Int32(min(Int(producer.client.config["message.timeout.ms"] ?? "30000") ?? 30_000, 600_000))
+    }
+
+    /// Checks that the cluster answers within the timeout.
+    public func checkReachable() throws(ServiceError) {
+        do { _ = try producer.client.topics(only: settings.receiptsTopic, timeoutMs: settings.timeoutMs) } catch {
+            throw .unreachable("cannot reach Kafka at \(settings.kafka.brokers) within \(settings.timeoutMs / 1000) s: "
+                + "is the broker running? Set it with --brokers, KAFKA_INBOX_BROKERS or the config file. "
+                + "[\((error as? KafkaError)?.codeName ?? "\(error)")]")
+        }
+    }
+
+    /// Hands `message` to the producer; nil when queued (its report comes from `poll`),
+    /// else why it could not be queued.
+    public func produce(_ message: OutgoingMessage, token: UInt) -> String? {
+        do {
+            try producer.produce(topic: message.topic, key: message.key, value: message.value, token: token, reports: &reports)
+            inflight[token] = message
+            return nil
+        } catch {
+            return (error as? KafkaError)?.reason ?? "\(error)"
+        }
+    }
+
+    /// Serves the producer for up to `timeoutMs` and returns the reports of messages done
+    /// (delivered or failed for good). Recovers from a fatal producer error first.
+    public func poll(timeoutMs: Int32) -> [Report] {
+        if !inflight.isEmpty || !reports.isEmpty { reports += producer.poll(timeoutMs: timeoutMs) }
+        var done: [Report] = []
+        var resend: [UInt] = []
+        for r in reports {
+            guard inflight[r.token] != nil else { continue }
+            if r.failedFatally { resend.append(r.token); continue }
+            inflight[r.token] = nil
+            done.append(Report(token: r.token, error: r.delivered ? nil : (r.errorText ?? "error \(r.errorCode)")))
+        }
+        reports.removeAll(keepingCapacity: true)
+        if let fatal = producer.fatal { done += restart(after: fatal.reason) }
+        return done
+    }
+
+    /// Replaces a producer that failed fatally and sends every message in flight again.
+    private func restart(after reason: String) -> [Report] {
+        restarts += 1
+        onRestart?(reason)
+        do { producer = try Self.makeProducer(settings: settings, messageTimeoutMs: messageTimeoutMs) } catch {
+            let failed = inflight.keys.map { Report(token: $0, error: "producer restart failed: \(error)") }
+            inflight.removeAll()
+            return failed
+        }
+        var failed: [Report] = []
+        for (token, message) in inflight.sorted(by: { $0.key < $1.key }) {
+            inflight[token] = nil
+            if let why = produce(message, token: token) { failed.append(Report(token: token, error: why)) }
+        }
+        return failed
+    }
+
+    /// Raises a fatal error in the current producer (tests of the recovery path).
+    public func raiseFatalErrorForTesting() { producer.raiseFatalErrorForTesting() }
+
+    /// Publishes `messages` and waits for every report (bounded by the message timeout).
+    /// Returns, per index, nil when delivered or why not.
+    public func deliver(_ messages: [OutgoingMessage]) -> [String?] {
+        var results = [String?](repeating: "no delivery report", count: messages.count)
+        func take(_ done: [Report]) {
+            for r in done where r.token >= 1 && Int(r.token) <= messages.count { results[Int(r.token) - 1] = r.error }
+        }
+        for (i, m) in messages.enumerated() {
+            if let why = produce(m, token: UInt(i + 1)) { results[i] = why }
+            if reports.count > 1000 { take(poll(timeoutMs: 0)) }
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(Int(messageTimeout) + 5000)
+        while !inflight.isEmpty && clock.now < deadline {
+            take(poll(timeoutMs: 100))
+        }
+        return results
+    }
+}

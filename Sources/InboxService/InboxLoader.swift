@@ -1,0 +1,62 @@
+import InboxCore
+import InboxFeed
+import KafkaKit
+
+/// Reads the user's topics and receipts to their ends into an `Inbox` (list, count, mark).
+public struct InboxLoader {
+    let settings: Settings
+    let kinds: [Kind]?
+    /// The local snapshot to resume from and write (nil: off).
+    var snapshot: SnapshotKeeper?
+
+    /// A loader of `kinds` (nil: all), resuming from `snapshot` when given.
+    public init(settings: Settings, kinds: [Kind]?, snapshot: SnapshotKeeper? = nil) {
+        self.settings = settings
+        self.kinds = kinds
+        self.snapshot = snapshot
+    }
+
+    /// What a load found.
+    public struct Loaded {
+        /// The inbox as Kafka holds it now.
+        public var inbox: Inbox
+        /// What went wrong on the way, in words (errors seen, malformed receipts).
+        public var warnings: [String]
+        /// Which of the receipt ids looked for are on the receipts topic.
+        public var found: Set<String>
+    }
+
+    /// Loads the inbox and reports which of `receiptIDs` are on the receipts topic.
+    public func load(lookingFor receiptIDs: Set<String> = []) throws(ServiceError) -> Loaded {
+        var found = Set<String>()
+        let restored = snapshot?.load()
+        let reader = try settings.startReader(kinds: kinds) { reader in
+            snapshot?.prepare(reader, resumeReceipts: receiptIDs.isEmpty)
+        }
+        defer { reader.close() }
+        var inbox = Inbox()
+        if let snapshot, snapshot.started(reader), let restored { inbox = restored }
+        var warnings: [String] = []
+        var badReceipts = 0
+        let clock = ContinuousClock()
+        var lastProgress = clock.now
+        while !reader.caughtUp {
+            let batch = reader.step(timeoutMs: 200)
+            inbox.insert(contentsOf: batch.notifications)
+            for r in batch.receipts {
+                inbox.apply(r)
+                if !receiptIDs.isEmpty && receiptIDs.contains(r.receiptID) { found.insert(r.receiptID) }
+            }
+            badReceipts += batch.badReceipts
+            if batch.hasMessages { lastProgress = clock.now }
+            for c in batch.conditions where !warnings.contains(c.description) { warnings.append(c.description) }
+            if clock.now - lastProgress > .milliseconds(Int(settings.timeoutMs) * 3) {
+                throw .unreachable("reading stalled at \(reader.catchUpRead) of \(reader.catchUpTotal) messages from \(settings.kafka.brokers)"
+                    + (warnings.last.map { ": \($0)" } ?? ""))
+            }
+        }
+        snapshot?.finish(reader: reader, inbox: inbox)  // written before pending receipts go on top
+        if badReceipts > 0 { warnings.append("\(badReceipts) malformed receipt(s) on \(settings.receiptsTopic) were skipped") }
+        return Loaded(inbox: inbox, warnings: warnings, found: found)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import InboxCore
+import InboxEvents
+import InboxFeed
+import KafkaKit
+
+/// The consumer thread of the interactive inbox: catches up on the user's topics and
+/// receipts, then follows them, pushing decoded batches to the UI's event queue.
+/// An unreachable broker is a status that it keeps retrying, never a crash.
+public final class LiveFeed: @unchecked Sendable {
+    private let settings: Settings
+    private let kinds: [Kind]?
+    private let events: EventQueue
+    private let outbox: Outbox?
+    private let overlay: PendingOverlay
+    private let snapshot: SnapshotKeeper?
+    private let worker = Worker(name: "inbox-consumer")
+    /// Called on the consumer thread once the first catch-up is complete.
+    public var onCaughtUp: @Sendable () -> Void = {}
+    /// Called on the consumer thread after each read, before its events are pushed
+    /// (diagnostics: the benchmark's per-stage latency).
+    public var afterStep: (@Sendable (ReadBatch, InboxReader) -> Void)?
+
+    /// Receipts read pass through `overlay` (the user's pending ones stay on top); ours
+    /// found on the topic are marked done in `outbox`. `snapshot`: the local snapshot the
+    /// inbox was started from and keeps up to date (nil: off).
+    public init(settings: Settings, kinds: [Kind]?, events: EventQueue, outbox: Outbox? = nil,
+                overlay: PendingOverlay = PendingOverlay(), snapshot: SnapshotKeeper? = nil) {
+        self.settings = settings
+        self.kinds = kinds
+        self.events = events
+        self.outbox = outbox
+        self.overlay = overlay
+        self.snapshot = snapshot
+    }
+
+    /// Starts the thread.
+    public func start() { worker.start { [self] in self.run() } }
+
+    /// Stops the thread and waits for it (it wakes at least every half second), or with
+    /// `wait` false only asks it to stop.
+    public func stop(wait: Bool = true) { worker.stop(timeout: wait ? .seconds(15) : .zero) }
+
+    private var stopping: Bool { worker.isStopping }
+
+    /// Starts the reader, retrying while the cluster does not answer.
+    private func startReader() -> InboxReader? {
+        let address = settings.kafka.brokers
+        events.push(.connection(.connecting(address)))
+        while !stopping {
+            do {
+                let reader = try settings.startReader(kinds: kinds) {
+                    self.snapshot?.prepare($0, resumeReceipts: self.overlay.count == 0)
+                }
+                if let snapshot, !snapshot.started(reader) {
+                    // The snapshot shown does not match Kafka: start over, pending receipts of ours on top.
+                    var reset: [InboxEvent] = [.resetInbox]
+                    let pending = overlay.all
+                    if !pending.isEmpty { reset.append(.receipts(pending)) }
+                    let seq = events.push(contentsOf: reset)
+                    snapshot.record(seq: seq, reader, drained: events.drainedCount)
+                }
+                return reader
+            } catch {
+                if case .unreachable = error { events.push(.connection(.unreachable(address))) }
+                events.push(.error(error.message))
+                var waited = Duration.zero
+                while waited < settings.timings.reconnect && !stopping {
+                    Thread.sleep(forTimeInterval: 0.05)
+                    waited += .milliseconds(50)
+                }
+            }
+        }
+        return nil
+    }
+
+    private func run() {
+        let address = settings.kafka.brokers
+        guard let reader = startReader() else { return }
+        defer { reader.close() }
+        events.push(.connection(.up(address)))
+        for t in reader.missingTopics { KafkaLog.write("note: topic \(t) does not exist (yet)") }
+        var reportedCaughtUp = false
+        var down = false
+        let clock = ContinuousClock()
+        var lastProbe = clock.now
+        while !stopping {
+            events.waitForRoom(limit: EventQueue.backlogLimit) { self.stopping }
+            let batch = reader.step(timeoutMs: 500)
+            afterStep?(batch, reader)
+            var out: [InboxEvent] = []
+            if !batch.notifications.isEmpty { out.append(.notifications(batch.notifications)) }
+            if !batch.receipts.isEmpty {
+                let (receipts, confirmed) = overlay.filter(batch.receipts)
+                out.append(.receipts(receipts))
+                if !confirmed.isEmpty { try? outbox?.markDone(confirmed) }
+            }
+            if batch.badReceipts > 0 { out.append(.error("\(batch.badReceipts) malformed receipt(s) skipped")) }
+            for c in batch.conditions {
+                if c.isUnreachable {
+                    if !down { out.append(.connection(.unreachable(address))) }
+                    down = true
+                } else {
+                    out.append(.error(c.description))
+                }
+            }
+            if down && (batch.hasMessages || brokerAnswers(reader, &lastProbe)) {
+                down = false
+                out.append(.connection(.up(address)))
+            }
+            if !reportedCaughtUp {
+                let done = reader.caughtUp
+                out.append(.catchUp(loaded: Int(reader.catchUpRead), total: Int(reader.catchUpTotal), done: done))
+                reportedCaughtUp = done
+                if done { onCaughtUp() }
+            }
+            if !out.isEmpty {
+                let seq = events.push(contentsOf: out)
+                snapshot?.record(seq: seq, reader, drained: events.drainedCount)
+            }
+        }
+    }
+
+    /// While the broker is marked unreachable: asks it for metadata now and then, so the
+    /// status returns to "connected" even when no message arrives.
+    private func brokerAnswers(_ reader: InboxReader, _ lastProbe: inout ContinuousClock.Instant) -> Bool {
+        guard ContinuousClock.now - lastProbe >= settings.timings.probe else { return false }
+        lastProbe = .now
+        return (try? reader.consumer.client.topics(only: settings.receiptsTopic, timeoutMs: 2000)) != nil
+    }
+}

@@ -1,0 +1,108 @@
+import InboxCore
+import KafkaKit
+
+/// The outbox as a one-shot command (read/unread/ack, list, count, watch) uses it: open it,
+/// learn from the receipts topic which entries are already delivered, deliver the rest
+/// first, and know what to show as pending.
+public final class OutboxSession {
+    let settings: Settings
+    /// The outbox; nil when it could not be opened (only allowed for read-only commands).
+    public let outbox: Outbox?
+    /// Whether this process may replay older entries (see `SenderLock`).
+    public let lock: SenderLock?
+    /// Entries pending when the command started, oldest first (minus those found delivered).
+    public private(set) var pending: [Receipt] = []
+    /// What opening found worth telling: why the outbox could not be opened (when it was
+    /// not required), damaged lines skipped.
+    public private(set) var notes: [String] = []
+
+    /// Opens the user's outbox. With `required`, a failure is thrown; otherwise it is kept
+    /// in `openFailure` and the command goes on without it.
+    public init(settings: Settings, required: Bool) throws(ServiceError) {
+        self.settings = settings
+        do {
+            outbox = try Outbox(path: settings.outboxPath)
+        } catch {
+            let text = "outbox: cannot open it under \(settings.state.directory): \(error)"
+            if required { throw .outbox(text + "; nothing was marked") }
+            notes.append("warning: " + text)
+            outbox = nil
+        }
+        if let note = outbox?.damageNote { notes.append(note) }
+        lock = outbox.flatMap { SenderLock(outboxPath: $0.path) }
+        pending = (try? outbox?.pending()) ?? []
+    }
+
+    /// Receipt ids to look for on the receipts topic while loading.
+    public var pendingIDs: Set<String> { Set(pending.map(\.receiptID)) }
+
+    /// Marks as done the pending entries found on the receipts topic (delivered by an
+    /// earlier run that was killed before its delivery report).
+    public func confirm(found ids: Set<String>) {
+        guard !ids.isEmpty else { return }
+        try? outbox?.markDone(Array(ids))
+        pending.removeAll { ids.contains($0.receiptID) }
+    }
+
+    /// Applies pending receipts on top of the loaded state (they are newer than the log).
+    public func applyPending(to inbox: inout Inbox) {
+        for r in pending { inbox.apply(r) }
+    }
+
+    /// Journals `new` receipts (fsync'd) before anything is sent.
+    public func add(_ new: [Receipt]) throws(ServiceError) {
+        do { try outbox?.add(new, sync: true) } catch {
+            throw .outbox("outbox: cannot write \(outbox?.path ?? ""): \(error); nothing was marked")
+        }
+    }
+
+    /// Delivers the older pending entries (if this process holds the sender lock) and then
+    /// `new` ones, in that order. Returns how many older ones were delivered, the failures
+    /// (receipt and reason), and the reasons of producer restarts.
+    public func deliver(new: [Receipt] = [], messageTimeoutMs: Int? = nil) throws(ServiceError)
+        -> (replayed: Int, failed: [(Receipt, String)], restarts: [String]) {
+        let old = lock != nil ? pending : []
+        let all = old + new
+        guard !all.isEmpty else { return (0, [], []) }
+        let engine = try DeliveryEngine(settings: settings, messageTimeoutMs: messageTimeoutMs)
+        var restarts: [String] = []
+        engine.onRestart = { restarts.append($0) }
+        let factory = ReceiptFactory(user: settings.user)
+        let results = engine.deliver(all.map { factory.message($0, topic: settings.receiptsTopic) })
+        try? outbox?.markDone(zip(all, results).filter { $0.1 == nil }.map(\.0.receiptID))
+        let failed = zip(all, results).compactMap { r, e in e.map { (r, $0) } }
+        let failedIDs = Set(failed.map(\.0.receiptID))
+        return (old.filter { !failedIDs.contains($0.receiptID) }.count, failed, restarts)
+    }
+
+    /// The note for entries still pending.
+    public func keptNote(_ count: Int) -> String {
+        "\(count) receipt(s) kept in the outbox \(outbox?.path ?? "") — they are sent first by the next kafka-inbox command"
+    }
+}
+
+extension OutboxSession {
+    /// What `list`, `count` and `watch --unread-only` show: the inbox read to its end, with
+    /// the user's pending receipts delivered first when possible (bounded by the timeout)
+    /// and applied on top either way, so the user never sees their own action undone.
+    /// `notes` receives what to tell the user on the way.
+    public static func loadInbox(settings: Settings, kinds: [Kind]?, snapshot: SnapshotKeeper? = nil,
+                                 notes: (String) -> Void) throws(ServiceError) -> (inbox: Inbox, warnings: [String]) {
+        let session = try OutboxSession(settings: settings, required: false)
+        session.notes.forEach(notes)
+        var loaded = try InboxLoader(settings: settings, kinds: kinds, snapshot: snapshot).load(lookingFor: session.pendingIDs)
+        session.confirm(found: loaded.found)
+        if !session.pending.isEmpty {
+            let (replayed, failed, restarts) = try session.deliver(messageTimeoutMs: Int(settings.timeoutMs))
+            for r in restarts { notes("producer restarted after a fatal error: \(r)") }
+            if replayed > 0 { notes("delivered \(replayed) pending receipt(s) from the outbox") }
+            if let first = failed.first {
+                loaded.warnings.append("\(first.1); " + session.keptNote(failed.count))
+            } else if session.lock == nil {
+                loaded.warnings.append("\(session.pending.count) receipt(s) pending in the outbox; another kafka-inbox is delivering them")
+            }
+            session.applyPending(to: &loaded.inbox)
+        }
+        return (loaded.inbox, loaded.warnings)
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import InboxCore
+
+/// Makes receipts for the configured user.
+public struct ReceiptFactory: Sendable {
+    let user: String
+
+    /// A factory of `user`'s receipts.
+    public init(user: String) { self.user = user }
+
+    /// `kafka-inbox/<version> <host>`.
+    static let client: String = {
+        var name = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&name, name.count) == 0 ? name.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : "unknown"
+        return "kafka-inbox/\(ProductInfo.version) \(host)"
+    }()
+
+    /// A receipt saying `notification` is now `type`.
+    public func receipt(_ type: ReceiptType, for notification: InboxCore.Notification) -> Receipt {
+        receipt(type, id: notification.id, kind: notification.kind.rawValue, source: notification.source)
+    }
+
+    /// A receipt for an id with what is known of it.
+    public func receipt(_ type: ReceiptType, id: String, kind: String?, source: SourcePosition?) -> Receipt {
+        Receipt(type: type, receiptID: IDGenerator.next(), notificationID: id, user: user, kind: kind,
+                at: Timestamps.iso8601(ms: Timestamps.nowMs()), client: Self.client, source: source)
+    }
+
+    /// The message that carries a receipt: key = notification id.
+    public func message(_ r: Receipt, topic: String) -> OutgoingMessage {
+        OutgoingMessage(topic: topic, key: Array(r.notificationID.utf8), value: ReceiptCodec.encode(r))
+    }
+}

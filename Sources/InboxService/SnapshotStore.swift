@@ -1,0 +1,60 @@
+import InboxCore
+import InboxSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The local snapshot file of one user on one cluster (fast restart; `StatePaths` names it
+/// like the outbox). Written atomically (`AtomicFile`), so a reader sees the old snapshot
+/// or the new one, never a mix; readers check everything (`SnapshotCodec`), so a damaged
+/// file is reported and ignored, never trusted.
+public struct SnapshotStore: Sendable {
+    /// The snapshot's path.
+    public let path: String
+
+    /// What `load` found.
+    public enum Loaded {
+        /// No snapshot yet.
+        case none
+        /// A snapshot that decoded (not yet checked against Kafka).
+        case snapshot(InboxSnapshot, bytes: Int, seconds: Double)
+        /// A file that cannot be used, and why (one line).
+        case unusable(String)
+    }
+
+    /// The store at `path`.
+    public init(path: String) { self.path = path }
+
+    /// Reads and decodes the snapshot.
+    public func load() -> Loaded {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return .none }
+            return .unusable("cannot open it: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        let bytes: [UInt8]
+        do { bytes = try Posix.readToEnd(fd, call: "read \(path)") } catch { return .unusable("cannot read it: \(error)") }
+        do {
+            let snapshot = try SnapshotCodec.decode(bytes)
+            return .snapshot(snapshot, bytes: bytes.count, seconds: (clock.now - started).seconds)
+        } catch {
+            return .unusable("\(error)")
+        }
+    }
+
+    /// Writes `inbox` with `header` atomically; returns the size written.
+    @discardableResult
+    public func save(_ header: SnapshotHeader, inbox: Inbox) throws(SystemError) -> Int {
+        let bytes = SnapshotCodec.encode(header, inbox: inbox)
+        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        try Posix.makeDirectories(dir)
+        try AtomicFile.replace(path, with: bytes)
+        return bytes.count
+    }
+
+    /// Removes the snapshot.
+    public func remove() { unlink(path) }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import InboxService
+
+/// Config files as editors write them (CRLF, BOM) and settings of the wrong type or range.
+@Suite struct ConfigFileTests {
+    func settings(_ text: String) throws -> Settings {
+        let dir = NSTemporaryDirectory() + "config-unit-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/config.toml"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return try Settings.resolve(SettingsInput(configPath: path), environment: ["USER": "fallback"])
+    }
+
+    func failure(_ text: String) -> ServiceError? {
+        do { _ = try settings(text); return nil } catch let e as ServiceError { return e } catch { return nil }
+    }
+
+    @Test func crlfLineEndingsReadEveryLine() throws {
+        let toml = TOMLSubset.self
+        let t = try toml.init("brokers = \"127.0.0.1:1\"\r\nuser = \"alice\"\r\n[topics]\r\nkinds = [\"owner\"]\r\n")
+        #expect(t["user"] == .string("alice"))
+        #expect(t["topics", "kinds"] == .array([.string("owner")]))
+        let s = try settings("brokers = \"127.0.0.1:1\"\r\nuser = \"alice\"\r\n")
+        #expect(s.user == "alice")
+    }
+
+    @Test func byteOrderMarkIsSkipped() throws {
+        let s = try settings("\u{FEFF}user = \"alice\"\n")
+        #expect(s.user == "alice")
+    }
+
+    @Test func aStrayCarriageReturnInsideALineIsAnError() {
+        #expect(throws: TOMLSubset.ParseError.self) { try TOMLSubset("user = \"alice\"\r # \r\nx = 1\rjunk\n") }
+    }
+
+    @Test func hugeTimeoutIsAConfigErrorNotACrash() {
+        let f = failure("timeout = 3000000\n")
+        #expect(f == .configuration(f?.message ?? ""))
+        #expect(f?.message.contains("3600") == true)
+    }
+
+    @Test func wrongTypesAreConfigErrors() {
+        for text in ["brokers = 9092\n", "user = 42\n", "[topics]\nkinds = \"owner\"\n", "[topics]\nkinds = []\n",
+                     "[topics]\npatterns = '^notify'\n", "[topics]\nreceipts = true\n"] {
+            let f = failure(text)
+            #expect(f == .configuration(f?.message ?? ""), "\(text.debugDescription)")
+        }
+        #expect(failure("brokers = [\"a:1\", \"b:2\"]\n") == nil)
+    }
+}
