@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
-# Builds kafka-inbox and runs every test: unit, Kafka over TCP on the embedded broker,
-# and end to end with the real binary (kcat, script, tmux).
+# Builds kafka-inbox and runs its tests, in two tiers:
+#   scripts/test.sh        both tiers (what CI runs)
+#   scripts/test.sh fast   the fast tier: core, model, codecs, and in-process service tests
+#                          against the embedded broker (seconds; run it after every edit)
+#   scripts/test.sh e2e    the end-to-end tier: the built binary with kcat, script and tmux
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build
-swift test "$@"
+tier="${1:-all}"
+swift build --build-tests
+case "$tier" in
+  fast) swift test --skip-build --skip EndToEndTests ;;
+  e2e) swift test --skip-build --filter EndToEndTests ;;
+  all)
+    swift test --skip-build --skip EndToEndTests
+    swift test --skip-build --filter EndToEndTests ;;
+  *) echo "usage: scripts/test.sh [fast|e2e]" >&2; exit 64 ;;
+esac

@@ -1,4 +1,4 @@
-/// The inbox state (DESIGN §3): notifications by id, read state by id from receipts,
+/// The inbox state: notifications by id, read state by id from receipts,
 /// counts per kind and state maintained incrementally, and a newest-first order.
 ///
 /// Receipts may arrive before the notification they are about; their state is kept and

@@ -26,6 +26,20 @@ public struct Kind: RawRepresentable, Hashable, Sendable, Comparable, CustomStri
 
     public var description: String { rawValue }
 
+    /// The one rule for kind names, wherever a kind comes from (a message, a flag, the config
+    /// file): a short plain name, `[A-Za-z0-9._-]{1,64}`, so a kind can never carry terminal
+    /// controls and always fits a topic name.
+    public static func isValidName(_ text: String) -> Bool {
+        let u = text.utf8
+        return !u.isEmpty && u.count <= 64 && u.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
+                || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D
+        }
+    }
+
+    /// What `isValidName` accepts, in words (for error messages).
+    public static let nameRule = "1 to 64 letters, digits, '.', '_' or '-'"
+
     /// Standard kinds sort in their display order, others after them by name.
     public static func < (lhs: Kind, rhs: Kind) -> Bool {
         let l = standard.firstIndex(of: lhs) ?? Int.max

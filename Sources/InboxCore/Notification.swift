@@ -36,7 +36,8 @@ public struct ExtraField: Sendable, Hashable {
     }
 }
 
-/// One notification, decoded tolerantly from a Kafka message (DESIGN §2).
+/// One notification, decoded tolerantly from a Kafka message (malformed input becomes a
+/// malformed entry, never an error).
 ///
 /// Strings hold what was sent (invalid UTF-8 already replaced); they are *not*
 /// sanitised for a terminal. Sanitise with `TerminalText` before display.

@@ -1,4 +1,5 @@
-/// Decodes Kafka message values into notifications, tolerantly (DESIGN §2).
+/// Decodes Kafka message values into notifications, tolerantly: only `title` or `body` is
+/// needed; anything else becomes a malformed entry that is shown, never dropped.
 ///
 /// A missing, null or blank `id` gives `source.fallbackID` (so blank ids never collide).
 /// Every value gives exactly one `Notification`: a value that is not a notification
@@ -31,7 +32,7 @@ public enum NotificationDecoder {
         }
     }
 
-    /// Decodes one message value straight into `batch`, packed (DESIGN §4: no Strings are
+    /// Decodes one message value straight into `batch`, packed (no Strings are
     /// made for plain ASCII fields; the inbox copies the entry's bytes as they are).
     public static func decode(_ value: UnsafeRawBufferPointer, source: SourcePosition, timestampMs: Int64,
                               topicKind: Kind?, into batch: inout PackedNotifications) {
@@ -204,28 +205,19 @@ public enum NotificationDecoder {
         }
     }
 
-    /// A kind given as a string (standard kinds without allocating); nil when absent or blank.
+    /// A kind given as a string (standard kinds without allocating); nil when absent, blank or
+    /// not a valid name (`Kind.isValidName`): the topic's kind is used then.
     private static func kindValue(_ s: inout JSONScanner) throws(JSONScanError) -> Kind? {
         guard try s.valueKind() == .string else {
             guard let text = try s.textValue(depth: 2), !text.isEmpty else { return nil }
-            return isKindName(text) ? Kind(rawValue: text) : nil
+            return Kind.isValidName(text) ? Kind(rawValue: text) : nil
         }
         let span = try s.scanString()
         if s.equals(span, "owner") { return .owner }
         if s.equals(span, "group") { return .group }
         if s.equals(span, "watching") { return .watching }
         let text = s.string(span)
-        return isKindName(text) ? Kind(rawValue: text) : nil
-    }
-
-    /// A kind is a short plain name (`[A-Za-z0-9._-]{1,64}`); anything else is ignored and
-    /// the topic's kind is used, so a kind can never carry terminal controls.
-    static func isKindName(_ text: String) -> Bool {
-        let u = text.utf8
-        return !u.isEmpty && u.count <= 64 && u.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
-                || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D
-        }
+        return Kind.isValidName(text) ? Kind(rawValue: text) : nil
     }
 
     /// Creation times more than ~270 years from 1970 are not times (and could overflow

@@ -11,10 +11,7 @@
 /// A notification never spans two chunks; chunks are never moved or copied as the store
 /// grows (a plain array would double and copy everything, stalling the UI thread).
 ///
-/// Layout of one entry: the optional strings `id, user, title, body, actor, url,
-/// objectType, objectID, malformedReason, raw` each as a LEB128 varint (0: absent, else
-/// length + 1) followed by the bytes; then the number of extra fields and, for each, key,
-/// value (as above) and a byte that is 1 when the value is JSON text.
+/// The layout of one entry is `PackedEntry`'s.
 struct NotificationStore: Sendable {
     /// Bytes per chunk (an entry larger than this gets a chunk of its own).
     static let chunkBytes = 1 << 20
@@ -35,7 +32,7 @@ struct NotificationStore: Sendable {
 
     /// Packs the text of `n` at index `count`.
     mutating func append(_ n: borrowing Notification) {
-        let size = Self.entrySize(n)
+        let size = PackedEntry.size(n)
         if chunks.isEmpty || chunks[chunks.count - 1].capacity - chunks[chunks.count - 1].count < size {
             var chunk: [UInt8] = []
             chunk.reserveCapacity(max(Self.chunkBytes, size))
@@ -46,37 +43,7 @@ struct NotificationStore: Sendable {
         locations.append(UInt64(c) << 32 | UInt64(start))
         // Room first (one memset), then the bytes through a pointer: no per-byte append.
         chunks[c].append(contentsOf: repeatElement(0, count: size))
-        chunks[c].withUnsafeMutableBufferPointer { Self.writeEntry(n, to: $0.baseAddress! + start) }
-    }
-
-    /// The size of the entry of `n`.
-    static func entrySize(_ n: borrowing Notification) -> Int {
-        var size = Self.size(n.id) + Self.size(n.user) + Self.size(n.title) + Self.size(n.body)
-            + Self.size(n.actor) + Self.size(n.url) + Self.size(n.objectType) + Self.size(n.objectID)
-            + Self.size(n.malformedReason) + Self.size(n.raw) + Self.varintSize(n.extra.count)
-        for f in n.extra { size += Self.size(f.key) + Self.size(f.value) + 1 }
-        return size
-    }
-
-    /// Writes the entry of `n` at `base` (`entrySize(n)` bytes of room).
-    static func writeEntry(_ n: borrowing Notification, to base: UnsafeMutablePointer<UInt8>) {
-        var w = PackedWriter(base: base)
-        w.write(n.id)
-        w.write(n.user)
-        w.write(n.title)
-        w.write(n.body)
-        w.write(n.actor)
-        w.write(n.url)
-        w.write(n.objectType)
-        w.write(n.objectID)
-        w.write(n.malformedReason)
-        w.write(n.raw)
-        w.varint(UInt64(n.extra.count))
-        for f in n.extra {
-            w.write(f.key)
-            w.write(f.value)
-            w.byte(f.isJSON ? 1 : 0)
-        }
+        chunks[c].withUnsafeMutableBufferPointer { PackedEntry.write(n, to: $0.baseAddress! + start) }
     }
 
     /// Calls `body` with a reader positioned at the entry of notification `index`.
@@ -97,34 +64,7 @@ struct NotificationStore: Sendable {
 
     /// Notification `index` unpacked, with the fields the inbox keeps elsewhere.
     func notification(at index: Int, kind: Kind, createdAtMs: Int64, source: SourcePosition) -> Notification {
-        withEntry(at: index) { r in Self.unpack(&r, kind: kind, createdAtMs: createdAtMs, source: source) }
-    }
-
-    /// The notification whose entry `r` is at, with the fields kept elsewhere.
-    static func unpack(_ r: inout PackedReader, kind: Kind, createdAtMs: Int64, source: SourcePosition) -> Notification {
-        let id = r.string() ?? ""
-        let user = r.string()
-        let title = r.string() ?? ""
-        let body = r.string()
-        let actor = r.string()
-        let url = r.string()
-        let objectType = r.string()
-        let objectID = r.string()
-        let malformedReason = r.string()
-        let raw = r.string()
-        let extraCount = Int(r.varint())
-        var extra: [ExtraField] = []
-        if extraCount > 0 {
-            extra.reserveCapacity(extraCount)
-            for _ in 0..<extraCount {
-                let key = r.string() ?? ""
-                let value = r.string() ?? ""
-                extra.append(ExtraField(key: key, value: value, isJSON: r.byte() == 1))
-            }
-        }
-        return Notification(id: id, kind: kind, user: user, title: title, body: body, actor: actor, url: url,
-                            createdAtMs: createdAtMs, objectType: objectType, objectID: objectID, extra: extra,
-                            source: source, malformedReason: malformedReason, raw: raw)
+        withEntry(at: index) { r in PackedEntry.unpack(&r, kind: kind, createdAtMs: createdAtMs, source: source) }
     }
 
     /// Appends an entry already packed (by `PackedNotifications`), copying its bytes.
@@ -144,7 +84,7 @@ struct NotificationStore: Sendable {
     func withSearchText<R>(at index: Int,
                            _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?) -> R) -> R {
         withEntry(at: index) { r in
-            let (title, actor, text) = r.searchFields()
+            let (title, actor, text) = PackedEntry.searchFields(&r)
             return body(title, actor, text)
         }
     }
@@ -244,17 +184,6 @@ struct PackedReader {
     @inline(__always)
     mutating func string() -> String? {
         field().map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    /// From the start of an entry: its title, actor and body (the searchable text).
-    @inline(__always)
-    mutating func searchFields() -> (title: UnsafeBufferPointer<UInt8>, actor: UnsafeBufferPointer<UInt8>?,
-                                     body: UnsafeBufferPointer<UInt8>?) {
-        skip(2)  // id, user
-        let title = field() ?? UnsafeBufferPointer(start: nil, count: 0)
-        let body = field()
-        let actor = field()
-        return (title, actor, body)
     }
 
     /// Skips `count` optional strings.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A notification as `kafka-inbox send` publishes it (the message value of DESIGN §2).
+/// A notification as `kafka-inbox send` publishes it (the JSON message value readers decode).
 public struct OutgoingNotification: Sendable, Hashable {
     /// What a notification is about (`object` in JSON).
     public struct ObjectRef: Sendable, Hashable {
@@ -32,6 +32,8 @@ public struct OutgoingNotification: Sendable, Hashable {
         case badTimestamp(String)
         /// No `kind` in the line and no default kind.
         case noKind
+        /// A `kind` that is not a kind name (`Kind.isValidName`).
+        case badKind(String)
 
         public var description: String {
             switch self {
@@ -44,6 +46,7 @@ public struct OutgoingNotification: Sendable, Hashable {
             case .badTimestamp(let text):
                 return "\"created_at\" is neither ISO 8601 nor epoch seconds/milliseconds: \(text)"
             case .noKind: return "no \"kind\" in the line and no default kind given"
+            case .badKind(let text): return "\"kind\": '\(TerminalText.sanitize(text))' is not a kind name (\(Kind.nameRule))"
             }
         }
 
@@ -129,6 +132,7 @@ public struct OutgoingNotification: Sendable, Hashable {
             Result { () throws(LineError) -> LineFields in try LineFields.parse(bytes) }
         }
         let fields = try parsed.get()
+        if let text = fields.kind, !Kind.isValidName(text) { throw .badKind(text) }
         guard let kind = fields.kind.map(Kind.init(rawValue:)) ?? defaultKind else { throw .noKind }
         guard let title = NotificationDecoder.resolvedTitle(fields.title, body: fields.body) else {
             throw .noTitleOrBody

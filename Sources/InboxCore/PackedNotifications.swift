@@ -35,7 +35,7 @@ public struct PackedNotifications: Sendable, Hashable {
         let item = items[i]
         return bytes.withUnsafeBufferPointer { b in
             var r = PackedReader(bytes: b, position: item.start)
-            return NotificationStore.unpack(&r, kind: item.kind, createdAtMs: item.createdAtMs, source: item.source)
+            return PackedEntry.unpack(&r, kind: item.kind, createdAtMs: item.createdAtMs, source: item.source)
         }
     }
 
@@ -46,7 +46,7 @@ public struct PackedNotifications: Sendable, Hashable {
     func signature(_ i: Int) -> SearchSignature.Bits {
         withEntry(i) { entry in
             var r = PackedReader(bytes: entry, position: 0)
-            let (title, actor, body) = r.searchFields()
+            let (title, actor, body) = PackedEntry.searchFields(&r)
             return SearchSignature.of(title: title, actor: actor, body: body)
         }
     }
@@ -59,51 +59,24 @@ public struct PackedNotifications: Sendable, Hashable {
 
     /// Adds a notification given as a value (a malformed entry, or any other source).
     public mutating func append(_ n: Notification) {
-        let size = NotificationStore.entrySize(n)
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: size))
-        bytes.withUnsafeMutableBufferPointer { NotificationStore.writeEntry(n, to: $0.baseAddress! + start) }
-        items.append(Item(start: start, end: start + size, id: n.id, kind: n.kind, createdAtMs: n.createdAtMs,
-                          source: n.source, isMalformed: n.isMalformed))
+        append(n, id: n.id, kind: n.kind, createdAtMs: n.createdAtMs, source: n.source, isMalformed: n.isMalformed)
     }
 
     /// Adds a decoded notification, copying its plain ASCII fields from the message value.
     mutating func append(_ d: DecodedNotification, source: SourcePosition) {
-        let f = d.fields
-        func size(_ t: FieldText?) -> Int {
-            switch t {
-            case nil: return 1
-            case .ascii(let r)?: return NotificationStore.varintSize(r.count + 1) + r.count
-            case .text(let s)?: return NotificationStore.size(s)
-            }
-        }
         let fallback: String? = d.id == nil ? source.fallbackID : nil
-        var total = (fallback.map { NotificationStore.size($0) } ?? size(d.id)) + size(f.user) + size(d.title) + size(f.body)
-            + size(f.actor) + size(f.url) + size(f.objectType) + size(f.objectID) + 1 + 1
-            + NotificationStore.varintSize(f.extra.count)
-        for e in f.extra { total += NotificationStore.size(e.key) + NotificationStore.size(e.value) + 1 }
+        append(DecodedEntry(decoded: d, fallbackID: fallback), id: fallback ?? d.string(d.id!), kind: d.kind,
+               createdAtMs: d.createdAtMs, source: source, isMalformed: false)
+    }
+
+    @inline(__always)
+    private mutating func append<S: PackedEntrySource>(_ entry: S, id: String, kind: Kind, createdAtMs: Int64,
+                                                       source: SourcePosition, isMalformed: Bool) {
+        let size = PackedEntry.size(entry)
         let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: total))
-        bytes.withUnsafeMutableBufferPointer { out in
-            var w = PackedWriter(base: out.baseAddress! + start)
-            if let fallback { w.write(fallback) } else { d.withBytes(d.id) { w.write(bytes: $0) } }
-            d.withBytes(f.user) { w.write(bytes: $0) }
-            d.withBytes(d.title) { w.write(bytes: $0) }
-            d.withBytes(f.body) { w.write(bytes: $0) }
-            d.withBytes(f.actor) { w.write(bytes: $0) }
-            d.withBytes(f.url) { w.write(bytes: $0) }
-            d.withBytes(f.objectType) { w.write(bytes: $0) }
-            d.withBytes(f.objectID) { w.write(bytes: $0) }
-            w.byte(0)  // malformedReason
-            w.byte(0)  // raw
-            w.varint(UInt64(f.extra.count))
-            for e in f.extra {
-                w.write(e.key)
-                w.write(e.value)
-                w.byte(e.isJSON ? 1 : 0)
-            }
-        }
-        items.append(Item(start: start, end: start + total, id: fallback ?? d.string(d.id!), kind: d.kind,
-                          createdAtMs: d.createdAtMs, source: source, isMalformed: false))
+        bytes.append(contentsOf: repeatElement(0, count: size))
+        bytes.withUnsafeMutableBufferPointer { PackedEntry.write(entry, to: $0.baseAddress! + start) }
+        items.append(Item(start: start, end: start + size, id: id, kind: kind, createdAtMs: createdAtMs,
+                          source: source, isMalformed: isMalformed))
     }
 }

@@ -21,7 +21,7 @@ public enum ReceiptType: String, Sendable, Hashable, CaseIterable, Codable {
     }
 }
 
-/// A read-receipt event on the user's receipts topic (DESIGN §2).
+/// A read-receipt event on the user's receipts topic: the latest one of an id is its state.
 /// The Kafka key is `notificationID`.
 public struct Receipt: Sendable, Hashable, Codable {
     /// `read`, `unread` or `acknowledged`.

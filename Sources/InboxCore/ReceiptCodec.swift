@@ -1,4 +1,4 @@
-/// Encodes and decodes receipts on the receipts topic (DESIGN §2).
+/// Encodes and decodes receipts on the receipts topic: key = the notification id, value = the receipt's JSON.
 ///
 /// The value is one JSON object with the keys `type`, `receipt_id`, `notification_id`,
 /// `user`, `kind`, `at`, `client` and `source {topic, partition, offset}`, in that order,

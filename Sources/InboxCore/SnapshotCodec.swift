@@ -1,4 +1,4 @@
-/// The binary snapshot format (fast restart, issue 4 item 5). Pure: bytes in, bytes out.
+/// The binary snapshot format (what a restart shows before Kafka is read). Pure: bytes in, bytes out.
 ///
 /// ```
 /// offset 0   "KINBSNAP"                     magic, 8 bytes

@@ -1,4 +1,5 @@
-/// Makes untrusted text safe for a terminal and measures it in columns (DESIGN §5).
+/// Makes untrusted text safe for a terminal and measures it in columns: every string from
+/// Kafka may carry escape sequences, bidi overrides or invalid UTF-8.
 ///
 /// Control characters (C0, C1, DEL) and the ESC that starts every CSI/OSC/DCS sequence
 /// are shown escaped (`\x1b`), so the rest of a sequence is inert printable text.

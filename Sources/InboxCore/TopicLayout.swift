@@ -1,4 +1,5 @@
-/// Maps a user and a kind to topic names, and topic names back to kinds (DESIGN §2, §9).
+/// Maps a user and a kind to topic names, and topic names back to kinds (`notify.<user>.<kind>`
+/// by default; any template with `{kind}`, and `{user}` for per-user topics).
 ///
 /// The one place that knows the naming scheme, so that moving to shared topics stays a
 /// configuration change. Templates use `{user}` and `{kind}`.

@@ -47,6 +47,8 @@ public final class InboxReader: @unchecked Sendable {
     /// offsets handled since the last `commit()`.
     var groupEnds: [TopicPartition: Int64] = [:]
     private var uncommitted: [TopicPartition: Int64] = [:]
+    /// Group mode: the next offset of every partition handled (messages and ends reached).
+    private var groupPositions: [TopicPartition: Int64] = [:]
 
     // Resuming from a local snapshot ──────────────────────────────────────────────────────
     /// Called by `start()` with the topics found, before anything is assigned: returns the
@@ -81,10 +83,9 @@ public final class InboxReader: @unchecked Sendable {
     public var caughtUp: Bool {
         guard config.group != nil else { return targets.isEmpty && entryTargets == 0 }
         guard let assigned = try? consumer.assignment(), !assigned.isEmpty else { return false }
-        let at = positions
         return assigned.allSatisfy { tp in
             let end = groupEnds[tp] ?? 0
-            return end == 0 || (at[tp] ?? uncommitted[tp] ?? 0) >= end
+            return end == 0 || (groupPositions[tp] ?? 0) >= end
         }
     }
 
@@ -105,7 +106,7 @@ public final class InboxReader: @unchecked Sendable {
         }
         if let wait = config.fetchWaitMaxMs, kafka["fetch.wait.max.ms"] == nil {
             // The embedded broker (and a broker without new data) answers a fetch only after
-            // this wait, so it bounds live latency (DESIGN §8: produce-to-screen p99 < 50 ms).
+            // this wait, so it bounds live latency (the target: produce-to-screen p99 < 50 ms).
             kafka.set("fetch.wait.max.ms", wait, origin: "kafka-inbox (live updates)")
         }
         do { consumer = try KafkaConsumer(config: kafka) } catch {
@@ -131,6 +132,12 @@ public final class InboxReader: @unchecked Sendable {
         guard config.group != nil, !uncommitted.isEmpty else { return }
         try? consumer.commit(uncommitted)
         uncommitted.removeAll(keepingCapacity: true)
+    }
+
+    private func noteGroupPosition(_ topic: String, _ partition: Int32, _ next: Int64) {
+        let tp = TopicPartition(topic: topic, partition: partition)
+        uncommitted[tp] = next
+        groupPositions[tp] = next
     }
 
     /// Leaves the consumer group at once (the group rebalances now, not after the session
@@ -181,7 +188,7 @@ public final class InboxReader: @unchecked Sendable {
                     topics[t]!.targets[p] = -1
                     entryTargets -= 1
                 }
-                if config.group != nil { uncommitted[TopicPartition(topic: m.topic, partition: m.partition)] = m.offset }
+                if config.group != nil { noteGroupPosition(m.topic, m.partition, m.offset) }
             } else {
                 let error = KafkaError(code: m.errorCode, reason: m.errorText ?? "error \(m.errorCode)")
                 let tp = TopicPartition(topic: m.topic, partition: m.partition)
@@ -201,7 +208,7 @@ public final class InboxReader: @unchecked Sendable {
                 topics[t]!.positions.append(contentsOf: repeatElement(-1, count: p + 1 - topics[t]!.positions.count))
             }
             topics[t]!.positions[p] = m.offset + 1
-            if config.group != nil { uncommitted[TopicPartition(topic: m.topic, partition: m.partition)] = m.offset + 1 }
+            if config.group != nil { noteGroupPosition(m.topic, m.partition, m.offset + 1) }
         }
         if p >= 0, p < topics[t]!.targets.count {
             let target = topics[t]!.targets[p]

@@ -88,7 +88,8 @@ public final class DeliveryEngine {
     /// Serves the producer for up to `timeoutMs` and returns the reports of messages done
     /// (delivered or failed for good). Recovers from a fatal producer error first.
     public func poll(timeoutMs: Int32) -> [Report] {
-        if !inflight.isEmpty || !reports.isEmpty { reports += producer.poll(timeoutMs: timeoutMs) }
+        // With nothing in flight, only the error events are served (a fatal error is seen).
+        reports += producer.poll(timeoutMs: inflight.isEmpty ? 0 : timeoutMs)
         var done: [Report] = []
         var resend: [UInt] = []
         for r in reports {

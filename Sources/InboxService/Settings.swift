@@ -180,6 +180,9 @@ public struct Settings: Sendable {
                 throw configError("\(origin): topics.patterns: '\(item.text)' is not a valid regular expression")
             }
         }
+        if case .array(let items)? = file["topics", "kinds"], let bad = items.first(where: { !Kind.isValidName($0.text) }) {
+            throw configError("\(origin): topics.kinds: '\(TerminalText.sanitize(bad.text))' is not a kind name (\(Kind.nameRule))")
+        }
         if case .array(let items)? = file["topics", "kinds"], items.isEmpty {
             throw configError("\(origin): topics.kinds is empty: list at least one kind, e.g. kinds = [\"group\", \"owner\", \"watching\"]")
         }

@@ -1,4 +1,4 @@
-/// What a key does in the list (DESIGN §7).
+/// What a key does in the list (mutt / vim / aerc habits).
 public enum Action: String, Sendable, Hashable, CaseIterable {
     case moveDown, moveUp, first, last, pageDown, pageUp
     case open, scrollPreview, togglePreview

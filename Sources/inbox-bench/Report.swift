@@ -1,6 +1,6 @@
 import Foundation
 
-/// The results, printed as a table against DESIGN §8 and written as JSON.
+/// The results, printed as a table against the performance targets and written as JSON.
 struct Report {
     var notifications = 0
     var receipts = 0

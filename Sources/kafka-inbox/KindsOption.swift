@@ -15,8 +15,8 @@ struct KindsOption: ParsableArguments {
     func validate() throws {
         guard let list = parsed else { return }
         if list.isEmpty { throw ValidationError("--kinds needs at least one kind, e.g. --kinds group,owner") }
-        for k in list where k.rawValue.isEmpty || !k.rawValue.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
-            throw ValidationError("--kinds: '\(k.rawValue)' is not a kind name (letters, digits, '_' or '-')")
+        for k in list where !Kind.isValidName(k.rawValue) {
+            throw ValidationError("--kinds: '\(k.rawValue)' is not a kind name (\(Kind.nameRule))")
         }
     }
 }

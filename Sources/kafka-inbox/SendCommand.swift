@@ -31,7 +31,7 @@ struct SendCommand: ParsableCommand {
         if file != nil && (title != nil || body != nil) { throw ValidationError("give --file or --title/--body, not both") }
         if file == nil && title == nil && body == nil { throw ValidationError("give --title (or --body), or --file FILE") }
         if file == nil && kind == nil { throw ValidationError("--kind is needed (group, owner or watching)") }
-        if let kind, Kind(rawValue: kind).rawValue.isEmpty { throw ValidationError("--kind must not be empty") }
+        if let kind, !Kind.isValidName(kind) { throw ValidationError("--kind: '\(kind)' is not a kind name (\(Kind.nameRule))") }
         if file == nil, (title ?? "").trimmingCharacters(in: .whitespaces).isEmpty, (body ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--title (or --body) must not be empty: readers would show it as malformed")
         }

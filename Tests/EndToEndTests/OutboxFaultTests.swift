@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The durable outbox (issue 4) against the real binary and the embedded broker's fault
+/// The durable outbox against the real binary and the embedded broker's fault
 /// injection (`broker --control`), checking what the user sees and, with kcat, what is on
 /// the receipts topic.
 @Suite(.serialized) struct OutboxFaultTests {

@@ -1,4 +1,5 @@
 import Foundation
+import InboxCore
 import Testing
 @testable import InboxService
 
@@ -48,5 +49,14 @@ import Testing
             #expect(f == .configuration(f?.message ?? ""), "\(text.debugDescription)")
         }
         #expect(failure("brokers = [\"a:1\", \"b:2\"]\n") == nil)
+    }
+
+    @Test func kindNamesFollowTheSameRuleAsMessagesAndFlags() {
+        for bad in ["ow ner", "a/b", String(repeating: "k", count: 65)] {
+            #expect(!Kind.isValidName(bad))
+            let f = failure("[topics]\nkinds = [\"\(bad)\"]\n")
+            #expect(f?.message.contains("is not a kind name") == true, "\(bad)")
+        }
+        #expect(failure("[topics]\nkinds = [\"billing.v2\", \"on-call\"]\n") == nil)
     }
 }
