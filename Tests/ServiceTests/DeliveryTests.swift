@@ -13,6 +13,14 @@ import Testing
                                               source: SourcePosition(topic: "notify.alice.owner", partition: 0, offset: 0))
     }
 
+    /// A receipt sender on `f`'s outbox, started.
+    func startedSender(_ f: ServiceFixture) throws -> (ReceiptSender, Outbox) {
+        let outbox = try Outbox(path: f.settings.outboxPath)
+        let sender = ReceiptSender(settings: f.settings, events: try EventQueue(), outbox: outbox, overlay: PendingOverlay())
+        sender.start(earlier: [])
+        return (sender, outbox)
+    }
+
     @Test func aFatalProducerErrorIsRecoveredAndEveryMessageConfirmedOnce() throws {
         let f = try ServiceFixture()
         let engine = try DeliveryEngine(settings: f.settings)
@@ -44,10 +52,7 @@ import Testing
 
     @Test func theSenderAdoptsWhatACommandLeftInTheOutbox() throws {
         let f = try ServiceFixture()
-        let events = try EventQueue()
-        let outbox = try Outbox(path: f.settings.outboxPath)
-        let sender = ReceiptSender(settings: f.settings, events: events, outbox: outbox, overlay: PendingOverlay())
-        sender.start(earlier: [])
+        let (sender, outbox) = try startedSender(f)
         sender.receiptsCaughtUp()
         defer { sender.stop() }
         // A command (another handle on the same journal) could not deliver and left this one.
@@ -59,10 +64,7 @@ import Testing
 
     @Test func aKeyPressDoesNotWaitForTheJournalLock() throws {
         let f = try ServiceFixture()
-        let events = try EventQueue()
-        let outbox = try Outbox(path: f.settings.outboxPath)
-        let sender = ReceiptSender(settings: f.settings, events: events, outbox: outbox, overlay: PendingOverlay())
-        sender.start(earlier: [])
+        let (sender, outbox) = try startedSender(f)
         defer { sender.stop() }
         // Another process holds the journal's lock (as during its fsync or compaction).
         let fd = open(f.settings.outboxPath, O_RDWR)
@@ -84,10 +86,7 @@ import Testing
     @Test func receiptsNotJournaledYetAreWrittenAtStop() throws {
         var f = try ServiceFixture()
         f.settings.kafka.set("bootstrap.servers", "127.0.0.1:1")  // nothing is delivered
-        let events = try EventQueue()
-        let outbox = try Outbox(path: f.settings.outboxPath)
-        let sender = ReceiptSender(settings: f.settings, events: events, outbox: outbox, overlay: PendingOverlay())
-        sender.start(earlier: [])
+        let (sender, outbox) = try startedSender(f)
         let source = SourcePosition(topic: "notify.alice.owner", partition: 0, offset: 0)
         sender.enqueue([ReceiptRequest(notificationID: "n-9", kind: .owner, source: source, type: .acknowledged)])
         sender.stop()
