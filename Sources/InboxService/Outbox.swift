@@ -34,7 +34,7 @@ public final class Outbox: Sendable {
         var inode: ino_t = 0
         var device: dev_t = 0
     }
-    /// Compact when the file grows past this many bytes and some entries are done.
+    /// Compact when the file grows past this many bytes and most of it is obsolete.
     static let compactionBytes = 1 << 20
 
     /// Opens (creating it and its directory) the journal at `path` (`Settings.outboxPath`);
@@ -72,13 +72,13 @@ public final class Outbox: Sendable {
         try withJournal { j in try Self.refresh(&j, path: path).pending }
     }
 
-    /// Appends receipts (one `write(2)`; see `sync` for durability against power loss).
+    /// Appends receipts (one `write(2)`; fsync'd unless `sync` is false).
     public func add(_ receipts: [Receipt], sync: Bool = true) throws {
         guard !receipts.isEmpty else { return }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(receipts.count * 300)
         for r in receipts { bytes += OutboxRecord.add(r).line }
-        try append(bytes, sync: sync)
+        try append(bytes, records: receipts.map { .add($0) }, sync: sync)
     }
 
     /// fsyncs the journal.
@@ -90,16 +90,16 @@ public final class Outbox: Sendable {
     public func markDone(_ receiptIDs: [String]) throws {
         guard !receiptIDs.isEmpty else { return }
         try withJournal { j in
-            try Self.appendBytes(j.fd, OutboxRecord.done(receiptIDs).line, path: path, sync: false)
+            try Self.appendFolded(&j, OutboxRecord.done(receiptIDs).line, records: [.done(receiptIDs)], path: path, sync: false)
             let size = lseek(j.fd, 0, SEEK_END)
-            let contents = try Self.refresh(&j, path: path)
+            let contents = j.contents
             let torn = Int(size) > j.offset  // a last line still without its newline
-            if contents.pending.isEmpty && contents.damaged.isEmpty && !torn {
+            if contents.pendingCount == 0 && contents.damaged.isEmpty && !torn {
                 // Emptied by replacing the file, not truncating it in place: a new inode is how
                 // every process's fold (`refresh`) notices that the journal started over.
                 try Self.rewrite(&j.fd, path: path, with: [])
                 Self.forget(&j)
-            } else if size > Self.compactionBytes && contents.needsCompaction {
+            } else if size > Self.compactionBytes && contents.mostlyObsolete {
                 try Self.rewrite(&j.fd, path: path, with: contents.pending)
                 Self.forget(&j)
             } else {
@@ -108,8 +108,23 @@ public final class Outbox: Sendable {
         }
     }
 
-    private func append(_ bytes: [UInt8], sync: Bool) throws {
-        try withJournal { j in try Self.appendBytes(j.fd, bytes, path: path, sync: sync) }
+    private func append(_ bytes: [UInt8], records: [OutboxRecord], sync: Bool) throws {
+        try withJournal { j in try Self.appendFolded(&j, bytes, records: records, path: path, sync: sync) }
+    }
+
+    /// Brings the fold up to date, appends `bytes` and folds `records` (what the bytes say)
+    /// directly: this process never parses back what it has just written. Lock held.
+    private static func appendFolded(_ j: inout Journal, _ bytes: [UInt8], records: [OutboxRecord], path: String,
+                                     sync: Bool) throws {
+        _ = try refresh(&j, path: path)
+        let before = lseek(j.fd, 0, SEEK_END)
+        let written = try appendBytes(j.fd, bytes, path: path, sync: sync)
+        if Int(before) == j.offset, before >= 0 {
+            for r in records { j.contents.apply(r) }
+            j.offset += written
+        } else {
+            _ = try refresh(&j, path: path)  // after a torn line: read it all back
+        }
     }
 
     /// Runs `body` on the journal with the lock held.
@@ -172,7 +187,8 @@ public final class Outbox: Sendable {
 
     /// Appends whole lines; if the file ends in a torn line (a writer killed mid-line), a
     /// newline first, so the torn line stays one damaged line and ours stays intact.
-    private static func appendBytes(_ fd: Int32, _ bytes: [UInt8], path: String, sync: Bool) throws {
+    @discardableResult
+    private static func appendBytes(_ fd: Int32, _ bytes: [UInt8], path: String, sync: Bool) throws -> Int {
         var data = bytes
         var st = stat()
         if fstat(fd, &st) == 0, st.st_size > 0 {
@@ -181,6 +197,7 @@ public final class Outbox: Sendable {
         }
         try Posix.writeAll(fd, data, call: "write \(path)")
         if sync { _ = try SystemError.check("fsync \(path)") { fdatasync(fd) } }
+        return data.count
     }
 
     /// Replaces the journal with only `pending` (`AtomicFile`); `fd` then refers to the new

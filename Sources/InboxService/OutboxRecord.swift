@@ -60,7 +60,11 @@ public struct OutboxContents: Sendable {
     var damaged: [ArraySlice<UInt8>] = []
     /// Records read (valid lines).
     var records = 0
+    /// How many receipts are pending (kept as records are folded: no walk per question).
+    private(set) var pendingCount = 0
     private var latest: [String: (seq: Int, receipt: Receipt)] = [:]
+    /// The notification id of each latest receipt, by receipt id.
+    private var latestByReceipt: [String: String] = [:]
     private var done = Set<String>()
     private var seq = 0
 
@@ -90,19 +94,34 @@ public struct OutboxContents: Sendable {
 
     private mutating func take(_ line: ArraySlice<UInt8>) {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return }
-        switch OutboxRecord.parse(line) {
-        case .add(let r)?:
+        guard let record = OutboxRecord.parse(line) else { return damaged.append(line) }
+        apply(record)
+    }
+
+    /// Folds a record this process has just appended (no need to read it back).
+    mutating func apply(_ record: OutboxRecord) {
+        switch record {
+        case .add(let r):
+            if let old = latest[r.notificationID] {
+                latestByReceipt[old.receipt.receiptID] = nil
+                if !done.contains(old.receipt.receiptID) { pendingCount -= 1 }  // superseded
+            }
             latest[r.notificationID] = (seq, r)
+            latestByReceipt[r.receiptID] = r.notificationID
+            if !done.contains(r.receiptID) { pendingCount += 1 }
             seq += 1
             records += 1
-        case .done(let ids)?:
-            done.formUnion(ids)
+        case .done(let ids):
+            for id in ids where done.insert(id).inserted && latestByReceipt[id] != nil { pendingCount -= 1 }
             records += 1
-        case nil:
-            damaged.append(line)
         }
     }
 
     /// Whether rewriting the journal as only its pending adds would drop anything.
-    var needsCompaction: Bool { records != pending.count || !damaged.isEmpty }
+    var needsCompaction: Bool { records != pendingCount || !damaged.isEmpty }
+
+    /// Whether most of the journal is obsolete (done or superseded): compacting then costs
+    /// at most about as much as has been appended since the last compaction, so the work
+    /// stays linear in the receipts made however many there are.
+    var mostlyObsolete: Bool { !damaged.isEmpty || pendingCount * 2 < records }
 }

@@ -22,6 +22,26 @@ public struct MessageView {
     public let errorCode: Int32
     /// The error text when `errorCode` is set.
     public let errorText: String?
+    let message: UnsafeMutablePointer<rd_kafka_message_t>
+
+    /// The message's headers, name and value (values as UTF-8, invalid bytes replaced; a
+    /// header without a value has an empty one). Read only when asked.
+    public func headers() -> [(name: String, value: String)] {
+        var hdrs: OpaquePointer?
+        guard rd_kafka_message_headers(message, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs else { return [] }
+        var out: [(name: String, value: String)] = []
+        var i = 0
+        while true {
+            var name: UnsafePointer<CChar>?
+            var value: UnsafeRawPointer?
+            var size = 0
+            guard rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, let name else { break }
+            let bytes = value.map { UnsafeRawBufferPointer(start: $0, count: size) }
+            out.append((String(cString: name), bytes.map { String(decoding: $0, as: UTF8.self) } ?? ""))
+            i += 1
+        }
+        return out
+    }
 
     /// Whether this is the end-of-partition event (only with `enable.partition.eof=true`).
     public var isPartitionEOF: Bool { errorCode == RD_KAFKA_RESP_ERR__PARTITION_EOF.rawValue }
@@ -264,7 +284,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             errText = String(cString: rd_kafka_message_errstr(m))
         }
         return MessageView(topic: topic, topicIndex: topicIndex, partition: msg.partition, offset: msg.offset, timestampMs: ts,
-                           key: key, value: value, errorCode: msg.err.rawValue, errorText: errText)
+                           key: key, value: value, errorCode: msg.err.rawValue, errorText: errText, message: m)
     }
 }
 

@@ -96,4 +96,36 @@ import InboxSystem
         #expect(try one.pending() == kept)
         #expect(try open().pending() == kept)
     }
+
+    @Test func thePendingCountKeptWhileFoldingMatchesThePendingList() throws {
+        var contents = OutboxContents()
+        var rng = SystemRandomNumberGenerator()
+        var made: [Receipt] = []
+        for step in 0..<600 {
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0, 1:
+                let r = receipt("n-\(Int.random(in: 0..<40, using: &rng))")  // often supersedes
+                made.append(r)
+                contents.apply(.add(r))
+            case 2 where !made.isEmpty:
+                let ids = (0..<Int.random(in: 1...5, using: &rng)).map { _ in made.randomElement(using: &rng)!.receiptID }
+                contents.apply(.done(ids))
+            default:
+                _ = contents.fold(ArraySlice("garbage \(step)\n".utf8), final: false)
+            }
+            #expect(contents.pendingCount == contents.pending.count, "after step \(step)")
+        }
+    }
+
+    @Test func manyReceiptsDeliveredInBatchesLeaveAnEmptyJournal() throws {
+        let box = try open()
+        let receipts = (0..<3000).map { receipt("n-\($0)") }
+        try box.add(receipts)
+        for start in stride(from: 0, to: receipts.count, by: 250) {
+            try box.markDone(receipts[start..<min(start + 250, receipts.count)].map(\.receiptID))
+            #expect(try box.pending().count == receipts.count - min(start + 250, receipts.count))
+        }
+        let size = (try FileManager.default.attributesOfItem(atPath: box.path)[.size] as? Int) ?? -1
+        #expect(size == 0, "replaced by an empty journal once nothing is pending")
+    }
 }
