@@ -20,18 +20,24 @@ let package = Package(
             // the header is in the default include path and the module map links the libraries.
             providers: [.apt(["libncurses-dev"])]
         ),
+        .systemLibrary(
+            name: "CJQ",
+            // No pkgConfig: Debian's libjq-dev ships none; the module map links "jq" itself.
+            providers: [.apt(["libjq-dev"])]
+        ),
         // Who may import whom: see the README's module table.
         .target(name: "InboxSystem"),
         .target(name: "InboxCore"),
         .target(name: "KafkaKit", dependencies: ["CRdKafka"]),
+        .target(name: "JQKit", dependencies: ["CJQ"]),
         .target(name: "InboxEvents", dependencies: ["InboxCore", "InboxSystem"]),
-        .target(name: "InboxFeed", dependencies: ["InboxCore", "KafkaKit"]),
+        .target(name: "InboxFeed", dependencies: ["InboxCore", "KafkaKit", "JQKit"]),
         .target(name: "InboxTUI", dependencies: ["InboxCore", "InboxEvents", "InboxSystem", "CNCurses"]),
-        .target(name: "InboxService", dependencies: ["InboxCore", "KafkaKit", "InboxFeed", "InboxEvents", "InboxSystem"]),
+        .target(name: "InboxService", dependencies: ["InboxCore", "KafkaKit", "JQKit", "InboxFeed", "InboxEvents", "InboxSystem"]),
         .executableTarget(
             name: "kafka-inbox",
             dependencies: [
-                "InboxCore", "KafkaKit", "InboxFeed", "InboxEvents", "InboxService", "InboxTUI", "InboxSystem",
+                "InboxCore", "KafkaKit", "JQKit", "InboxFeed", "InboxEvents", "InboxService", "InboxTUI", "InboxSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +53,7 @@ let package = Package(
         .testTarget(name: "KafkaKitTests", dependencies: ["KafkaKit", "InboxCore"]),
         .testTarget(name: "InboxTUITests", dependencies: ["InboxTUI", "InboxEvents", "InboxCore", "InboxSystem"]),
         .testTarget(name: "ServiceTests", dependencies: ["InboxService", "InboxEvents", "InboxFeed", "InboxCore", "KafkaKit", "InboxSystem"]),
+        .testTarget(name: "SchemaTests", dependencies: ["InboxFeed", "JQKit", "InboxCore"]),
         // End-to-end tier: the built binary, kcat, script and tmux.
         .testTarget(name: "EndToEndTests", dependencies: ["InboxCore"]),
     ],

@@ -44,16 +44,23 @@ public enum NotificationDecoder {
         }
     }
 
+    /// The malformed entry shown for `value`: `malformed: <summary>` as its title, the reason,
+    /// and the raw bytes escaped and truncated.
+    public static func malformedEntry(_ value: UnsafeRawBufferPointer, source: SourcePosition, timestampMs: Int64,
+                                      kind: Kind?, summary: String, reason: String) -> Notification {
+        Notification(id: source.fallbackID, kind: kind ?? Kind(rawValue: "unknown"), title: "malformed: " + summary,
+                     createdAtMs: timestampMs, source: source, malformedReason: reason,
+                     raw: ByteEscaper.escape(value.assumingMemoryBound(to: UInt8.self), limit: rawLimit))
+    }
+
     /// Parses `value` and hands `body` either the malformed entry or the decoded fields
     /// (valid only inside `body`: they point into `value`).
     private static func withDecoded<R>(_ value: UnsafeRawBufferPointer, source: SourcePosition, timestampMs: Int64,
                                        topicKind: Kind?, _ body: (DecodeOutcome) -> R) -> R {
         let bytes = value.assumingMemoryBound(to: UInt8.self)
         func malformed(_ problem: DecodeProblem) -> R {
-            body(.malformed(Notification(id: source.fallbackID, kind: topicKind ?? Kind(rawValue: "unknown"),
-                                         title: "malformed: " + problem.summary, createdAtMs: timestampMs,
-                                         source: source, malformedReason: problem.reason,
-                                         raw: ByteEscaper.escape(bytes, limit: rawLimit))))
+            body(.malformed(malformedEntry(value, source: source, timestampMs: timestampMs, kind: topicKind,
+                                           summary: problem.summary, reason: problem.reason)))
         }
         if bytes.count > maxValueBytes { return malformed(.tooLarge(bytes.count)) }
         var s = JSONScanner(bytes)
@@ -99,7 +106,7 @@ public enum NotificationDecoder {
         return nil
     }
 
-    static func isBlank(_ s: some StringProtocol) -> Bool {
+    public static func isBlank(_ s: some StringProtocol) -> Bool {
         // ASCII fast path: a printable ASCII byte decides at once (no Unicode property lookup).
         for b in s.utf8 {
             if b >= 0x80 { break }

@@ -90,17 +90,24 @@ extension InboxReader {
         return .other(e.reason)
     }
 
-    /// Group mode: notes the end of every partition of the notification topics (for
-    /// `caughtUp`) and subscribes to them and to the layout's patterns.
+    /// Group mode: subscribes to the notification topics and the layout's patterns.
     func joinGroup(_ all: [TopicInfo]) throws {
-        let topics = wantedTopics(all)
-        for topic in topics where topic.errorCode == 0 {
-            for p in topic.partitions {
-                groupEnds[TopicPartition(topic: topic.name, partition: p)] =
-                    try consumer.client.watermarks(topic: topic.name, partition: p, timeoutMs: config.timeoutMs).high
-            }
-        }
+        groupTopics = wantedTopics(all)
         let names = config.layout.topics(user: config.user, kinds: config.kinds)
         try consumer.subscribe(names + config.layout.subscriptionPatterns(user: config.user))
+    }
+
+    /// Group mode: the end of every partition of the topics found at start (for `caughtUp`);
+    /// a partition whose end cannot be read is not waited for.
+    func noteGroupEnds() -> [TopicPartition: Int64] {
+        var ends: [TopicPartition: Int64] = [:]
+        for topic in groupTopics where topic.errorCode == 0 {
+            for p in topic.partitions {
+                let tp = TopicPartition(topic: topic.name, partition: p)
+                ends[tp] = (try? consumer.client.watermarks(topic: topic.name, partition: p, timeoutMs: config.timeoutMs))?.high ?? 0
+            }
+        }
+        groupEnds = ends
+        return ends
     }
 }

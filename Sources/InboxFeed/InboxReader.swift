@@ -45,7 +45,10 @@ public final class InboxReader: @unchecked Sendable {
     public var timeDecoding = false
     /// Group mode: the high watermark of every partition of the topics at start, and the
     /// offsets handled since the last `commit()`.
-    var groupEnds: [TopicPartition: Int64] = [:]
+    var groupEnds: [TopicPartition: Int64]?
+    /// Group mode: the notification topics found at start (their ends are asked for only
+    /// when `caughtUp` is first asked).
+    var groupTopics: [TopicInfo] = []
     private var uncommitted: [TopicPartition: Int64] = [:]
     /// Group mode: the next offset of every partition handled (messages and ends reached).
     private var groupPositions: [TopicPartition: Int64] = [:]
@@ -83,8 +86,9 @@ public final class InboxReader: @unchecked Sendable {
     public var caughtUp: Bool {
         guard config.group != nil else { return targets.isEmpty && entryTargets == 0 }
         guard let assigned = try? consumer.assignment(), !assigned.isEmpty else { return false }
+        let ends = groupEnds ?? noteGroupEnds()
         return assigned.allSatisfy { tp in
-            let end = groupEnds[tp] ?? 0
+            let end = ends[tp] ?? 0
             return end == 0 || (groupPositions[tp] ?? 0) >= end
         }
     }
@@ -180,7 +184,13 @@ public final class InboxReader: @unchecked Sendable {
 
     private func handle(_ m: MessageView, into batch: inout ReadBatch) {
         let t = entry(m)
-        guard t >= 0 else { return }
+        guard t >= 0 else {
+            // An error not about a topic (group mode: the cluster down, not authorised, …).
+            if m.errorCode != 0 && !m.isPartitionEOF {
+                batch.conditions.append(condition(KafkaError(code: m.errorCode, reason: m.errorText ?? "error \(m.errorCode)")))
+            }
+            return
+        }
         let p = Int(m.partition)
         if m.errorCode != 0 {
             if m.isPartitionEOF {

@@ -33,6 +33,9 @@ public final class DeliveryEngine {
     private var producer: KafkaProducer
     private var inflight: [UInt: OutgoingMessage] = [:]
     private var reports: [DeliveryReport] = []
+    /// Tokens `deliver` has used so far (each call takes new ones, so a late report of an
+    /// earlier call never settles a message of this one).
+    private var deliverBase: UInt = 0
     /// How many times the producer was recreated after a fatal error.
     public private(set) var restarts = 0
     /// Called with the reason each time the producer is recreated.
@@ -81,6 +84,11 @@ public final class DeliveryEngine {
             inflight[token] = message
             return nil
         } catch {
+            // Refused because the producer has failed fatally: kept, and sent on the next one.
+            if producer.fatal != nil || (error as? KafkaError)?.isFatal == true {
+                inflight[token] = message
+                return nil
+            }
             return (error as? KafkaError)?.reason ?? "\(error)"
         }
     }
@@ -99,7 +107,7 @@ public final class DeliveryEngine {
             done.append(Report(token: r.token, error: r.delivered ? nil : (r.errorText ?? "error \(r.errorCode)")))
         }
         reports.removeAll(keepingCapacity: true)
-        if let fatal = producer.fatal { done += restart(after: fatal.reason) }
+        if let fatal = producer.fatal ?? producer.client.fatalError() { done += restart(after: fatal.reason) }
         return done
     }
 
@@ -113,8 +121,9 @@ public final class DeliveryEngine {
             return failed
         }
         var failed: [Report] = []
-        for (token, message) in inflight.sorted(by: { $0.key < $1.key }) {
-            inflight[token] = nil
+        let resend = inflight.sorted(by: { $0.key < $1.key })
+        inflight.removeAll()
+        for (token, message) in resend {
             if let why = produce(message, token: token) { failed.append(Report(token: token, error: why)) }
         }
         return failed
@@ -123,21 +132,31 @@ public final class DeliveryEngine {
     /// Raises a fatal error in the current producer (tests of the recovery path).
     public func raiseFatalErrorForTesting() { producer.raiseFatalErrorForTesting() }
 
-    /// Publishes `messages` and waits for every report (bounded by the message timeout).
-    /// Returns, per index, nil when delivered or why not.
+    /// Publishes `messages` and waits for every report (bounded by the message timeout,
+    /// counted again after each producer restart). Returns, per index, nil when delivered
+    /// or why not.
     public func deliver(_ messages: [OutgoingMessage]) -> [String?] {
+        let base = deliverBase
+        deliverBase += UInt(messages.count)
         var results = [String?](repeating: "no delivery report", count: messages.count)
         func take(_ done: [Report]) {
-            for r in done where r.token >= 1 && Int(r.token) <= messages.count { results[Int(r.token) - 1] = r.error }
+            for r in done where r.token > base && r.token <= base + UInt(messages.count) { results[Int(r.token - base) - 1] = r.error }
         }
         for (i, m) in messages.enumerated() {
-            if let why = produce(m, token: UInt(i + 1)) { results[i] = why }
+            if let why = produce(m, token: base + UInt(i + 1)) { results[i] = why }
             if reports.count > 1000 { take(poll(timeoutMs: 0)) }
         }
         let clock = ContinuousClock()
-        let deadline = clock.now + .milliseconds(Int(messageTimeout) + 5000)
-        while !inflight.isEmpty && clock.now < deadline {
+        let wait = Duration.milliseconds(Int(messageTimeout) + 5000)
+        var deadline = clock.now + wait
+        var seenRestarts = restarts
+        let mine = (base + 1)...(base + UInt(messages.count))
+        while inflight.keys.contains(where: { mine.contains($0) }) && clock.now < deadline {
             take(poll(timeoutMs: 100))
+            if restarts != seenRestarts {
+                seenRestarts = restarts
+                deadline = clock.now + wait
+            }
         }
         return results
     }

@@ -35,7 +35,7 @@ public struct InboxLoader {
         }
         defer { reader.close() }
         var inbox = Inbox()
-        if let snapshot, snapshot.started(reader), let restored { inbox = restored }
+        if let snapshot, snapshot.started(reader) == .resumed, let restored { inbox = restored }
         var warnings: [String] = []
         var badReceipts = 0
         let clock = ContinuousClock()

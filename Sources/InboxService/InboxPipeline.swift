@@ -40,6 +40,7 @@ public final class InboxPipeline: @unchecked Sendable {
         sender = ReceiptSender(settings: settings, events: events, outbox: box, overlay: overlay)
         let keeper = snapshots && kinds == nil ? SnapshotKeeper(settings: settings) { report in
             KafkaLog.write(report.text)
+            if case .resumed(_, _, let notes) = report { for n in notes { KafkaLog.write("snapshot: \(n)") } }
             if report.isProblem { events.push(.error(report.text)) }
         } : nil
         snapshot = keeper
@@ -67,15 +68,25 @@ public final class InboxPipeline: @unchecked Sendable {
     /// UI thread, before each wait, with the inbox as the screen shows it.
     public func beforeWait(_ inbox: Inbox) { snapshot?.tick(inbox, drained: events.drainedCount) }
 
+    /// What `finish` leaves to say.
+    public struct Finished: Sendable {
+        /// Receipts still unconfirmed (they stay in the outbox, when there is one).
+        public var unconfirmed: Int
+        /// Problems found on the way out (the snapshot not written, receipts not kept), in words.
+        public var problems: [String]
+    }
+
     /// Stops the consumer thread, writes the snapshot of `inbox` (what the UI showed last),
-    /// waits up to `flushTimeout` for pending receipts, and stops the sender. Returns how
-    /// many receipts are still unconfirmed (they stay in the outbox, when there is one).
-    public func finish(_ inbox: Inbox, flushTimeout: Duration) -> Int {
+    /// waits up to `flushTimeout` for pending receipts, stops the sender, and waits up to
+    /// `joinTimeout` for the consumer thread (which may be inside a metadata request).
+    @discardableResult
+    public func finish(_ inbox: Inbox, flushTimeout: Duration, joinTimeout: Duration = .seconds(15)) -> Finished {
         feed.stop(wait: false)
-        snapshot?.finish(inbox, drained: events.drainedCount)
+        var problems: [String] = []
+        if let report = snapshot?.finish(inbox, drained: events.drainedCount), report.isProblem { problems.append(report.text) }
         let left = sender.flush(timeout: flushTimeout)
-        sender.stop()
-        feed.stop()
-        return left
+        if let problem = sender.stop() { problems.append(problem) }
+        feed.stop(timeout: joinTimeout)
+        return Finished(unconfirmed: left, problems: problems)
     }
 }

@@ -37,9 +37,9 @@ public final class LiveFeed: @unchecked Sendable {
     /// Starts the thread.
     public func start() { worker.start { [self] in self.run() } }
 
-    /// Stops the thread and waits for it (it wakes at least every half second), or with
-    /// `wait` false only asks it to stop.
-    public func stop(wait: Bool = true) { worker.stop(timeout: wait ? .seconds(15) : .zero) }
+    /// Stops the thread and waits up to `timeout` for it (it wakes at least every half
+    /// second, unless inside a metadata request); with `wait` false only asks it to stop.
+    public func stop(wait: Bool = true, timeout: Duration = .seconds(15)) { worker.stop(timeout: wait ? timeout : .zero) }
 
     private var stopping: Bool { worker.isStopping }
 
@@ -52,7 +52,7 @@ public final class LiveFeed: @unchecked Sendable {
                 let reader = try settings.startReader(kinds: kinds) {
                     self.snapshot?.prepare($0, resumeReceipts: self.overlay.count == 0)
                 }
-                if let snapshot, !snapshot.started(reader) {
+                if let snapshot, snapshot.started(reader) == .rejected {
                     // The snapshot shown does not match Kafka: start over, pending receipts of ours on top.
                     var reset: [InboxEvent] = [.resetInbox]
                     let pending = overlay.all

@@ -47,7 +47,11 @@ public final class Outbox: Sendable {
             damaged = try Self.locked(&file, path: path) { fd in
                 let contents = OutboxContents(bytes: try Posix.readToEnd(fd, call: "read \(path)"))
                 if !contents.damaged.isEmpty { Self.keepDamaged(contents.damaged, path: path + ".damaged") }
-                if contents.needsCompaction { try Self.rewrite(&fd, path: path, with: contents.pending) }
+                if contents.needsCompaction {
+                    var j = Journal(fd: fd)
+                    try Self.rewrite(&j, path: path, with: contents.pending)
+                    fd = j.fd
+                }
                 return contents.damaged.count
             }
         } catch {
@@ -97,11 +101,9 @@ public final class Outbox: Sendable {
             if contents.pendingCount == 0 && contents.damaged.isEmpty && !torn {
                 // Emptied by replacing the file, not truncating it in place: a new inode is how
                 // every process's fold (`refresh`) notices that the journal started over.
-                try Self.rewrite(&j.fd, path: path, with: [])
-                Self.forget(&j)
+                try Self.rewrite(&j, path: path, with: [])
             } else if size > Self.compactionBytes && contents.mostlyObsolete {
-                try Self.rewrite(&j.fd, path: path, with: contents.pending)
-                Self.forget(&j)
+                try Self.rewrite(&j, path: path, with: contents.pending)
             } else {
                 _ = try SystemError.check("fsync \(path)") { fdatasync(j.fd) }
             }
@@ -200,14 +202,21 @@ public final class Outbox: Sendable {
         return data.count
     }
 
-    /// Replaces the journal with only `pending` (`AtomicFile`); `fd` then refers to the new
-    /// file, still locked (the lock is taken on it before the rename).
-    private static func rewrite(_ fd: inout Int32, path: String, with pending: [Receipt]) throws {
+    /// Replaces the journal with only `pending` (`AtomicFile`); the journal then refers to
+    /// the new file, still locked (the lock is taken on it before the rename), and its fold
+    /// is made from `pending` directly (nothing is read back).
+    private static func rewrite(_ j: inout Journal, path: String, with pending: [Receipt]) throws {
         var bytes: [UInt8] = []
         for r in pending { bytes += OutboxRecord.add(r).line }
         let fresh = try AtomicFile.replace(path, with: bytes, keepLocked: true)!
-        close(fd)
-        fd = fresh
+        close(j.fd)
+        j.fd = fresh
+        forget(&j)
+        var st = stat()
+        guard fstat(fresh, &st) == 0 else { return }  // the next refresh reads it all back
+        (j.inode, j.device) = (st.st_ino, st.st_dev)
+        for r in pending { j.contents.apply(.add(r)) }
+        j.offset = bytes.count
     }
 
     private static func keepDamaged(_ lines: [ArraySlice<UInt8>], path: String) {

@@ -82,10 +82,18 @@ public final class ReceiptSender: Sendable {
     }
 
     /// Stops the thread and waits for it; receipts not journaled yet are written to the
-    /// outbox then (what is in flight stays there for the next start).
-    public func stop() {
+    /// outbox then (what is in flight stays there for the next start). Returns why that
+    /// write failed, if it did.
+    @discardableResult
+    public func stop() -> String? {
         worker.stop { wake.signal() }
-        _ = journalFresh()
+        let fresh = shared.withLock { s in defer { s.fresh.removeAll() }; return s.fresh }
+        guard !fresh.isEmpty else { return nil }
+        guard let outbox else { return "\(fresh.count) receipt(s) could not be kept: the outbox could not be opened" }
+        do { try outbox.add(fresh, sync: true) } catch {
+            return "\(fresh.count) receipt(s) could not be written to the outbox \(outbox.path): \(error)"
+        }
+        return nil
     }
 
     private func setPending(_ change: Int) {

@@ -78,15 +78,24 @@ public final class SnapshotKeeper: @unchecked Sendable {
         reader.verifyResume = { topics, client in check.verify(topics: topics, client: client, settings: settings) }
     }
 
-    /// After `reader.start()`: whether the snapshot loaded passed the checks (false also
-    /// when there was none). Records the start positions.
+    /// What the check against the cluster decided.
+    public enum Start: Sendable, Equatable {
+        /// No snapshot was loaded.
+        case none
+        /// The snapshot loaded passed: reading goes on from its positions.
+        case resumed
+        /// The snapshot loaded does not match the cluster: everything is read again.
+        case rejected
+    }
+
+    /// After `reader.start()`: what became of the snapshot loaded. Records the start positions.
     @discardableResult
-    public func started(_ reader: InboxReader) -> Bool {
-        var resumed = false
+    public func started(_ reader: InboxReader) -> Start {
+        var start = Start.none
         var clusterID: String?
         if let resume {
             if case .resumed(let notes) = resume.outcome {
-                resumed = true
+                start = .resumed
                 clusterID = resume.clusterID
                 sink(.resumed(notifications: restoredCount, newMessages: reader.catchUpTotal, notes: notes))
             } else {
@@ -94,12 +103,13 @@ public final class SnapshotKeeper: @unchecked Sendable {
                 if case .rejected(let w) = resume.outcome { why = w }
                 sink(.rejected(path: store.path, why: why))
                 lastWritten = [:]
+                start = .rejected
             }
             self.resume = nil
         }
         if clusterID == nil { clusterID = reader.consumer.client.clusterID(timeoutMs: min(settings.timeoutMs, 5000)) }
         shared.withLock { $0.clusterID = clusterID }
-        return resumed
+        return start
     }
 
     /// A command read to the end: writes the snapshot if anything moved.
@@ -148,23 +158,29 @@ public final class SnapshotKeeper: @unchecked Sendable {
     }
 
     /// At quit (UI stopped): waits for a write in flight, then writes if positions moved.
-    public func finish(_ inbox: Inbox, drained: UInt64) {
+    /// Returns what the write reported (also given to the sink), if it wrote.
+    @discardableResult
+    public func finish(_ inbox: Inbox, drained: UInt64) -> SnapshotReport? {
         writer.sync {}
-        guard let (mark, clusterID) = mark(drained: drained), mark.positions != lastWritten else { return }
+        guard let (mark, clusterID) = mark(drained: drained), mark.positions != lastWritten else { return nil }
         lastWritten = mark.positions
-        write(mark, clusterID: clusterID, inbox: inbox)
+        return write(mark, clusterID: clusterID, inbox: inbox)
     }
 
     /// Writes the file (any thread: touches no state of the keeper).
-    private func write(_ mark: Mark, clusterID: String?, inbox: Inbox) {
+    @discardableResult
+    private func write(_ mark: Mark, clusterID: String?, inbox: Inbox) -> SnapshotReport {
         let clock = ContinuousClock()
         let started = clock.now
         let header = SnapshotResume.header(settings: settings, clusterID: clusterID, positions: mark.positions, lows: mark.lows)
+        let report: SnapshotReport
         do {
             let bytes = try store.save(header, inbox: inbox)
-            sink(.written(notifications: inbox.count, bytes: bytes, ms: Int(((clock.now - started).seconds * 1000).rounded())))
+            report = .written(notifications: inbox.count, bytes: bytes, ms: Int(((clock.now - started).seconds * 1000).rounded()))
         } catch {
-            sink(.writeFailed("\(error)"))
+            report = .writeFailed("\(error)")
         }
+        sink(report)
+        return report
     }
 }

@@ -54,6 +54,7 @@ final class TCPForwarder: @unchecked Sendable {
     private func acceptLoop() {
         while true {
             guard let client = try? SystemError.check("accept", { accept(listener, nil, nil) }) else { continue }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             guard let upstream = try? connectUpstream() else {
                 close(client)
                 continue
@@ -100,7 +101,13 @@ final class TCPForwarder: @unchecked Sendable {
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
                 guard let n = try? SystemError.check("read", { read(source, &buffer, buffer.count) }), n > 0 else { break }
-                guard (try? Posix.writeAll(sink, Array(buffer[0..<n]), call: "write")) != nil else { break }
+                // send(MSG_NOSIGNAL): a peer gone while we write is an error here, not a SIGPIPE
+                // that would end the broker process.
+                var sent = 0
+                while sent < n, let w = try? SystemError.check("send", { buffer.withUnsafeBytes { send(sink, $0.baseAddress! + sent, n - sent, Int32(MSG_NOSIGNAL)) } }), w > 0 {
+                    sent += w
+                }
+                if sent < n { break }
             }
             shutdown(source, Int32(SHUT_RDWR))
             shutdown(sink, Int32(SHUT_RDWR))

@@ -50,6 +50,9 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
             || c == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC
     }
 
+    /// Whether the code says the client has failed fatally (`_FATAL`: recreate it).
+    public var isFatal: Bool { rd_kafka_resp_err_t(rawValue: code) == RD_KAFKA_RESP_ERR__FATAL }
+
     /// Whether the code says the principal may not read or write a topic.
     public var isAuthorization: Bool {
         let c = rd_kafka_resp_err_t(rawValue: code)

@@ -15,9 +15,13 @@ public struct DeliveryReport: Sendable, Hashable {
 
     /// Whether the broker confirmed the message.
     public var delivered: Bool { errorCode == 0 }
-    /// Whether it failed because the producer hit a fatal error (not the message's fault:
-    /// a new producer can send it).
-    public var failedFatally: Bool { errorCode == RD_KAFKA_RESP_ERR__FATAL.rawValue }
+    /// Whether it failed because the producer hit a fatal error, not because of the message:
+    /// `_FATAL`, or purged from the queue (librdkafka purges what is queued and in flight
+    /// after a fatal error; kafka-inbox never purges otherwise). A new producer can send it.
+    public var failedFatally: Bool {
+        errorCode == RD_KAFKA_RESP_ERR__FATAL.rawValue || errorCode == RD_KAFKA_RESP_ERR__PURGE_QUEUE.rawValue
+            || errorCode == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT.rawValue
+    }
 }
 
 /// An idempotent (`enable.idempotence=true`, `acks=all`) producer. Success is only what a

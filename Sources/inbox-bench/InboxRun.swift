@@ -78,7 +78,7 @@ final class InboxRun {
                 log("  live: fetcher wake-ups during the live phase: \(fetcherWakeUps.value - wakeUps)")
             }
         }
-        _ = pipeline.finish(app.model.inbox, flushTimeout: .zero)
+        pipeline.finish(app.model.inbox, flushTimeout: .zero)
     }
 
     // MARK: pipeline

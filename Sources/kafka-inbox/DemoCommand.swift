@@ -3,6 +3,7 @@ import Foundation
 import InboxCore
 import InboxFeed
 import InboxService
+import InboxSystem
 import KafkaKit
 
 /// `kafka-inbox demo`: zero setup — embedded broker, seeded notifications, live trickle, inbox.
@@ -35,6 +36,8 @@ struct DemoCommand: ParsableCommand {
             let broker = try EmbeddedBroker(port: port, topics: layout.topics(user: Self.user) + [layout.receiptsTopic(user: Self.user)],
                                             partitions: 3)
             var settings = try Settings.resolve(SettingsInput(brokers: broker.bootstrap, user: Self.user), environment: ["USER": Self.user])
+            // No config file of the user's applies to the demo; its state lives where theirs does.
+            settings.state = StatePaths(environment: ProcessInfo.processInfo.environment)
             settings.fetchWaitMaxMs = InboxReaderTuning.embeddedBrokerFetchWaitMaxMs
             let seeded = try DemoSeeder(settings: settings).seed(fromFile: seedPath)
             let banner = "demo broker at \(broker.bootstrap) — join with: kafka-inbox watch -b \(broker.bootstrap) --user demo"

@@ -29,11 +29,14 @@ struct InteractiveInbox {
         app.beforeWait = { pipeline.beforeWait($0.inbox) }
         let exit: TUIExit
         do { exit = try app.run() } catch {
-            _ = pipeline.finish(app.model.inbox, flushTimeout: .zero)
+            pipeline.finish(app.model.inbox, flushTimeout: .zero, joinTimeout: .milliseconds(200))
             throw CommandFailure(message: "terminal: \(error)", exit: .failure)
         }
         if pipeline.sender.pending > 0 { Console.error("kafka-inbox: sending \(pipeline.sender.pending) receipt(s)…") }
-        let left = pipeline.finish(app.model.inbox, flushTimeout: .seconds(5))
+        // The consumer thread may be inside a metadata request: it is not waited for long.
+        let finished = pipeline.finish(app.model.inbox, flushTimeout: .seconds(5), joinTimeout: .milliseconds(500))
+        for problem in finished.problems { Console.error("kafka-inbox: \(problem)") }
+        let left = finished.unconfirmed
         if left > 0, let outbox = pipeline.outbox {
             Console.error("kafka-inbox: \(left) receipt(s) not yet confirmed by \(settings.kafka.brokers) are kept in the outbox "
                 + "(\(outbox.path)) and sent at the next start of kafka-inbox; see \(logPath)")

@@ -39,7 +39,7 @@ import Testing
             return FileManager.default.fileExists(atPath: f.settings.snapshotPath)
         }
         #expect(written, "written while the inbox stays open, not only at quit")
-        _ = pipeline.finish(inbox, flushTimeout: .zero)
+        pipeline.finish(inbox, flushTimeout: .zero)
     }
 
     @Test func anEarlierRunsEntryIsReplayedOnceWithItsOwnReceiptID() throws {
@@ -54,7 +54,7 @@ import Testing
         #expect(waitFor(pipeline.events, seen: &seen) { $0.caughtUp })
         let n1 = try #require(seen.notifications.first { $0.id == "n-1" })
         pipeline.send([ReceiptRequest(notificationID: n1.id, kind: n1.kind, source: n1.source, type: .read)])
-        #expect(pipeline.finish(Inbox(), flushTimeout: .seconds(20)) == 0)
+        #expect(pipeline.finish(Inbox(), flushTimeout: .seconds(20)).unconfirmed == 0)
         let onTopic = try f.receiptsOnTopic()
         #expect(onTopic.map(\.notificationID).sorted() == ["n-0", "n-1"], "each receipt once")
         #expect(onTopic.first { $0.notificationID == "n-0" }?.receiptID == earlier.receiptID, "replayed with its own receipt id")

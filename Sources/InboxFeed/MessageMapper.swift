@@ -1,0 +1,151 @@
+import InboxCore
+import JQKit
+
+/// Reads notifications in a producer's own shape through the `[schema]` jq expressions.
+///
+/// For each kind one program is compiled, once, that makes an object of every configured
+/// key, `{for_me: …, title: …, …}`: one evaluation per message, not one per key. The
+/// program's input is `[value, meta]`, so the per-message variables (`$topic`, `$offset`,
+/// `$key`, `$headers`, …) need no recompilation; `$user` and `$groups` are constants.
+/// A message that is not for the user is skipped; one whose expression fails or gives the
+/// wrong type is a malformed entry (shown, with the reason), never an error. Call it from
+/// one thread (each program is a jq state).
+public final class MessageMapper: @unchecked Sendable {
+    /// What a message became.
+    public enum Outcome {
+        /// Not for this user (`for_me` was false or null).
+        case skipped
+        /// A notification (possibly a malformed entry).
+        case notification(InboxCore.Notification)
+    }
+
+    /// What a mapped message carries besides its value.
+    public struct Message {
+        public var topic: String
+        public var partition: Int32
+        public var offset: Int64
+        public var timestampMs: Int64
+        public var key: [UInt8]?
+        /// The topic's kind (through the topic template), if any.
+        public var topicKind: Kind?
+        /// Read only when an expression uses `$headers`.
+        public var headers: () -> [(name: String, value: String)]
+
+        /// Describes one message.
+        public init(topic: String, partition: Int32, offset: Int64, timestampMs: Int64, key: [UInt8]?, topicKind: Kind?,
+                    headers: @escaping () -> [(name: String, value: String)] = { [] }) {
+            self.topic = topic
+            self.partition = partition
+            self.offset = offset
+            self.timestampMs = timestampMs
+            self.key = key
+            self.topicKind = topicKind
+            self.headers = headers
+        }
+    }
+
+    let schema: SchemaConfig
+    let user: String
+    private let prelude: String
+    private let usesHeaders: Bool
+    /// The program per kind name ("" for messages of a kind without overrides).
+    private var programs: [String: JQProgram] = [:]
+
+    /// Compiles the expressions for `user` (and `groups`). A syntax error throws, naming the
+    /// key and the kind it was in, with jq's message.
+    public init(schema: SchemaConfig, user: String, groups: [String]) throws(MapperError) {
+        self.schema = schema
+        self.user = user
+        let all = [schema.expressions] + schema.overrides.values.map { $0 }
+        usesHeaders = all.contains { $0.values.contains { $0.contains("$headers") } }
+        prelude = Self.prelude(user: user, groups: groups)
+        for (key, text) in schema.expressions.sorted(by: { $0.key < $1.key }) { try Self.check(key, kind: nil, text, prelude) }
+        for (kind, keys) in schema.overrides.sorted(by: { $0.key < $1.key }) {
+            for (key, text) in keys.sorted(by: { $0.key < $1.key }) { try Self.check(key, kind: kind, text, prelude) }
+        }
+        programs[""] = try Self.compile(schema.expressions, prelude)
+        for kind in schema.overrides.keys { programs[kind] = try Self.compile(schema.expressions(for: kind), prelude) }
+    }
+
+    /// `$user`, `$groups` as constants, the per-message variables from the input's second element.
+    private static func prelude(user: String, groups: [String]) -> String {
+        let meta = ["topic", "partition", "offset", "key", "timestamp", "headers", "kind"]
+            .map { "$__m.\($0) as $\($0)" }.joined(separator: " | ")
+        return ". as [$__v, $__m] | \(JSONWriter.quoted(user)) as $user | [\(groups.map(JSONWriter.quoted).joined(separator: ","))] as $groups | "
+            + meta + " | $__v | "
+    }
+
+    private static func check(_ key: String, kind: String?, _ text: String, _ prelude: String) throws(MapperError) {
+        do { _ = try JQProgram(prelude + "(" + text + "\n)") } catch {
+            throw MapperError(key: key, kind: kind, expression: text, message: error.message)
+        }
+    }
+
+    private static func compile(_ expressions: [String: String], _ prelude: String) throws(MapperError) -> JQProgram {
+        let members = expressions.sorted { $0.key < $1.key }.map { "\(JSONWriter.quoted($0.key)): ([(\($0.value)\n)][0])" }
+        let text = prelude + "{" + members.joined(separator: ", ") + "}"
+        do { return try JQProgram(text) } catch {
+            throw MapperError(key: "schema", kind: nil, expression: text, message: error.message)
+        }
+    }
+
+    /// Maps one message value.
+    public func map(_ value: UnsafeRawBufferPointer, _ m: Message) -> Outcome {
+        let source = SourcePosition(topic: m.topic, partition: m.partition, offset: m.offset)
+        func malformed(_ summary: String, _ reason: String) -> Outcome {
+            .notification(NotificationDecoder.malformedEntry(value, source: source, timestampMs: m.timestampMs, kind: m.topicKind,
+                                                            summary: summary, reason: reason))
+        }
+        if value.count > NotificationDecoder.maxValueBytes {
+            return malformed("too large", "too large (\(value.count) bytes; the limit is \(NotificationDecoder.maxValueBytes))")
+        }
+        let inputs: [JQInput] = [.json(Array(value)), meta(m)]
+        var fields: [String: JQValue]
+        do {
+            guard case .object(let f)? = try run(programs[m.topicKind?.rawValue ?? ""] ?? programs[""]!, inputs, m) else {
+                return malformed("mapping gave no object", "the [schema] expressions gave no value")
+            }
+            fields = f
+            // A kind from an expression that has overrides of its own: its program decides.
+            if case .string(let k)? = fields["kind"], k != m.topicKind?.rawValue, let program = programs[k] {
+                guard case .object(let g)? = try run(program, inputs, m) else {
+                    return malformed("mapping gave no object", "the [schema.\(k)] expressions gave no value")
+                }
+                fields = g
+            }
+        } catch {
+            return malformed("schema: " + error.message, "a [schema] expression failed: " + error.message)
+        }
+        if schema.expressions["for_me"] != nil || fields["for_me"] != nil {
+            guard fields["for_me"]?.isTruthy == true else { return .skipped }
+        }
+        return build(fields, m, source, malformed: malformed)
+    }
+
+    private func run(_ program: JQProgram, _ inputs: [JQInput], _ m: Message) throws(JQError) -> JQValue? {
+        try program.first(inputs)
+    }
+
+    /// The per-message variables, as the prelude reads them.
+    private func meta(_ m: Message) -> JQInput {
+        .object([
+            ("topic", .string(m.topic)), ("partition", .number(Double(m.partition))), ("offset", .number(Double(m.offset))),
+            ("key", m.key.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null),
+            ("timestamp", m.timestampMs >= 0 ? .number(Double(m.timestampMs)) : .null),
+            ("headers", usesHeaders ? .stringObject(m.headers().map { ($0.name, $0.value) }) : .null),
+            ("kind", m.topicKind.map { .string($0.rawValue) } ?? .null),
+        ])
+    }
+}
+
+/// A `[schema]` expression that does not compile.
+public struct MapperError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var key: String
+    public var kind: String?
+    public var expression: String
+    public var message: String
+
+    public var description: String {
+        "[schema\(kind.map { ".\($0)" } ?? "")] \(key) = '\(expression)': \(message)"
+    }
+}
