@@ -27,9 +27,9 @@ public enum ReceiptCodec {
         return w.bytes
     }
 
-    /// The message key for `receipt`: its notification id, so compaction keeps the latest.
-    public static func key(_ receipt: Receipt) -> [UInt8] {
-        Array(receipt.notificationID.utf8)
+    /// The message key for `receipt` on a receipts topic of `layout` (`TopicLayout.receiptKey`).
+    public static func key(_ receipt: Receipt, layout: TopicLayout) -> [UInt8] {
+        layout.receiptKey(user: receipt.user, notificationID: receipt.notificationID)
     }
 
     /// Decodes a receipt value held in an array. See `decode(_:)` for the rules.

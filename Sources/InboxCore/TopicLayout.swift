@@ -1,8 +1,10 @@
 /// Maps a user and a kind to topic names, and topic names back to kinds (`notify.<user>.<kind>`
-/// by default; any template with `{kind}`, and `{user}` for per-user topics).
+/// by default; any template with `{kind}`, and `{user}` for per-user topics: without `{user}`
+/// the topics are shared by everyone). `{user}` is filled with the identity's topic-safe
+/// form (`Identity.topicSafe`).
 ///
 /// The one place that knows the naming scheme, so that moving to shared topics stays a
-/// configuration change. Templates use `{user}` and `{kind}`.
+/// configuration change.
 public struct TopicLayout: Sendable, Hashable {
     /// Template of a notification topic, e.g. `notify.{user}.{kind}`.
     public var notificationTemplate: String
@@ -12,6 +14,9 @@ public struct TopicLayout: Sendable, Hashable {
     public var kinds: [Kind]
     /// Extra subscription patterns (librdkafka regex syntax, starting with `^`), with `{user}`.
     public var patterns: [String]
+    /// How messages are read: empty for the native contract, else a fingerprint of the
+    /// `[schema]` mapping and the user's groups (a snapshot made with another one is not used).
+    public var mapping: String = ""
 
     /// The default layout: `notify.{user}.{kind}` and `notify.{user}.receipts`.
     public init(notificationTemplate: String = "notify.{user}.{kind}",
@@ -25,12 +30,25 @@ public struct TopicLayout: Sendable, Hashable {
 
     /// The topic holding `user`'s notifications of `kind`.
     public func topic(user: String, kind: Kind) -> String {
-        notificationTemplate.replacing("{user}", with: user).replacing("{kind}", with: kind.rawValue)
+        notificationTemplate.replacing("{user}", with: Identity.topicSafe(user)).replacing("{kind}", with: kind.rawValue)
     }
 
     /// The user's receipts topic.
     public func receiptsTopic(user: String) -> String {
-        receiptsTemplate.replacing("{user}", with: user)
+        receiptsTemplate.replacing("{user}", with: Identity.topicSafe(user))
+    }
+
+    /// Whether the notification topics are everyone's (the template has no `{user}`).
+    public var notificationsShared: Bool { !notificationTemplate.contains("{user}") }
+
+    /// Whether the receipts topic is everyone's (the template has no `{user}`): receipts are
+    /// then keyed by user and id, and each reader keeps only its user's.
+    public var receiptsShared: Bool { !receiptsTemplate.contains("{user}") }
+
+    /// The message key of a receipt: the notification id (compaction keeps the latest per
+    /// notification), prefixed by the user's topic-safe form and `/` on a shared receipts topic.
+    public func receiptKey(user: String, notificationID: String) -> [UInt8] {
+        receiptsShared ? Array((Identity.topicSafe(user) + "/" + notificationID).utf8) : Array(notificationID.utf8)
     }
 
     /// Every notification topic of `user` for `kinds` (default: the layout's kinds).
@@ -40,13 +58,13 @@ public struct TopicLayout: Sendable, Hashable {
 
     /// The subscription patterns for `user`, with `{user}` filled in (regex-escaped).
     public func subscriptionPatterns(user: String) -> [String] {
-        patterns.map { $0.replacing("{user}", with: Self.regexEscaped(user)) }
+        patterns.map { $0.replacing("{user}", with: Self.regexEscaped(Identity.topicSafe(user))) }
     }
 
     /// The kind a topic of `user` stands for, read back through the template; nil when the
     /// topic does not match it.
     public func kind(ofTopic topic: String, user: String) -> Kind? {
-        let filled = notificationTemplate.replacing("{user}", with: user)
+        let filled = notificationTemplate.replacing("{user}", with: Identity.topicSafe(user))
         guard let range = filled.firstRange(of: "{kind}") else { return nil }
         let prefix = String(filled[..<range.lowerBound])
         let suffix = String(filled[range.upperBound...])

@@ -28,6 +28,10 @@ public struct InboxFeedConfig: Sendable {
     /// group). With a group, `start` may only be `.beginning` or `.end` (where a partition
     /// without a committed offset starts) and receipts are not read.
     public var group: String?
+    /// How to read a producer's own message shape (nil: the native contract, at full speed).
+    public var schema: SchemaConfig?
+    /// The user's teams or groups (`$groups` in the schema's expressions).
+    public var groups: [String] = []
 
     /// Creates a configuration.
     public init(user: String, layout: TopicLayout = TopicLayout(), kafka: KafkaConfig, timeoutMs: Int32 = 10_000,

@@ -54,6 +54,7 @@ extension InboxReader {
                 case .beginning: start = max(marks.low, startOffsets[tp] ?? marks.low)
                 case .end: start = marks.high
                 case .offset(let n): start = min(max(n, marks.low), marks.high)
+                case .last(let n): start = max(marks.low, marks.high - n)
                 case .time: start = marks.low; timed.append(tp)
                 }
                 offsets[tp] = start

@@ -43,6 +43,12 @@ public final class InboxReader: @unchecked Sendable {
     private var decoded = 0
     /// Whether to measure `decodeNs`.
     public var timeDecoding = false
+    /// The `[schema]` mapping, when messages are in a producer's own shape.
+    private let mapper: MessageMapper?
+    /// Messages not for this user (mapped `for_me` false), skipped before they cost memory.
+    public private(set) var skipped = 0
+    /// Whether to report every mapped message's outcome in `ReadBatch.outcomes` (`schema test`).
+    public var recordsOutcomes = false
     /// Group mode: the high watermark of every partition of the topics at start, and the
     /// offsets handled since the last `commit()`.
     var groupEnds: [TopicPartition: Int64]?
@@ -112,6 +118,9 @@ public final class InboxReader: @unchecked Sendable {
             // The embedded broker (and a broker without new data) answers a fetch only after
             // this wait, so it bounds live latency (the target: produce-to-screen p99 < 50 ms).
             kafka.set("fetch.wait.max.ms", wait, origin: "kafka-inbox (live updates)")
+        }
+        do { mapper = try config.schema.map { try MessageMapper(schema: $0, user: config.user, groups: config.groups) } } catch {
+            throw .configuration("\(error)")
         }
         do { consumer = try KafkaConsumer(config: kafka) } catch {
             throw .configuration((error as? KafkaError)?.reason ?? "\(error)")
@@ -231,16 +240,32 @@ public final class InboxReader: @unchecked Sendable {
             }
         }
         if isReceipts {
-            if let r = ReceiptCodec.decode(m.value) { batch.receipts.append(r) } else { batch.badReceipts += 1 }
+            guard let r = ReceiptCodec.decode(m.value) else { batch.badReceipts += 1; return }
+            // A receipts topic shared by several users: each keeps only its own.
+            if config.layout.receiptsShared && r.user != config.user { return }
+            batch.receipts.append(r)
             return
         }
         if let startTimeMs, m.timestampMs >= 0, m.timestampMs < startTimeMs { return }
         decoded &+= 1
         let timed = timeDecoding && decoded & 7 == 0
         let t0 = timed ? DispatchTime.now().uptimeNanoseconds : 0
-        let source = SourcePosition(topic: m.topic, partition: m.partition, offset: m.offset)
-        NotificationDecoder.decode(m.value, source: source, timestampMs: m.timestampMs, topicKind: topics[t]!.kind,
-                                   into: &batch.notifications)
+        if let mapper {
+            let message = MessageMapper.Message(topic: m.topic, partition: m.partition, offset: m.offset, timestampMs: m.timestampMs,
+                                                key: m.key.map { Array($0) }, topicKind: topics[t]!.kind, headers: { m.headers() })
+            let outcome = mapper.map(m.value, message)
+            if recordsOutcomes {
+                batch.outcomes.append((SourcePosition(topic: m.topic, partition: m.partition, offset: m.offset), outcome))
+            }
+            switch outcome {
+            case .skipped: skipped += 1
+            case .notification(let n): batch.notifications.append(n)
+            }
+        } else {
+            let source = SourcePosition(topic: m.topic, partition: m.partition, offset: m.offset)
+            NotificationDecoder.decode(m.value, source: source, timestampMs: m.timestampMs, topicKind: topics[t]!.kind,
+                                       into: &batch.notifications)
+        }
         // Sampled (one notification in 8), so that measuring costs next to nothing.
         if timed { decodeNs += (DispatchTime.now().uptimeNanoseconds - t0) * 8 }
     }

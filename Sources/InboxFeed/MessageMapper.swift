@@ -12,7 +12,7 @@ import JQKit
 /// one thread (each program is a jq state).
 public final class MessageMapper: @unchecked Sendable {
     /// What a message became.
-    public enum Outcome {
+    public enum Outcome: Sendable {
         /// Not for this user (`for_me` was false or null).
         case skipped
         /// A notification (possibly a malformed entry).
@@ -77,7 +77,9 @@ public final class MessageMapper: @unchecked Sendable {
 
     private static func check(_ key: String, kind: String?, _ text: String, _ prelude: String) throws(MapperError) {
         do { _ = try JQProgram(prelude + "(" + text + "\n)") } catch {
-            throw MapperError(key: key, kind: kind, expression: text, message: error.message)
+            // jq quotes the program line: show the expression as the user wrote it.
+            let message = error.message.replacing(prelude + "(", with: "")
+            throw MapperError(key: key, kind: kind, expression: text, message: message)
         }
     }
 

@@ -11,6 +11,9 @@ public struct ReadBatch: Sendable {
     public var badReceipts = 0
     /// What went wrong meanwhile, typed (the broker down, authentication, a partition gone).
     public var conditions: [ReaderCondition] = []
+    /// With `InboxReader.recordsOutcomes`: what the `[schema]` mapping made of every message,
+    /// those skipped as not for the user included.
+    public var outcomes: [(source: SourcePosition, outcome: MessageMapper.Outcome)] = []
 
     public init() {}
 

@@ -6,4 +6,6 @@ public enum StartPosition: Sendable, Equatable {
     case offset(Int64)
     /// The first message at or after this time (ms since the epoch).
     case time(Int64)
+    /// The last this many messages of every partition.
+    case last(Int64)
 }

@@ -68,7 +68,7 @@ public final class OutboxSession {
         var restarts: [String] = []
         engine.onRestart = { restarts.append($0) }
         let factory = ReceiptFactory(user: settings.user)
-        let results = engine.deliver(all.map { factory.message($0, topic: settings.receiptsTopic) })
+        let results = engine.deliver(all.map { factory.message($0, layout: settings.layout) })
         try? outbox?.markDone(zip(all, results).filter { $0.1 == nil }.map(\.0.receiptID))
         let failed = zip(all, results).compactMap { r, e in e.map { (r, $0) } }
         let failedIDs = Set(failed.map(\.0.receiptID))

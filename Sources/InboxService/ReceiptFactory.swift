@@ -26,8 +26,8 @@ public struct ReceiptFactory: Sendable {
                 at: Timestamps.iso8601(ms: Timestamps.nowMs()), client: Self.client, source: source)
     }
 
-    /// The message that carries a receipt: key = notification id.
-    public func message(_ r: Receipt, topic: String) -> OutgoingMessage {
-        OutgoingMessage(topic: topic, key: Array(r.notificationID.utf8), value: ReceiptCodec.encode(r))
+    /// The message that carries a receipt on the receipts topic of `layout`.
+    public func message(_ r: Receipt, layout: TopicLayout) -> OutgoingMessage {
+        OutgoingMessage(topic: layout.receiptsTopic(user: r.user), key: ReceiptCodec.key(r, layout: layout), value: ReceiptCodec.encode(r))
     }
 }

@@ -199,7 +199,7 @@ public final class ReceiptSender: Sendable {
             }
             for r in batch {
                 let token = state.track(r)
-                let message = OutgoingMessage(topic: settings.receiptsTopic, key: ReceiptCodec.key(r), value: ReceiptCodec.encode(r))
+                let message = OutgoingMessage(topic: settings.receiptsTopic, key: ReceiptCodec.key(r, layout: settings.layout), value: ReceiptCodec.encode(r))
                 if let why = engine.produce(message, token: token) {
                     state.untrack(token)
                     state.retryLater([r], now: clock.now)

@@ -6,9 +6,12 @@ extension Settings {
     /// The reader configuration for these settings.
     public func feedConfig(kinds: [Kind]?, from: StartPosition = .beginning,
                            notifications: Bool = true, receipts: Bool = true, group: String? = nil) -> InboxFeedConfig {
-        InboxFeedConfig(user: user, layout: layout, kafka: kafka, timeoutMs: timeoutMs, kinds: kinds, start: from,
-                        includeNotifications: notifications, includeReceipts: receipts, fetchWaitMaxMs: fetchWaitMaxMs,
-                        group: group)
+        var config = InboxFeedConfig(user: user, layout: layout, kafka: kafka, timeoutMs: timeoutMs, kinds: kinds, start: from,
+                                     includeNotifications: notifications, includeReceipts: receipts, fetchWaitMaxMs: fetchWaitMaxMs,
+                                     group: group)
+        config.schema = schema
+        config.groups = groups
+        return config
     }
 
     /// A reader of the user's topics, started. Throws `ServiceError.unreachable` when the

@@ -48,6 +48,10 @@ public struct Settings: Sendable {
     public var state: StatePaths
     /// The intervals of the feed, the sender and the snapshot.
     public var timings = ServiceTimings.standard
+    /// The user's teams or groups (`$groups` in the `[schema]` expressions).
+    public var groups: [String] = []
+    /// How to read a producer's own message shape (nil: the native contract).
+    public var schema: SchemaConfig?
 
     /// Resolves settings for a command.
     public static func resolve(_ options: SettingsInput,
@@ -60,6 +64,9 @@ public struct Settings: Sendable {
         kafka.set("socket.connection.setup.timeout.ms", "10000")
 
         var layout = TopicLayout()
+        var groups: [String] = []
+        var schema: SchemaConfig?
+        var fileOrigin = "the config file"
         var timeout: Double = 10
         var user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "me"
         var userOrigin = "$USER"
@@ -68,8 +75,10 @@ public struct Settings: Sendable {
 
         if let file {
             let origin = "config file \(path ?? "")"
+            fileOrigin = origin
             try checkKnownKeys(file, origin: origin)
             try checkTypes(file, origin: origin)
+            (groups, schema) = try readSchema(file, origin: origin)
             if let v = file["brokers"] { brokers = v.text; brokersOrigin = origin }
             if let v = file["user"] { user = v.text; userOrigin = origin }
             if let v = file["timeout"] {
@@ -95,31 +104,38 @@ public struct Settings: Sendable {
             kafka.set(String(parts[0]), parts.count > 1 ? String(parts[1]) : "", origin: "-X \(parts[0])")
         }
         try checkUserName(user, origin: userOrigin)
-        guard layout.notificationTemplate.contains("{kind}") else {
-            throw configError("topics.notifications must contain {kind}, got '\(layout.notificationTemplate)'")
+        if !layout.notificationTemplate.contains("{kind}") && schema?.expressions["kind"] == nil {
+            throw configError("topics.notifications must contain {kind}, got '\(layout.notificationTemplate)' "
+                + "(or, for one topic of every kind, give the kind with [schema] kind = '<jq>')")
         }
+        try checkSchema(schema, groups: groups, layout: &layout, user: user, origin: fileOrigin)
         do { try kafka.validate() } catch { throw configError((error as? KafkaError)?.reason ?? "\(error)") }
-        return Settings(user: user, layout: layout, kafka: kafka, timeoutMs: Int32(timeout * 1000), configPath: path,
-                        state: StatePaths(environment: environment))
+        var settings = Settings(user: user, layout: layout, kafka: kafka, timeoutMs: Int32(timeout * 1000), configPath: path,
+                                state: StatePaths(environment: environment))
+        settings.groups = groups
+        settings.schema = schema
+        return settings
     }
 
     /// The user's outbox journal.
-    public var outboxPath: String { state.outbox(user: user, bootstrap: kafka.brokers) }
+    public var outboxPath: String { state.outbox(user: Identity.topicSafe(user), bootstrap: kafka.brokers) }
 
     /// The user's snapshot file.
-    public var snapshotPath: String { state.snapshot(user: user, bootstrap: kafka.brokers) }
+    public var snapshotPath: String { state.snapshot(user: Identity.topicSafe(user), bootstrap: kafka.brokers) }
+
+    /// The interactive inbox's log file.
+    public var logPath: String { state.log(user: Identity.topicSafe(user)) }
 
     /// The bootstrap servers in canonical form (the cluster's identity in local files).
     public var cluster: String { ClusterAddress.normalised(kafka.brokers) }
 
-    /// A user name must make a valid topic name.
+    /// A user is any identity (an e-mail address, `DOMAIN\user`, a Unicode name) that is not
+    /// empty, at most 200 bytes, and free of control characters; `{user}` in topic and file
+    /// names is its topic-safe form.
     public static func checkUserName(_ user: String, origin: String) throws(ServiceError) {
-        let ok = !user.isEmpty && user.utf8.count <= 100 && user.unicodeScalars.allSatisfy {
-            ($0.value >= 0x30 && $0.value <= 0x39) || ($0.value >= 0x41 && $0.value <= 0x5A)
-                || ($0.value >= 0x61 && $0.value <= 0x7A) || $0 == "." || $0 == "_" || $0 == "-"
-        }
-        if !ok {
-            throw configError("user '\(user)' (from \(origin)) cannot be part of a topic name: use up to 100 letters, digits, '.', '_' or '-'")
+        if !Identity.isValid(user) {
+            throw configError("user '\(TerminalText.sanitize(user))' (from \(origin)) is not a usable identity: "
+                + "give 1 to 200 bytes without control characters, e.g. --user alice or --user alice@corp.example")
         }
     }
 
@@ -136,7 +152,7 @@ public struct Settings: Sendable {
         return c
     }
 
-    private static let knownTopLevel: Set<String> = ["brokers", "user", "timeout"]
+    private static let knownTopLevel: Set<String> = ["brokers", "user", "timeout", "groups"]
     private static let knownTopics: Set<String> = ["notifications", "receipts", "kinds", "patterns"]
 
     private static func checkKnownKeys(_ file: TOMLSubset, origin: String) throws(ServiceError) {
@@ -145,11 +161,13 @@ public struct Settings: Sendable {
             switch path.first {
             case "kafka": ok = path.count > 1
             case "topics": ok = path.count == 2 && knownTopics.contains(path[1])
+            case "schema": ok = SchemaConfig.keys.contains(path.last ?? "") && (path.count == 2 || (path.count == 3 && Kind.isValidName(path[1])))
             default: ok = path.count == 1 && knownTopLevel.contains(path[0])
             }
             if !ok {
-                throw configError("\(origin): unknown setting '\(path.joined(separator: "."))'. Known: brokers, user, timeout, "
-                    + "[topics] notifications/receipts/kinds/patterns, [kafka] <any librdkafka property>")
+                throw configError("\(origin): unknown setting '\(path.joined(separator: "."))'. Known: brokers, user, timeout, groups, "
+                    + "[topics] notifications/receipts/kinds/patterns, [schema] and [schema.<kind>] "
+                    + SchemaConfig.keys.joined(separator: "/") + ", [kafka] <any librdkafka property>")
             }
         }
     }

@@ -14,6 +14,8 @@ public struct WatchSession {
     let format: Format
     let unreadOnly: Bool
     let limit: Int?
+    /// Which notifications to print (nil: all), given the state they would print with.
+    let filter: ((InboxCore.Notification, ReadState) -> Bool)?
     /// Where printed text and warnings go.
     let output: (String) -> Void
     let warn: (String) -> Void
@@ -25,7 +27,9 @@ public struct WatchSession {
     /// `pending`: the user's receipts still in the outbox, shown as the state until the
     /// receipts topic has them.
     public init(settings: Settings, format: @escaping Format, unreadOnly: Bool, limit: Int?, pending: [Receipt] = [],
+                filter: ((InboxCore.Notification, ReadState) -> Bool)? = nil,
                 output: @escaping (String) -> Void, warn: @escaping (String) -> Void) {
+        self.filter = filter
         self.settings = settings
         self.format = format
         self.unreadOnly = unreadOnly
@@ -46,6 +50,7 @@ public struct WatchSession {
             guard printed.insert(n.id).inserted else { continue }
             let state = states.state(of: n.id)
             if unreadOnly && state != .unread { continue }
+            if let filter, !filter(n, state) { continue }
             text += format(n, state, now)
             text += "\n"
             printedCount += 1

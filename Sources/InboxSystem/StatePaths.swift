@@ -1,6 +1,7 @@
 /// Where kafka-inbox keeps its local state: `$XDG_STATE_HOME/kafka-inbox` (default
 /// `~/.local/state/kafka-inbox`). The outbox and the snapshot are per user and cluster:
-/// `<prefix>-<user>-<servers, sanitised>-<hash>.<ext>`.
+/// `<prefix>-<user>-<servers, sanitised>-<hash>.<ext>`, where `user` is already a
+/// file-name-safe form of the identity (the caller's `Identity.topicSafe`).
 public struct StatePaths: Sendable, Hashable {
     /// The directory.
     public let directory: String

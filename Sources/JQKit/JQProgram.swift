@@ -153,7 +153,13 @@ private final class ErrorBox {
 
     func take(_ message: jv) {
         let text = jq_format_error(message)  // consumes the message; a string comes back
-        if jv_get_kind(text) == CJQ_kindString() { messages.append(String(cString: jv_string_value(text))) }
+        if jv_get_kind(text) == CJQ_kindString() {
+            // jq pads the quoted program line; one line per message, without the padding.
+            let lines = String(cString: jv_string_value(text)).split(separator: "\n").map {
+                String($0.reversed().drop(while: { $0 == " " }).reversed())
+            }
+            messages.append(lines.joined(separator: " "))
+        }
         jv_free(text)
     }
 }

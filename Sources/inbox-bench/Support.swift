@@ -112,7 +112,7 @@ enum BenchData {
         let r = Receipt(type: k % 5 == 0 ? .acknowledged : .read, receiptID: IDGenerator.next(), notificationID: nid,
                         user: user, kind: kind(of: i).rawValue, at: Timestamps.iso8601(ms: baseMs + Int64(i) * 10 + 60_000),
                         client: "inbox-bench", source: SourcePosition(topic: topic(kind(of: i)), partition: 0, offset: Int64(i / 3)))
-        return (ReceiptCodec.key(r), ReceiptCodec.encode(r))
+        return (ReceiptCodec.key(r, layout: TopicLayout()), ReceiptCodec.encode(r))
     }
 }
 

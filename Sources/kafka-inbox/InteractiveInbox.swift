@@ -52,7 +52,7 @@ struct InteractiveInbox {
 enum LogFile {
     /// Opens the user's log in the state directory and sends librdkafka's logs there.
     static func open(_ settings: Settings) -> String {
-        let path = settings.state.log(user: settings.user)
+        let path = settings.logPath
         try? FileManager.default.createDirectory(atPath: settings.state.directory, withIntermediateDirectories: true)
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         KafkaLog.redirect(to: fd >= 0 ? fd : -1, level: 4)

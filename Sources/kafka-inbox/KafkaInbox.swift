@@ -19,7 +19,7 @@ struct KafkaInbox: ParsableCommand {
         version: version,
         subcommands: [InboxCommand.self, WatchCommand.self, ListCommand.self, CountCommand.self,
                       ReadCommand.self, UnreadCommand.self, AckCommand.self, SendCommand.self,
-                      BrokerCommand.self, DemoCommand.self, OutboxCommand.self],
+                      BrokerCommand.self, DemoCommand.self, OutboxCommand.self, SchemaCommand.self],
         defaultSubcommand: InboxCommand.self
     )
 }

@@ -12,6 +12,7 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var kinds: KindsOption
     @OptionGroup var snapshot: SnapshotOptions
+    @OptionGroup var filter: FilterOption
     @Flag(help: "Which notifications.") var view: ViewFlag = .unread
     @Flag(help: "One JSON object per line (stable fields; see README).") var json = false
     @Option(help: "At most this many, newest first.") var limit: Int?
@@ -23,14 +24,19 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         try runReportingFailures {
             let settings = try global.settings()
+            let filter = try self.filter.compiled()
             var (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed, snapshot: snapshot)
             for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
-            var rows = inbox.indices(in: view.view, kinds: kinds.parsed.map(Set.init))
-            if let limit { rows = Array(rows.prefix(limit)) }
+            let rows = inbox.indices(in: view.view, kinds: kinds.parsed.map(Set.init))
             let now = Timestamps.nowMs()
+            var printed = 0
+            defer { filter?.reportFailures() }
             for i in rows {
+                if let limit, printed >= limit { break }
                 let n = inbox.notification(at: i)
                 let state = inbox.state(of: n.id)
+                if let filter, !filter.matches(n, state: state) { continue }
+                printed += 1
                 if json {
                     Console.out(NotificationJSON.line(n, state: state))
                 } else {

@@ -18,6 +18,7 @@ struct WatchCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var kinds: KindsOption
+    @OptionGroup var filter: FilterOption
     @Option(help: ArgumentHelp("Where to start.", valueName: "position")) var from: String = "end"
     @Flag(help: "Stop at the end of what existed at start.") var exitAtEnd = false
     @Option(help: "Stop after printing this many.") var count: Int?
@@ -37,6 +38,8 @@ struct WatchCommand: ParsableCommand {
             let position = try StartPosition(parsing: from, nowMs: Timestamps.nowMs())
             let color = !noColor && Console.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
             let output = try WatchFormat(flag: format, isTerminal: Console.stdoutIsTerminal, color: color)
+            let filter = try self.filter.compiled()
+            defer { filter?.reportFailures() }
             var pending: [Receipt] = []
             if unreadOnly {
                 // Deliver the user's pending receipts first, and filter by them meanwhile.
@@ -51,6 +54,7 @@ struct WatchCommand: ParsableCommand {
                 }
             }
             var session = WatchSession(settings: settings, format: output.line, unreadOnly: unreadOnly, limit: count, pending: pending,
+                                       filter: filter.map { f in { f.matches($0, state: $1) } },
                                        output: { FileHandle.standardOutput.write(Data($0.utf8)) },
                                        warn: { Console.error("kafka-inbox: \($0)") })
             if group != nil {

@@ -152,14 +152,15 @@ import Testing
         #expect(r4.stderr.contains("--from"))
     }
 
-    @Test func userThatCannotBeATopicNameExits78FromEverySource() throws {
-        for args in [["count", "-b", "127.0.0.1:1", "--user", "a b"], ["list", "-b", "127.0.0.1:1", "-u", "x/y"],
-                     ["broker", "--user", "a b"]] {
+    @Test func aUserThatIsNoIdentityExits78FromEverySource() throws {
+        for args in [["count", "-b", "127.0.0.1:1", "--user", "a\u{1b}[2Jb"], ["list", "-b", "127.0.0.1:1", "-u", ""],
+                     ["broker", "--user", String(repeating: "x", count: 201)]] {
             let r = try Harness.inbox(args, timeout: 30)
             #expect(r.status == 78, "\(args)")
-            #expect(r.stderr.contains("cannot be part of a topic name"), "\(args)")
+            #expect(r.stderr.contains("is not a usable identity"), "\(args)")
+            #expect(!r.stderr.contains("\u{1b}"), "the name is shown escaped")
         }
-        let env = try Harness.inbox(["count", "-b", "127.0.0.1:1"], environment: ["KAFKA_INBOX_USER": "a b"], timeout: 30)
+        let env = try Harness.inbox(["count", "-b", "127.0.0.1:1"], environment: ["KAFKA_INBOX_USER": "a\u{7}b"], timeout: 30)
         #expect(env.status == 78)
     }
 

@@ -10,7 +10,10 @@ import Testing
     @Test func encodesTheContractKeysInOrder() {
         let text = String(decoding: ReceiptCodec.encode(full), as: UTF8.self)
         #expect(text == #"{"type":"acknowledged","receipt_id":"r-1","notification_id":"01J\"x\"","user":"alice","kind":"owner","at":"2026-11-25T14:03:11.120Z","client":"kafka-inbox/0.1 host-a\n","source":{"topic":"notify.alice.owner","partition":3,"offset":41}}"#)
-        #expect(ReceiptCodec.key(full) == Array("01J\"x\"".utf8))
+        #expect(ReceiptCodec.key(full, layout: TopicLayout()) == Array("01J\"x\"".utf8))
+        var shared = TopicLayout()
+        shared.receiptsTemplate = "inbox.receipts"
+        #expect(ReceiptCodec.key(full, layout: shared) == Array("alice/01J\"x\"".utf8), "a shared receipts topic keys by user and id")
     }
 
     @Test func omitsNil() throws {

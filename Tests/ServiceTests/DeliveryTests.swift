@@ -29,11 +29,11 @@ import Testing
         let factory = ReceiptFactory(user: "alice")
         let receipts = (0..<20).map { receipt("n-\($0)", f) }
         for (i, r) in receipts.enumerated() where i < 10 {
-            #expect(engine.produce(factory.message(r, topic: f.settings.receiptsTopic), token: UInt(i + 1)) == nil)
+            #expect(engine.produce(factory.message(r, layout: f.settings.layout), token: UInt(i + 1)) == nil)
         }
         engine.raiseFatalErrorForTesting()
         for (i, r) in receipts.enumerated() where i >= 10 {
-            #expect(engine.produce(factory.message(r, topic: f.settings.receiptsTopic), token: UInt(i + 1)) == nil,
+            #expect(engine.produce(factory.message(r, layout: f.settings.layout), token: UInt(i + 1)) == nil,
                     "kept for the next producer, not refused")
         }
         var done: [UInt: String?] = [:]

@@ -1,0 +1,33 @@
+import InboxCore
+import JQKit
+
+/// `--filter JQ`: a jq expression over a notification as `list --json` prints it (state
+/// included); it keeps the notifications for which it gives something other than `false`
+/// or `null`. A run-time error drops that notification and is counted, never fatal.
+public final class NotificationFilter: @unchecked Sendable {
+    private let program: JQProgram
+    /// How many notifications the expression failed on, and jq's first message.
+    public private(set) var failures = 0
+    public private(set) var firstFailure: String?
+
+    /// Compiles `expression`; a syntax error throws jq's message.
+    public init(_ expression: String) throws(JQError) {
+        program = try JQProgram("(" + expression + "\n)")
+    }
+
+    /// Whether `n` (in `state`) passes.
+    public func matches(_ n: InboxCore.Notification, state: ReadState) -> Bool {
+        do {
+            return try program.first(.json(Array(NotificationJSON.line(n, state: state).utf8)))?.isTruthy ?? false
+        } catch {
+            failures += 1
+            if firstFailure == nil { firstFailure = error.message }
+            return false
+        }
+    }
+
+    /// The line to tell the user when the expression failed on some notifications.
+    public var failureNote: String? {
+        firstFailure.map { "--filter failed on \(failures) notification(s), which were left out: \($0)" }
+    }
+}
