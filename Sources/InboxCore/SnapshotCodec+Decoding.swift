@@ -87,9 +87,9 @@ extension SnapshotCodec {
         for _ in 0..<(try r.count(minBytes: 1)) { kinds.append(Kind(rawValue: try r.string())) }
         var patterns: [String] = []
         for _ in 0..<(try r.count(minBytes: 1)) { patterns.append(try r.string()) }
-        let mapping = try r.string()
         let writtenAt = try r.signed()
         let writer = try r.string()
+        let mapping = r.atEnd ? "" : try r.string()
         var layout = TopicLayout(notificationTemplate: notificationTemplate, receiptsTemplate: receiptsTemplate,
                                  kinds: kinds, patterns: patterns)
         layout.mapping = mapping

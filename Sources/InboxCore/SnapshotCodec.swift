@@ -21,7 +21,7 @@
 /// order, so a restored inbox sorts exactly as the original one.
 public enum SnapshotCodec {
     /// The major format version written and read.
-    public static let version: UInt32 = 2
+    public static let version: UInt32 = 1
     /// The file magic.
     public static let magic: [UInt8] = Array("KINBSNAP".utf8)
     /// Bytes before the payload.
@@ -52,9 +52,9 @@ public enum SnapshotCodec {
             for k in header.layout.kinds { w.string(k.rawValue) }
             w.varint(UInt64(header.layout.patterns.count))
             for p in header.layout.patterns { w.string(p) }
-            w.string(header.layout.mapping)
             w.signed(header.writtenAtMs)
             w.string(header.writer)
+            w.string(header.layout.mapping)  // appended later: absent in older files (read as "")
         }
         w.section(.partitions) { w in
             w.varint(UInt64(header.partitions.count))

@@ -61,4 +61,61 @@ public struct DemoSeeder {
         thread.name = "demo-trickle"
         thread.start()
     }
+
+    /// Publishes every line of `path` as a producer we do not control would: `<topic> <JSON
+    /// value>` per line, the value's `ts` moved so that the newest is minutes old (a value
+    /// that is not JSON is sent as is). Returns how many were delivered.
+    public func seedShared(fromFile path: String) throws -> Int {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        let parsed: [(topic: String, value: String)] = lines.compactMap { line in
+            guard let space = line.firstIndex(of: " ") else { return nil }
+            return (String(line[..<space]), String(line[line.index(after: space)...]))
+        }
+        let newest = parsed.compactMap { Self.timestamp(of: $0.value) }.max() ?? 0
+        let shift = Timestamps.nowMs() - 2 * 60_000 - newest
+        let messages = parsed.enumerated().map { i, p in
+            OutgoingMessage(topic: p.topic, key: Array("demo-shared-\(i)".utf8), value: Array(Self.moved(p.value, by: shift).utf8))
+        }
+        return try DeliveryEngine(settings: settings).deliver(messages).filter { $0 == nil }.count
+    }
+
+    /// Publishes one of the shared lines again, as new, every `seconds`.
+    public func startSharedTrickle(every seconds: Double, templates path: String) {
+        let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            .filter { $0.contains("{") && Self.timestamp(of: String($0.drop { $0 != " " }.dropFirst())) != nil }
+        guard !lines.isEmpty else { return }
+        let settings = self.settings
+        let thread = Thread {
+            guard let engine = try? DeliveryEngine(settings: settings) else { return }
+            var i = 0
+            while true {
+                Thread.sleep(forTimeInterval: seconds)
+                i += 1
+                let line = lines[(i * 37) % lines.count]
+                let space = line.firstIndex(of: " ")!
+                let value = String(line[line.index(after: space)...])
+                let shift = Timestamps.nowMs() - (Self.timestamp(of: value) ?? 0)
+                let fresh = Self.moved(value, by: shift).replacingOccurrences(of: "\"T-", with: "\"T-\(i)-")
+                _ = engine.deliver([OutgoingMessage(topic: String(line[..<space]), key: Array("demo-live-\(i)".utf8), value: Array(fresh.utf8))])
+            }
+        }
+        thread.name = "demo-trickle"
+        thread.start()
+    }
+
+    /// The `ts` of a JSON value in milliseconds (epoch seconds or milliseconds).
+    private static func timestamp(of json: String) -> Int64? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any],
+              let ts = (object["ts"] as? NSNumber)?.int64Value else { return nil }
+        return ts < 100_000_000_000 ? ts * 1000 : ts
+    }
+
+    /// `json` with its `ts` moved by `shift` ms, in the unit it was written in.
+    private static func moved(_ json: String, by shift: Int64) -> String {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any],
+              let ts = (object["ts"] as? NSNumber)?.int64Value else { return json }
+        object["ts"] = ts < 100_000_000_000 ? ts + shift / 1000 : ts + shift
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return json }
+        return String(decoding: data, as: UTF8.self)
+    }
 }

@@ -60,9 +60,14 @@ public struct InboxModel: Sendable {
     var searchMatches: [SearchMatches] = []
     var originID: String?
 
-    /// Creates a model over `inbox` showing the Unread view of every kind.
-    public init(inbox: Inbox = Inbox(), keyMap: KeyMap = .standard, markReadOnOpen: Bool = true) {
+    /// The kinds the header counts and keys 1, 2, 3 select, in order (the configured ones).
+    public let kinds: [Kind]
+
+    /// Creates a model over `inbox` showing the Unread view of every kind; `kinds` are the
+    /// configured kinds (the header and keys 1, 2, 3 follow them).
+    public init(inbox: Inbox = Inbox(), keyMap: KeyMap = .standard, markReadOnOpen: Bool = true, kinds: [Kind] = Kind.standard) {
         self.inbox = inbox
+        self.kinds = kinds.isEmpty ? Kind.standard : kinds
         self.keyMap = keyMap
         self.markReadOnOpen = markReadOnOpen
         rebuildRows()
@@ -174,9 +179,9 @@ public struct InboxModel: Sendable {
         case .search: beginSearch()
         case .searchNext: searchAgain(forward: true)
         case .searchPrevious: searchAgain(forward: false)
-        case .filterGroup: setFilter(.group)
-        case .filterOwner: setFilter(.owner)
-        case .filterWatching: setFilter(.watching)
+        case .filterGroup: if kinds.count > 0 { setFilter(kinds[0]) }
+        case .filterOwner: if kinds.count > 1 { setFilter(kinds[1]) }
+        case .filterWatching: if kinds.count > 2 { setFilter(kinds[2]) }
         case .filterAllKinds: setFilter(nil)
         case .cycleView: setView(view.next)
         case .openURL: return openURL()

@@ -65,7 +65,7 @@ extension InboxRenderer {
     /// Draws the help screen from the live key map; returns how far it can scroll.
     func drawHelp(_ model: InboxModel, _ grid: inout CellGrid, top: Int, height: Int) -> Int {
         grid.put("Keys — j/k scroll, any other key closes", row: top, col: 0, style: CellStyle(bold: true))
-        let lines = model.keyMap.helpLines()
+        let lines = model.keyMap.helpLines(kinds: model.kinds)
         let room = max(0, height - 1)
         let maxScroll = max(0, lines.count - room)
         let first = min(model.helpScroll, maxScroll)

@@ -73,7 +73,7 @@ public struct InboxRenderer: Sendable {
         let counts = model.inbox.counts
         let view = model.view.displayName
         func segments(short: Bool) -> [(String, Kind?)] {
-            Kind.standard.map { kind in
+            model.kinds.map { kind in
                 let name = short ? String(kind.displayName.prefix(1)) : kind.displayName
                 return ("\(name) \(counts.count(.unread, kind: kind))", kind)
             } + [("All \(counts.count(.unread))", nil)]

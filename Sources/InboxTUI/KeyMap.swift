@@ -1,3 +1,5 @@
+import InboxCore
+
 /// What a key does in the list (mutt / vim / aerc habits).
 public enum Action: String, Sendable, Hashable, CaseIterable {
     case moveDown, moveUp, first, last, pageDown, pageUp
@@ -46,12 +48,19 @@ public struct KeyMap: Sendable {
     public func action(for key: Key) -> Action? { byKey[key] }
 
     /// Help lines: keys, padded to a column, then the description.
-    public func helpLines() -> [String] {
+    /// `kinds`: the configured kinds, which keys 1, 2, 3 select (their help names them).
+    public func helpLines(kinds: [Kind] = Kind.standard) -> [String] {
         let names = bindings.map { $0.keys.map(\.description).joined(separator: " ") }
         let column = min(20, (names.map(CellGrid.width).max() ?? 0) + 2)
-        return zip(names, bindings).map { name, binding in
+        let byPosition: [Action: Int] = [.filterGroup: 0, .filterOwner: 1, .filterWatching: 2]
+        return zip(names, bindings).compactMap { name, binding in
+            var help = binding.help
+            if let i = byPosition[binding.action] {
+                guard i < kinds.count else { return nil }
+                help = "\(kinds[i].displayName) only"
+            }
             let pad = max(1, column - CellGrid.width(name))
-            return name + String(repeating: " ", count: pad) + binding.help
+            return name + String(repeating: " ", count: pad) + help
         }
     }
 

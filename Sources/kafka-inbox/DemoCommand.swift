@@ -21,6 +21,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seed file (JSONL; default assets/demo-notifications.jsonl).", valueName: "file")) var seed: String?
     @Flag(help: "No inbox: keep the broker and the trickle running until Ctrl-C (for other clients).") var headless = false
     @Flag(help: "No colour (also NO_COLOR).") var noColor = false
+    @Flag(help: "A producer we do not control: shared topics and its own message shape, read through a [schema] mapping (assets/demo-shared.toml).")
+    var shared = false
 
     static let user = "demo"
 
@@ -30,6 +32,7 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         try runReportingFailures {
+            if shared { return try runShared() }
             let seedPath = try Self.findSeed(seed)
             let layout = TopicLayout()
             if headless { EmbeddedBroker.blockTerminationSignals() }
@@ -54,8 +57,30 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
+    /// `--shared`: topics `assigned` and `mentions` for everyone, read as demo@example.com.
+    private func runShared() throws {
+        let seedPath = try Self.findSeed(seed, default: "demo-shared.txt")
+        let configPath = try Self.findSeed(nil, default: "demo-shared.toml")
+        if headless { EmbeddedBroker.blockTerminationSignals() }
+        let broker = try EmbeddedBroker(port: port, topics: ["assigned", "mentions"], partitions: 3)
+        var settings = try Settings.resolve(SettingsInput(brokers: broker.bootstrap, configPath: configPath))
+        settings.fetchWaitMaxMs = InboxReaderTuning.embeddedBrokerFetchWaitMaxMs
+        let seeded = try DemoSeeder(settings: settings).seedShared(fromFile: seedPath)
+        let banner = "shared-topic demo at \(broker.bootstrap) as \(settings.user) — mapping: \(configPath)"
+        Console.error("kafka-inbox: published \(seeded) messages to assigned and mentions; \(banner)")
+        if interval > 0 { DemoSeeder(settings: settings).startSharedTrickle(every: interval, templates: seedPath) }
+        if headless {
+            Console.out(broker.bootstrap)
+            _ = EmbeddedBroker.waitForTermination()
+        } else {
+            KafkaLog.redirect(to: -1)
+            try InteractiveInbox(settings: settings, kinds: nil, noColor: noColor, markReadOnOpen: true, snapshots: false).run(banner: banner)
+        }
+        withExtendedLifetime(broker) {}
+    }
+
     /// The seed file: the flag, else assets/ next to the working directory or the binary.
-    static func findSeed(_ explicit: String?) throws -> String {
+    static func findSeed(_ explicit: String?, default name: String = "demo-notifications.jsonl") throws -> String {
         if let explicit {
             guard FileManager.default.isReadableFile(atPath: explicit) else {
                 throw CommandFailure(message: "cannot read seed file \(explicit)", exit: ExitStatus.dataError)
@@ -64,13 +89,13 @@ struct DemoCommand: ParsableCommand {
         }
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         let candidates = [
-            FileManager.default.currentDirectoryPath + "/assets/demo-notifications.jsonl",
-            exe.appendingPathComponent("../../assets/demo-notifications.jsonl").path,
-            exe.appendingPathComponent("../../../assets/demo-notifications.jsonl").path,
-            exe.appendingPathComponent("../share/kafka-inbox/demo-notifications.jsonl").path,
+            FileManager.default.currentDirectoryPath + "/assets/" + name,
+            exe.appendingPathComponent("../../assets/" + name).path,
+            exe.appendingPathComponent("../../../assets/" + name).path,
+            exe.appendingPathComponent("../share/kafka-inbox/" + name).path,
         ]
         guard let found = candidates.first(where: { FileManager.default.isReadableFile(atPath: $0) }) else {
-            throw CommandFailure(message: "cannot find assets/demo-notifications.jsonl; run from the repository or pass --seed FILE",
+            throw CommandFailure(message: "cannot find assets/\(name); run from the repository or pass --seed FILE",
                                  exit: ExitStatus.dataError)
         }
         return found

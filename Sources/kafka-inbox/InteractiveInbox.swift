@@ -23,7 +23,8 @@ struct InteractiveInbox {
         let pipeline = try InboxPipeline(settings: settings, kinds: kinds, snapshots: snapshots)
         pipeline.start()
         if let banner { pipeline.events.push(.notice(banner)) }
-        let model = InboxModel(inbox: pipeline.takeRestored(), keyMap: .standard, markReadOnOpen: markReadOnOpen)
+        let model = InboxModel(inbox: pipeline.takeRestored(), keyMap: .standard, markReadOnOpen: markReadOnOpen,
+                               kinds: kinds ?? settings.layout.kinds)
         let app = InboxApp(model: model, events: pipeline.events, send: { pipeline.send($0) },
                            options: TUIOptions(noColor: noColor ? true : nil))
         app.beforeWait = { pipeline.beforeWait($0.inbox) }
