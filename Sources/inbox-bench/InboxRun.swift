@@ -37,7 +37,8 @@ final class InboxRun {
 
     init(options: Options) throws {
         self.options = options
-        pipeline = try InboxPipeline(settings: BenchData.settings(brokers: options.brokers), kinds: nil, snapshots: false)
+        pipeline = try InboxPipeline(settings: BenchData.settings(brokers: options.brokers, configPath: options.configPath),
+                                     kinds: nil, snapshots: false)
         app = InboxApp(model: InboxModel(inbox: Inbox(), keyMap: .standard, markReadOnOpen: true), events: pipeline.events,
                        send: { [pipeline] in pipeline.send($0) }, options: TUIOptions(noColor: true))
     }

@@ -12,12 +12,16 @@ struct Options: ParsableArguments {
     @Option(help: "Live phase: seconds.") var liveSeconds = 10
     @Option(name: .customLong("mark"), help: "Receipts to confirm in the mark-read measurement.") var markCount = 100_000
     @Flag(help: "Leave kcat out (no ratio).") var skipKcat = false
+    @Option(help: "Mapped run: this many messages in a foreign shape on shared topics, half for other users (default: as many as --notifications; 0: none).")
+    var mappedCount: Int?
+    var mapped: Int { mappedCount ?? notifications }
     // The child ("inbox") role: run by the parent, not by people.
     @Option(help: .hidden) var role = "bench"
     @Option(help: .hidden) var brokers = ""
     @Option(help: .hidden) var t0: UInt64 = 0
     @Flag(help: .hidden) var full = false
     @Option(help: .hidden) var expected = 0
+    @Option(help: .hidden) var configPath: String?
 
     var receiptCount: Int { receipts ?? notifications * 3 / 10 }
 

@@ -71,6 +71,7 @@ final class Bench {
         report.kcatMode = kcat == nil ? "kcat not run" :
             "kcat 1.7.1 -C reads one topic per process: 4 processes (3 notification topics + receipts) in parallel, wall time until the last exits"
         if options.markCount > 0 { report.receiptsSeconds = try markRead(count: options.markCount) }
+        if options.mapped > 0 { try runMapped(n: options.mapped, runs: max(1, min(options.runs, 2)), kcat: kcat) }
         report.payloadBytes = payloadBytes
         report.notifications = n
         report.receipts = r
@@ -79,6 +80,18 @@ final class Bench {
     }
 
     // MARK: loading
+
+    /// The loader's producer (fast, large batches).
+    func loader() throws -> KafkaProducer {
+        var config = KafkaConfig()
+        config.set("bootstrap.servers", brokers)
+        config.set("linger.ms", ProcessInfo.processInfo.environment["INBOX_BENCH_LOAD_LINGER"] ?? "20")
+        config.set("batch.num.messages", "10000")
+        config.set("queue.buffering.max.messages", "500000")
+        config.set("queue.buffering.max.kbytes", "1048576")
+        config.set("log_level", "3")
+        return try KafkaProducer(config: config)
+    }
 
     private func load(n: Int, receipts: Int) throws {
         let start = monoNs()
@@ -124,7 +137,7 @@ final class Bench {
 
     // MARK: inbox child
 
-    private func runInbox(full: Bool) throws -> [String: Any] {
+    func runInbox(full: Bool, extra: [String] = []) throws -> [String: Any] {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
@@ -136,6 +149,7 @@ final class Bench {
             args = Array(prefix.dropFirst()) + [exe] + args
         }
         if full { args.append("--full") }
+        args += extra
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = FileHandle.standardError
@@ -163,10 +177,10 @@ final class Bench {
         return nil
     }
 
-    private func runKcat(_ path: String) throws -> Double {
+    func runKcat(_ path: String, topics: [String] = BenchData.notificationTopics + [BenchData.receiptsTopic]) throws -> Double {
         let start = monoNs()
         var procs: [Process] = []
-        for topic in BenchData.notificationTopics + [BenchData.receiptsTopic] {
+        for topic in topics {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: path)
             p.arguments = ["-C", "-e", "-o", "beginning", "-q", "-b", brokers, "-t", topic]

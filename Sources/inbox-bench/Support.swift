@@ -70,11 +70,12 @@ enum BenchData {
     /// `notify.bench.{kind}`, `notify.bench.receipts`), resolved as `kafka-inbox` resolves its
     /// own, with the state directory in a temporary folder. Experiments (not used for reported
     /// figures): INBOX_BENCH_FETCH_WAIT=ms, INBOX_BENCH_PROPS="key=value,key=value".
-    static func settings(brokers: String) throws -> Settings {
+    static func settings(brokers: String, configPath: String? = nil) throws -> Settings {
         let env = ProcessInfo.processInfo.environment
         let props = (env["INBOX_BENCH_PROPS"] ?? "").split(separator: ",").map(String.init)
         let state = NSTemporaryDirectory() + "inbox-bench-\(getpid())"
-        var settings = try Settings.resolve(SettingsInput(brokers: brokers, user: user, properties: props),
+        var settings = try Settings.resolve(SettingsInput(brokers: brokers, user: configPath == nil ? user : nil,
+                                                          configPath: configPath, properties: props),
                                             environment: ["XDG_STATE_HOME": state, "XDG_CONFIG_HOME": state, "USER": user])
         settings.fetchWaitMaxMs = env["INBOX_BENCH_FETCH_WAIT"] ?? InboxReaderTuning.embeddedBrokerFetchWaitMaxMs
         return settings
