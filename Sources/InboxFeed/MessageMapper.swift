@@ -50,6 +50,11 @@ public final class MessageMapper: @unchecked Sendable {
     private let usesHeaders: Bool
     /// The program per kind name ("" for messages of a kind without overrides).
     private var programs: [String: JQProgram] = [:]
+    /// The same expressions evaluated natively, per kind, when every one has a simple shape.
+    private var plans: [String: NativePlan] = [:]
+    /// The constants of every message's variables.
+    private let userValue: SimpleVariable
+    private let groupsValue: SimpleVariable
 
     /// Compiles the expressions for `user` (and `groups`). A syntax error throws, naming the
     /// key and the kind it was in, with jq's message.
@@ -59,12 +64,16 @@ public final class MessageMapper: @unchecked Sendable {
         let all = [schema.expressions] + schema.overrides.values.map { $0 }
         usesHeaders = all.contains { $0.values.contains { $0.contains("$headers") } }
         prelude = Self.prelude(user: user, groups: groups)
+        userValue = .value(.string(user))
+        groupsValue = .strings(groups)
         for (key, text) in schema.expressions.sorted(by: { $0.key < $1.key }) { try Self.check(key, kind: nil, text, prelude) }
         for (kind, keys) in schema.overrides.sorted(by: { $0.key < $1.key }) {
             for (key, text) in keys.sorted(by: { $0.key < $1.key }) { try Self.check(key, kind: kind, text, prelude) }
         }
         programs[""] = try Self.compile(schema.expressions, prelude)
         for kind in schema.overrides.keys { programs[kind] = try Self.compile(schema.expressions(for: kind), prelude) }
+        plans[""] = NativePlan(schema.expressions)
+        for kind in schema.overrides.keys { plans[kind] = NativePlan(schema.expressions(for: kind)) }
     }
 
     /// `$user`, `$groups` as constants, the per-message variables from the input's second element.
@@ -101,16 +110,16 @@ public final class MessageMapper: @unchecked Sendable {
         if value.count > NotificationDecoder.maxValueBytes {
             return malformed("too large", "too large (\(value.count) bytes; the limit is \(NotificationDecoder.maxValueBytes))")
         }
-        let inputs: [JQInput] = [.json(Array(value)), meta(m)]
         var fields: [String: JQValue]
         do {
-            guard case .object(let f)? = try run(programs[m.topicKind?.rawValue ?? ""] ?? programs[""]!, inputs, m) else {
+            let topicKind = m.topicKind?.rawValue ?? ""
+            guard let f = try evaluate(programs[topicKind] != nil ? topicKind : "", value, m) else {
                 return malformed("mapping gave no object", "the [schema] expressions gave no value")
             }
             fields = f
             // A kind from an expression that has overrides of its own: its program decides.
-            if case .string(let k)? = fields["kind"], k != m.topicKind?.rawValue, let program = programs[k] {
-                guard case .object(let g)? = try run(program, inputs, m) else {
+            if case .string(let k)? = fields["kind"], k != m.topicKind?.rawValue, programs[k] != nil {
+                guard let g = try evaluate(k, value, m) else {
                     return malformed("mapping gave no object", "the [schema.\(k)] expressions gave no value")
                 }
                 fields = g
@@ -124,8 +133,28 @@ public final class MessageMapper: @unchecked Sendable {
         return build(fields, m, source, malformed: malformed)
     }
 
-    private func run(_ program: JQProgram, _ inputs: [JQInput], _ m: Message) throws(JQError) -> JQValue? {
-        try program.first(inputs)
+    /// The fields of `kind`'s expressions for one message: natively when they all have a
+    /// simple shape and the message keeps to jq's simple cases, else by libjq.
+    private func evaluate(_ kind: String, _ value: UnsafeRawBufferPointer, _ m: Message) throws(JQError) -> [String: JQValue]? {
+        if let plan = plans[kind] ?? nil,
+           let fields = plan.evaluate(value, variables: variables(m)) {
+            return fields
+        }
+        guard case .object(let f)? = try programs[kind]!.first([.json(Array(value)), meta(m)]) else { return nil }
+        return f
+    }
+
+    /// The variables of one message, for the native plans.
+    private func variables(_ m: Message) -> [String: SimpleVariable] {
+        var v: [String: SimpleVariable] = [
+            "user": userValue, "groups": groupsValue,
+            "kind": .value(m.topicKind.map { .string($0.rawValue) } ?? .null), "topic": .value(.string(m.topic)),
+            "partition": .value(.number(Double(m.partition))), "offset": .value(.number(Double(m.offset))),
+            "timestamp": .value(m.timestampMs >= 0 ? .number(Double(m.timestampMs)) : .null),
+            "key": .value(m.key.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null),
+        ]
+        if usesHeaders { v["headers"] = .object(Dictionary(m.headers().map { ($0.name, $0.value) }, uniquingKeysWith: { _, b in b })) }
+        return v
     }
 
     /// The per-message variables, as the prelude reads them.

@@ -1,0 +1,158 @@
+/// A message value prepared for `SimpleJQ`: one pass over its top-level object records
+/// where the members the expressions read start; nested paths are read from there.
+public struct SimpleMessage {
+    private let buf: UnsafeBufferPointer<UInt8>
+    private var members: [String: Int] = [:]
+
+    /// Scans `buf`; nil when it is not one JSON object (libjq then gives jq's own error).
+    public init?(_ buf: UnsafeBufferPointer<UInt8>, keys: Set<String>) {
+        self.buf = buf
+        var s = JSONScanner(buf)
+        s.skipBOMAndWhitespace()
+        guard s.peek == 0x7B else { return nil }
+        var found: [String: Int] = [:]
+        do throws(JSONScanError) {
+            try JSONScanner.members(&s) { s, key throws(JSONScanError) in
+                let name = s.string(key)
+                if keys.contains(name) { found[name] = s.pos }  // a repeated key: the last wins, as in jq
+                try s.skipValue(depth: 2)
+            }
+            s.skipWhitespace()
+            guard s.atEnd else { return nil }
+        } catch {
+            return nil
+        }
+        members = found
+    }
+
+    /// The value at `path` (first key at the top level): null when a key is missing.
+    func value(at path: [String]) throws(SimpleJQ.GiveUp) -> SimpleValue {
+        guard let first = path.first else { throw SimpleJQ.GiveUp() }
+        guard var at = members[first] else { return .null }
+        var s = JSONScanner(buf)
+        for key in path.dropFirst() {
+            s.pos = at
+            guard let kind = try? s.valueKind() else { throw SimpleJQ.GiveUp() }
+            if kind == .null { return .null }
+            guard kind == .object else { throw SimpleJQ.GiveUp() }  // jq: cannot index that
+            var next: Int?
+            do throws(JSONScanError) {
+                try JSONScanner.members(&s) { s, k throws(JSONScanError) in
+                    if s.equals(k, key) { next = s.pos }
+                    try s.skipValue(depth: 3)
+                }
+            } catch { throw SimpleJQ.GiveUp() }
+            guard let n = next else { return .null }
+            at = n
+        }
+        s.pos = at
+        return try Self.scalar(&s)
+    }
+
+    private static func scalar(_ s: inout JSONScanner) throws(SimpleJQ.GiveUp) -> SimpleValue {
+        do throws(JSONScanError) {
+            switch try s.valueKind() {
+            case .string: return .string(s.string(try s.scanString()))
+            case .number:
+                guard let n = Double(s.text(try s.scanNumber())) else { return .complex }  // not a double: jq decides
+                return .number(n)
+            case .bool:
+                let isTrue = s.buf[s.pos] == 0x74  // t
+                _ = try s.scanLiteral()
+                return .bool(isTrue)
+            case .null: return .null
+            case .object, .array: return .complex
+            }
+        } catch { throw SimpleJQ.GiveUp() }
+    }
+}
+
+extension JSONScanner {
+    /// Whether the key's content equals `word` (after unescaping).
+    func equals(_ span: JSONStringSpan, _ word: String) -> Bool {
+        if span.hasEscapes { return string(span) == word }
+        var w = word
+        return w.withUTF8 { u in
+            guard u.count == span.count else { return false }
+            for k in 0..<u.count where buf[span.start + k] != u[k] { return false }
+            return true
+        }
+    }
+}
+
+/// What a variable holds for `SimpleJQ`.
+public enum SimpleVariable: Sendable {
+    case value(SimpleValue)
+    /// A list of strings (`$groups`).
+    case strings([String])
+    /// An object of strings (`$headers`).
+    case object([String: String])
+}
+
+extension SimpleJQ {
+    /// Evaluates over `message` with `variables`; throws `GiveUp` where jq's semantics are
+    /// not the simple ones.
+    public func evaluate(_ message: SimpleMessage, _ variables: [String: SimpleVariable]) throws(GiveUp) -> SimpleValue {
+        switch self {
+        case .path(let p):
+            return try message.value(at: p)
+        case .variable(let name, let p):
+            guard let v = variables[name] else { throw GiveUp() }
+            switch v {
+            case .value(let x):
+                if p.isEmpty { return x }
+                if x == .null { return .null }
+                throw GiveUp()
+            case .strings:
+                if p.isEmpty { return .complex }
+                throw GiveUp()
+            case .object(let members):
+                if p.isEmpty { return .complex }
+                guard p.count == 1 else { throw GiveUp() }
+                return members[p[0]].map { .string($0) } ?? .null
+            }
+        case .literal(let v):
+            return v
+        case .interpolation(let parts):
+            var out = ""
+            for part in parts {
+                switch part {
+                case .text(let t): out += t
+                case .value(let e): out += try Self.text(e.evaluate(message, variables))
+                }
+            }
+            return .string(out)
+        case .equals(let a, let b, let negated):
+            let x = try a.evaluate(message, variables), y = try b.evaluate(message, variables)
+            if x == .complex || y == .complex { throw GiveUp() }
+            return .bool((x == y) != negated)
+        case .and(let a, let b):
+            guard try a.evaluate(message, variables).isTruthy else { return .bool(false) }
+            return .bool(try b.evaluate(message, variables).isTruthy)
+        case .or(let a, let b):
+            if try a.evaluate(message, variables).isTruthy { return .bool(true) }
+            return .bool(try b.evaluate(message, variables).isTruthy)
+        case .alternative(let a, let b):
+            let x = try a.evaluate(message, variables)
+            return x.isTruthy ? x : try b.evaluate(message, variables)
+        case .member(let a, let name):
+            let x = try a.evaluate(message, variables)
+            guard case .strings(let list)? = variables[name], x != .complex else { throw GiveUp() }
+            if case .string(let s) = x { return .bool(list.contains(s)) }
+            return .bool(false)
+        }
+    }
+
+    /// A value inside a string interpolation, as jq writes it.
+    private static func text(_ v: SimpleValue) throws(GiveUp) -> String {
+        switch v {
+        case .string(let s): return s
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
+        case .number(let n):
+            guard n.rounded() == n, abs(n) < 1e15 else { throw GiveUp() }  // jq's %.17g is not ours
+            return n == 0 && n.sign == .minus ? "-0" : String(Int64(n))
+        case .complex: throw GiveUp()
+        }
+    }
+}
