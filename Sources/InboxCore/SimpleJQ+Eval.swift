@@ -2,19 +2,23 @@
 /// where the members the expressions read start; nested paths are read from there.
 public struct SimpleMessage {
     private let buf: UnsafeBufferPointer<UInt8>
-    private var members: [String: Int] = [:]
+    private let keys: SimpleKeys
+    /// Where each of `keys` starts in `buf` (-1: absent).
+    private var positions: [Int]
 
     /// Scans `buf`; nil when it is not one JSON object (libjq then gives jq's own error).
-    public init?(_ buf: UnsafeBufferPointer<UInt8>, keys: Set<String>) {
+    /// Only `keys` are noted (few: compared in place, no string made per member).
+    public init?(_ buf: UnsafeBufferPointer<UInt8>, keys: SimpleKeys) {
         self.buf = buf
+        self.keys = keys
+        var found = [Int](repeating: -1, count: keys.names.count)
         var s = JSONScanner(buf)
         s.skipBOMAndWhitespace()
         guard s.peek == 0x7B else { return nil }
-        var found: [String: Int] = [:]
         do throws(JSONScanError) {
             try JSONScanner.members(&s) { s, key throws(JSONScanError) in
-                let name = s.string(key)
-                if keys.contains(name) { found[name] = s.pos }  // a repeated key: the last wins, as in jq
+                // A repeated key: the last wins, as in jq.
+                if let k = keys.index(of: key, in: s) { found[k] = s.pos }
                 try s.skipValue(depth: 2)
             }
             s.skipWhitespace()
@@ -22,13 +26,14 @@ public struct SimpleMessage {
         } catch {
             return nil
         }
-        members = found
+        positions = found
     }
 
     /// The value at `path` (first key at the top level): null when a key is missing.
     func value(at path: [String]) throws(SimpleJQ.GiveUp) -> SimpleValue {
-        guard let first = path.first else { throw SimpleJQ.GiveUp() }
-        guard var at = members[first] else { return .null }
+        guard let first = path.first, let k = keys.names.firstIndex(of: first) else { throw SimpleJQ.GiveUp() }
+        var at = positions[k]
+        guard at >= 0 else { return .null }
         var s = JSONScanner(buf)
         for key in path.dropFirst() {
             s.pos = at
@@ -64,6 +69,33 @@ public struct SimpleMessage {
             case .object, .array: return .complex
             }
         } catch { throw SimpleJQ.GiveUp() }
+    }
+}
+
+/// The top-level keys a set of expressions reads, ready for comparing in place.
+public struct SimpleKeys: Sendable {
+    /// The names, in order.
+    public let names: [String]
+    private let bytes: [[UInt8]]
+
+    /// Keys `names`.
+    public init(_ names: [String]) {
+        self.names = names
+        bytes = names.map { Array($0.utf8) }
+    }
+
+    /// The index of the key `span` names, if it is one of these.
+    func index(of span: JSONStringSpan, in s: JSONScanner) -> Int? {
+        if span.hasEscapes {
+            let text = s.string(span)
+            return names.firstIndex(of: text)
+        }
+        for (i, k) in bytes.enumerated() where k.count == span.count {
+            var same = true
+            for j in 0..<k.count where s.buf[span.start + j] != k[j] { same = false; break }
+            if same { return i }
+        }
+        return nil
     }
 }
 

@@ -33,6 +33,19 @@ public indirect enum SimpleJQ: Sendable, Hashable {
         return e
     }
 
+    /// The variables the expression reads.
+    public var variables: Set<String> {
+        switch self {
+        case .variable(let name, _): return [name]
+        case .path, .literal: return []
+        case .interpolation(let parts):
+            return parts.reduce(into: Set<String>()) { s, part in if case .value(let e) = part { s.formUnion(e.variables) } }
+        case .equals(let a, let b, _), .and(let a, let b), .or(let a, let b), .alternative(let a, let b):
+            return a.variables.union(b.variables)
+        case .member(let a, let v): return a.variables.union([v])
+        }
+    }
+
     /// The first-level message keys the expression reads.
     public var keys: Set<String> {
         switch self {

@@ -136,24 +136,30 @@ public final class MessageMapper: @unchecked Sendable {
     /// The fields of `kind`'s expressions for one message: natively when they all have a
     /// simple shape and the message keeps to jq's simple cases, else by libjq.
     private func evaluate(_ kind: String, _ value: UnsafeRawBufferPointer, _ m: Message) throws(JQError) -> [String: JQValue]? {
-        if let plan = plans[kind] ?? nil,
-           let fields = plan.evaluate(value, variables: variables(m)) {
+        if let plan = plans[kind], let fields = plan.evaluate(value, variables: variables(m, used: plan.variables)) {
             return fields
         }
         guard case .object(let f)? = try programs[kind]!.first([.json(Array(value)), meta(m)]) else { return nil }
         return f
     }
 
-    /// The variables of one message, for the native plans.
-    private func variables(_ m: Message) -> [String: SimpleVariable] {
-        var v: [String: SimpleVariable] = [
-            "user": userValue, "groups": groupsValue,
-            "kind": .value(m.topicKind.map { .string($0.rawValue) } ?? .null), "topic": .value(.string(m.topic)),
-            "partition": .value(.number(Double(m.partition))), "offset": .value(.number(Double(m.offset))),
-            "timestamp": .value(m.timestampMs >= 0 ? .number(Double(m.timestampMs)) : .null),
-            "key": .value(m.key.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null),
-        ]
-        if usesHeaders { v["headers"] = .object(Dictionary(m.headers().map { ($0.name, $0.value) }, uniquingKeysWith: { _, b in b })) }
+    /// The variables of one message that a native plan reads.
+    private func variables(_ m: Message, used: Set<String>) -> [String: SimpleVariable] {
+        var v = [String: SimpleVariable](minimumCapacity: used.count)
+        for name in used {
+            switch name {
+            case "user": v[name] = userValue
+            case "groups": v[name] = groupsValue
+            case "kind": v[name] = .value(m.topicKind.map { .string($0.rawValue) } ?? .null)
+            case "topic": v[name] = .value(.string(m.topic))
+            case "partition": v[name] = .value(.number(Double(m.partition)))
+            case "offset": v[name] = .value(.number(Double(m.offset)))
+            case "timestamp": v[name] = .value(m.timestampMs >= 0 ? .number(Double(m.timestampMs)) : .null)
+            case "key": v[name] = .value(m.key.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null)
+            case "headers": v[name] = .object(Dictionary(m.headers().map { ($0.name, $0.value) }, uniquingKeysWith: { _, b in b }))
+            default: break  // unknown: the evaluation gives up and libjq reports it
+            }
+        }
         return v
     }
 

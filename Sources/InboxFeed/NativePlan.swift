@@ -5,7 +5,9 @@ import JQKit
 /// mapping then runs without libjq, unless a message leaves jq's simple cases.
 struct NativePlan {
     let expressions: [(key: String, expression: SimpleJQ)]
-    let keys: Set<String>
+    let keys: SimpleKeys
+    /// The variables any expression reads.
+    let variables: Set<String>
 
     /// nil when some expression needs the real jq.
     init?(_ texts: [String: String]) {
@@ -15,14 +17,15 @@ struct NativePlan {
             list.append((key, e))
         }
         expressions = list
-        keys = list.reduce(into: Set<String>()) { $0.formUnion($1.expression.keys) }
+        keys = SimpleKeys(list.reduce(into: Set<String>()) { $0.formUnion($1.expression.keys) }.sorted())
+        variables = list.reduce(into: Set<String>()) { $0.formUnion($1.expression.variables) }
     }
 
     /// The fields for one message value; nil when libjq must decide.
     func evaluate(_ value: UnsafeRawBufferPointer, variables: [String: SimpleVariable]) -> [String: JQValue]? {
         let bytes = value.assumingMemoryBound(to: UInt8.self)
         guard let message = SimpleMessage(bytes, keys: keys) else { return nil }
-        var fields: [String: JQValue] = [:]
+        var fields = [String: JQValue](minimumCapacity: expressions.count)
         do {
             for (key, e) in expressions {
                 switch try e.evaluate(message, variables) {
