@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "InboxCore"),
         .target(name: "KafkaKit", dependencies: ["CRdKafka"]),
         .target(name: "JQKit", dependencies: ["CJQ"]),
+        .target(name: "CBuildInfo"),
         .target(name: "InboxEvents", dependencies: ["InboxCore", "InboxSystem"]),
         .target(name: "InboxFeed", dependencies: ["InboxCore", "KafkaKit", "JQKit"]),
         .target(name: "InboxTUI", dependencies: ["InboxCore", "InboxEvents", "InboxSystem", "CNCurses"]),
@@ -37,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "kafka-inbox",
             dependencies: [
-                "InboxCore", "KafkaKit", "JQKit", "InboxFeed", "InboxEvents", "InboxService", "InboxTUI", "InboxSystem",
+                "InboxCore", "KafkaKit", "JQKit", "InboxFeed", "InboxEvents", "InboxService", "InboxTUI", "InboxSystem", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

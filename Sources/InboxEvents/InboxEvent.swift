@@ -28,6 +28,8 @@ public enum InboxEvent: Sendable, Hashable {
     case error(String)
     /// Information for the message line until the next key (e.g. the demo broker's address).
     case notice(String)
+    /// What is going on and what to do, shown where the list is while it is empty (nil: none).
+    case hint(String?)
     /// Forget every notification and state held: what follows rebuilds the inbox from
     /// the beginning (a local snapshot shown at start turned out not to match Kafka).
     case resetInbox

@@ -2,6 +2,7 @@ import Foundation
 import InboxCore
 import InboxEvents
 import InboxFeed
+import InboxSystem
 import KafkaKit
 
 /// The consumer thread of the interactive inbox: catches up on the user's topics and
@@ -48,6 +49,12 @@ public final class LiveFeed: @unchecked Sendable {
         let address = settings.kafka.brokers
         events.push(.connection(.connecting(address)))
         while !stopping {
+            // A refused connection is known at once: say so now, not after the timeout.
+            if TCPProbe.probe(address) == .refused {
+                events.push(contentsOf: [.connection(.unreachable(address)), .hint(refusedHint)])
+                pause(settings.timings.reconnect)
+                continue
+            }
             do {
                 let reader = try settings.startReader(kinds: kinds) {
                     self.snapshot?.prepare($0, resumeReceipts: self.overlay.count == 0)
@@ -64,21 +71,44 @@ public final class LiveFeed: @unchecked Sendable {
             } catch {
                 if case .unreachable = error { events.push(.connection(.unreachable(address))) }
                 events.push(.error(error.message))
-                var waited = Duration.zero
-                while waited < settings.timings.reconnect && !stopping {
-                    Thread.sleep(forTimeInterval: 0.05)
-                    waited += .milliseconds(50)
-                }
+                pause(settings.timings.reconnect)
             }
         }
         return nil
+    }
+
+    /// Waits `duration`, or less if asked to stop.
+    private func pause(_ duration: Duration) {
+        var waited = Duration.zero
+        while waited < duration && !stopping {
+            Thread.sleep(forTimeInterval: 0.05)
+            waited += .milliseconds(50)
+        }
+    }
+
+    /// What to do when nothing listens at the bootstrap addresses.
+    private var refusedHint: String {
+        "Connection refused at \(settings.kafka.brokers): no Kafka broker is listening there (retrying). "
+            + "Point kafka-inbox at yours with --brokers HOST:PORT, KAFKA_INBOX_BROKERS or brokers = in "
+            + "~/.config/kafka-inbox/config.toml."
+            + (settings.isUnconfigured ? " Nothing is configured yet: to see it work at once, run `kafka-inbox demo`." : "")
+    }
+
+    /// What to do when none of the user's notification topics exists.
+    private func missingTopicsHint(_ reader: InboxReader) -> String? {
+        let expected = settings.notificationTopics(kinds: kinds)
+        guard !expected.isEmpty, Set(reader.missingTopics) == Set(expected), settings.layout.patterns.isEmpty else { return nil }
+        return "No topics for user \(settings.user) on this cluster (looked for \(expected.joined(separator: ", "))). "
+            + "Is the user right? Set it with --user NAME, KAFKA_INBOX_USER or user = in the config file; "
+            + "topic names come from [topics] notifications (now '\(settings.layout.notificationTemplate)'). "
+            + "New topics are picked up when they appear."
     }
 
     private func run() {
         let address = settings.kafka.brokers
         guard let reader = startReader() else { return }
         defer { reader.close() }
-        events.push(.connection(.up(address)))
+        events.push(contentsOf: [.connection(.up(address)), .hint(missingTopicsHint(reader))])
         for t in reader.missingTopics { KafkaLog.write("note: topic \(t) does not exist (yet)") }
         var reportedCaughtUp = false
         var down = false

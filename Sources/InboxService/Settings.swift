@@ -48,6 +48,9 @@ public struct Settings: Sendable {
     public var state: StatePaths
     /// The intervals of the feed, the sender and the snapshot.
     public var timings = ServiceTimings.standard
+    /// Whether nothing was configured: no config file, no broker from a flag or the
+    /// environment (the built-in default is in force).
+    public var isUnconfigured = false
     /// The user's teams or groups (`$groups` in the `[schema]` expressions).
     public var groups: [String] = []
     /// How to read a producer's own message shape (nil: the native contract).
@@ -114,6 +117,7 @@ public struct Settings: Sendable {
                                 state: StatePaths(environment: environment))
         settings.groups = groups
         settings.schema = schema
+        settings.isUnconfigured = path == nil && brokersOrigin == "built-in default"
         return settings
     }
 

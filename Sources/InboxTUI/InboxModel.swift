@@ -127,6 +127,8 @@ public struct InboxModel: Sendable {
                 status.lastError = text
             case .notice(let text):
                 message = text
+            case .hint(let text):
+                status.hint = text
             case .resetInbox:
                 inbox = Inbox()
                 prompt = nil  // it held storage indices of the old inbox

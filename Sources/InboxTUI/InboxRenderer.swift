@@ -129,6 +129,11 @@ public struct InboxRenderer: Sendable {
                 ? "No notifications in \(model.view.displayName)"
                 : "Loading…"
             grid.put(text, row: top, col: col + 2, maxWidth: width - 2, style: CellStyle(role: .secondary))
+            if let hint = model.status.hint {
+                for (i, line) in TextFormat.wrap(hint, width: max(10, width - 4)).prefix(max(0, height - 2)).enumerated() {
+                    grid.put(line, row: top + 2 + i, col: col + 2, maxWidth: width - 2)
+                }
+            }
             return
         }
         var first = min(model.scroll, max(0, model.rows.count - height))

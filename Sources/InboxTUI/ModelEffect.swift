@@ -27,6 +27,8 @@ public struct StatusInfo: Sendable, Hashable {
     public var pendingReceipts = 0
     /// The last error, in words.
     public var lastError: String?
+    /// What to do, shown while the list is empty (no broker, no topics, nothing configured).
+    public var hint: String?
 
     /// Creates an empty status.
     public init() {}

@@ -86,6 +86,19 @@ public final class KafkaClient: @unchecked Sendable {
     }
 
     /// The fatal error of an idempotent producer, if one was raised.
+    /// The librdkafka version this process runs with (`2.0.2`).
+    public static var libraryVersion: String { String(cString: rd_kafka_version_str()) }
+
+    /// librdkafka's built-in features (`gzip,snappy,ssl,sasl,…`).
+    public static var libraryFeatures: String {
+        guard let conf = rd_kafka_conf_new() else { return "" }
+        defer { rd_kafka_conf_destroy(conf) }
+        var buffer = [CChar](repeating: 0, count: 1024)
+        var size = buffer.count
+        guard rd_kafka_conf_get(conf, "builtin.features", &buffer, &size) == RD_KAFKA_CONF_OK else { return "" }
+        return String(errorBuffer: buffer)
+    }
+
     public func fatalError() -> KafkaError? {
         var errstr = [CChar](repeating: 0, count: 512)
         let err = rd_kafka_fatal_error(handle, &errstr, errstr.count)

@@ -1,11 +1,17 @@
 import ArgumentParser
+import CBuildInfo
 import Foundation
 import InboxService
+import KafkaKit
 
 /// The `kafka-inbox` command: the interactive inbox by default, and one-shot commands.
 @main
 struct KafkaInbox: ParsableCommand {
     static let version = ProductInfo.version
+
+    /// What `--version` prints: the version, the commit built from, and the libraries run with.
+    static let versionText = "kafka-inbox \(ProductInfo.version) (commit \(String(cString: kafka_inbox_commit())))\n"
+        + "librdkafka \(KafkaClient.libraryVersion) (features: \(KafkaClient.libraryFeatures))"
 
     static let configuration = CommandConfiguration(
         commandName: "kafka-inbox",
@@ -16,7 +22,7 @@ struct KafkaInbox: ParsableCommand {
         69 broker unreachable, 73 outbox not writable, 75 delivery not confirmed (kept in the outbox), \
         77 authentication failed, 78 bad configuration.
         """,
-        version: version,
+        version: versionText,
         subcommands: [InboxCommand.self, WatchCommand.self, ListCommand.self, CountCommand.self,
                       ReadCommand.self, UnreadCommand.self, AckCommand.self, SendCommand.self,
                       BrokerCommand.self, DemoCommand.self, OutboxCommand.self, SchemaCommand.self],
