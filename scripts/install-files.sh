@@ -7,10 +7,11 @@ bin=$1 prefix=$2
 zsh_dir=${3:-$prefix/share/zsh/site-functions}
 install -Dm755 "$bin" "$prefix/bin/kafka-inbox"
 mkdir -p "$prefix/share/man/man1"
-"$bin" --generate-manual | gzip -9n >"$prefix/share/man/man1/kafka-inbox.1.gz"
+"$bin" manual | gzip -9n >"$prefix/share/man/man1/kafka-inbox.1.gz"
 install -d "$prefix/share/bash-completion/completions" "$zsh_dir" "$prefix/share/fish/vendor_completions.d"
 "$bin" --generate-completion-script bash >"$prefix/share/bash-completion/completions/kafka-inbox"
 "$bin" --generate-completion-script zsh >"$zsh_dir/_kafka-inbox"
 "$bin" --generate-completion-script fish >"$prefix/share/fish/vendor_completions.d/kafka-inbox.fish"
 install -d "$prefix/share/kafka-inbox"
 install -m644 assets/demo-notifications.jsonl assets/demo-shared.txt assets/demo-shared.toml "$prefix/share/kafka-inbox/"
+install -Dm644 README.md "$prefix/share/doc/kafka-inbox/README.md"

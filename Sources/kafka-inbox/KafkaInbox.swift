@@ -25,7 +25,7 @@ struct KafkaInbox: ParsableCommand {
         version: versionText,
         subcommands: [InboxCommand.self, WatchCommand.self, ListCommand.self, CountCommand.self,
                       ReadCommand.self, UnreadCommand.self, AckCommand.self, SendCommand.self,
-                      BrokerCommand.self, DemoCommand.self, OutboxCommand.self, SchemaCommand.self],
+                      BrokerCommand.self, DemoCommand.self, OutboxCommand.self, SchemaCommand.self, DoctorCommand.self, ManualCommand.self],
         defaultSubcommand: InboxCommand.self
     )
 }
