@@ -13,8 +13,11 @@ scripts/install-files.sh "$bin" "$stage/usr" "$stage/usr/share/zsh/vendor-comple
 install -Dm644 LICENSE "$stage/usr/share/doc/kafka-inbox/copyright"
 gzip -9nc CHANGELOG.md >"$stage/usr/share/doc/kafka-inbox/changelog.gz"
 
-# Depends: the package of every shared library the binary needs, at least the installed version.
-depends=$(ldd "$bin" | awk '/=> \// {print $3}' | while read -r lib; do
+strip "$stage/usr/bin/kafka-inbox"
+# Depends: the package of every library the binary itself needs (its NEEDED entries, found
+# where ldd finds them), at least the installed version.
+needed=$(readelf -d "$bin" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')
+depends=$(for name in $needed; do ldd "$bin" | awk -v n="$name" '$1 == n && $3 ~ /^\// {print $3}'; done | while read -r lib; do
   real=$(readlink -f "$lib")
   pkg=$( (dpkg -S "$lib" 2>/dev/null || dpkg -S "$real" 2>/dev/null) | head -1 | cut -d: -f1)
   [ -n "$pkg" ] && echo "$pkg (>= $(dpkg-query -W -f='${Version}' "$pkg" | sed 's/-[^-]*$//'))"
