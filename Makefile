@@ -17,7 +17,7 @@ uninstall:
 	rm -f "$(DESTDIR)$(PREFIX)/bin/kafka-inbox" "$(DESTDIR)$(PREFIX)/share/man/man1/kafka-inbox.1.gz" \
 	  "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kafka-inbox" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_kafka-inbox" \
 	  "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/kafka-inbox.fish"
-	rm -rf "$(DESTDIR)$(PREFIX)/share/kafka-inbox"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/kafka-inbox" "$(DESTDIR)$(PREFIX)/share/doc/kafka-inbox"
 
 package:
 	scripts/package.sh

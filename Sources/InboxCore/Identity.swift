@@ -2,11 +2,11 @@
 /// its topic-safe form, used for `{user}` in topic names and in local file names.
 ///
 /// The safe form keeps the bytes Kafka allows in a topic name (`A-Z a-z 0-9 . _ -`) and
-/// writes every other UTF-8 byte as `_x` and two hex digits; an `_` that is followed by an `x`
-/// is itself written `_x5F`, so `_x` in the safe form always starts an escape. The form is
-/// therefore injective (it can be decoded back: two identities never share a topic), and a
-/// name that was already topic-safe and holds no `_x` is left as it is (per-user topics of
-/// plain user names keep their names). Examples: `alice@corp.example` →
+/// writes every other UTF-8 byte as `_x` and two upper-case hex digits; an `_` that is
+/// followed by `x` and two upper-case hex digits is itself written `_x5F`, so `_xHH` in the
+/// safe form always is an escape. The form is therefore injective (it can be decoded back:
+/// two identities never share a topic), and a name that was already topic-safe is left as it
+/// is unless it holds `_xHH` (per-user topics of plain user names keep their names). Examples: `alice@corp.example` →
 /// `alice_x40corp.example`; `DOMAIN\alice` → `DOMAIN_x5Calice`; `Zoë` → `Zo_xC3_xAB`.
 public enum Identity {
     /// The topic-safe form of `identity`.
@@ -16,7 +16,7 @@ public enum Identity {
         out.reserveCapacity(bytes.count)
         let hex = Array("0123456789ABCDEF".utf8)
         for (i, b) in bytes.enumerated() {
-            let plain = isTopicByte(b) && !(b == 0x5F && i + 1 < bytes.count && bytes[i + 1] == 0x78)
+            let plain = isTopicByte(b) && !(b == 0x5F && startsEscape(bytes, at: i))
             if plain {
                 out.append(b)
             } else {
@@ -34,8 +34,7 @@ public enum Identity {
         while i < bytes.count {
             let b = bytes[i]
             guard isTopicByte(b) else { return nil }
-            if b == 0x5F, i + 1 < bytes.count, bytes[i + 1] == 0x78 {
-                guard i + 3 < bytes.count, let hi = hexValue(bytes[i + 2]), let lo = hexValue(bytes[i + 3]) else { return nil }
+            if b == 0x5F, startsEscape(bytes, at: i), let hi = hexValue(bytes[i + 2]), let lo = hexValue(bytes[i + 3]) {
                 out.append(hi << 4 | lo)
                 i += 4
             } else {
@@ -46,11 +45,20 @@ public enum Identity {
         return String(validating: out, as: UTF8.self)
     }
 
-    /// Whether `identity` can be a user at all: not empty, at most 200 bytes (so that
-    /// topic names built from its safe form stay under Kafka's 249), no control characters.
+    /// The longest safe form: topic names built from it stay under Kafka's 249 bytes and
+    /// the local file names under 255.
+    public static let maxSafeLength = 150
+
+    /// Whether `identity` can be a user at all: not empty, no control characters, and a
+    /// safe form of at most `maxSafeLength` bytes.
     public static func isValid(_ identity: String) -> Bool {
-        !identity.isEmpty && identity.utf8.count <= 200
+        !identity.isEmpty && topicSafe(identity).utf8.count <= maxSafeLength
             && !identity.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }
+    }
+
+    /// Whether `_x` and two upper-case hex digits start at `i`.
+    private static func startsEscape(_ b: [UInt8], at i: Int) -> Bool {
+        i + 3 < b.count && b[i] == 0x5F && b[i + 1] == 0x78 && hexValue(b[i + 2]) != nil && hexValue(b[i + 3]) != nil
     }
 
     private static func isTopicByte(_ b: UInt8) -> Bool {

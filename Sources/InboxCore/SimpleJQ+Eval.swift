@@ -11,6 +11,13 @@ public struct SimpleMessage {
     public init?(_ buf: UnsafeBufferPointer<UInt8>, keys: SimpleKeys) {
         self.buf = buf
         self.keys = keys
+        // jq rejects a message with a raw control byte in a string or a lone surrogate escape;
+        // this scanner is more tolerant, so any control byte or \uD… escape leaves it to jq.
+        for i in 0..<buf.count {
+            let b = buf[i]
+            if b < 0x20 { return nil }
+            if b == 0x5C, i + 2 < buf.count, buf[i + 1] == 0x75, buf[i + 2] == 0x44 || buf[i + 2] == 0x64 { return nil }
+        }
         var found = [Int](repeating: -1, count: keys.names.count)
         var s = JSONScanner(buf)
         s.skipBOMAndWhitespace()
@@ -57,7 +64,12 @@ public struct SimpleMessage {
     private static func scalar(_ s: inout JSONScanner) throws(SimpleJQ.GiveUp) -> SimpleValue {
         do throws(JSONScanError) {
             switch try s.valueKind() {
-            case .string: return .string(s.string(try s.scanString()))
+            case .string:
+                let span = try s.scanString()
+                let text = s.string(span)
+                // jq replaces invalid UTF-8 its own way: such strings are left to it.
+                if span.hasNonASCII && text.unicodeScalars.contains("\u{FFFD}") { return .complex }
+                return .string(text)
             case .number:
                 guard let n = Double(s.text(try s.scanNumber())) else { return .complex }  // not a double: jq decides
                 return .number(n)
@@ -88,7 +100,7 @@ public struct SimpleKeys: Sendable {
     func index(of span: JSONStringSpan, in s: JSONScanner) -> Int? {
         if span.hasEscapes {
             let text = s.string(span)
-            return names.firstIndex(of: text)
+            return names.firstIndex { $0.utf8.elementsEqual(text.utf8) }
         }
         for (i, k) in bytes.enumerated() where k.count == span.count {
             var same = true
@@ -157,7 +169,7 @@ extension SimpleJQ {
         case .equals(let a, let b, let negated):
             let x = try a.evaluate(message, variables), y = try b.evaluate(message, variables)
             if x == .complex || y == .complex { throw GiveUp() }
-            return .bool((x == y) != negated)
+            return .bool(Self.same(x, y) != negated)
         case .and(let a, let b):
             guard try a.evaluate(message, variables).isTruthy else { return .bool(false) }
             return .bool(try b.evaluate(message, variables).isTruthy)
@@ -170,9 +182,15 @@ extension SimpleJQ {
         case .member(let a, let name):
             let x = try a.evaluate(message, variables)
             guard case .strings(let list)? = variables[name], x != .complex else { throw GiveUp() }
-            if case .string(let s) = x { return .bool(list.contains(s)) }
+            if case .string(let s) = x { return .bool(list.contains { $0.utf8.elementsEqual(s.utf8) }) }
             return .bool(false)
         }
+    }
+
+    /// jq's equality: strings byte for byte (not Swift's canonical equivalence).
+    private static func same(_ a: SimpleValue, _ b: SimpleValue) -> Bool {
+        if case .string(let x) = a, case .string(let y) = b { return x.utf8.elementsEqual(y.utf8) }
+        return a == b
     }
 
     /// A value inside a string interpolation, as jq writes it.

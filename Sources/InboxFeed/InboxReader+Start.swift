@@ -31,6 +31,9 @@ extension InboxReader {
             let patterns = layout.subscriptionPatterns(user: user).compactMap { try? Regex($0) }
             for t in all where !t.name.hasPrefix("__") && t.name != receiptsTopic {
                 guard patterns.contains(where: { (try? $0.firstMatch(in: t.name)) != nil }) else { continue }
+                // `^notify\.bob\..*` also matches user bob.smith's topics: a kind taken from a
+                // pattern has no dot, so another user's topics are never read as this one's.
+                if let k = layout.kind(ofTopic: t.name, user: user), k.rawValue.contains(".") { continue }
                 if let kinds = config.kinds, let k = layout.kind(ofTopic: t.name, user: user), !kinds.contains(k) { continue }
                 wanted[t.name] = t
             }

@@ -31,13 +31,12 @@ public struct Doctor {
         func unknown(_ t: String, _ fix: String? = nil) { report(DoctorCheck(verdict: .unknown, text: t, fix: fix)) }
 
         unknown("configuration: " + (settings.configPath.map { "config file \($0)" } ?? "no config file (defaults, flags and environment)"))
-        // The settings a person asks about first, with where each came from; secrets only as "(set)".
-        let shown = settings.kafka.entries.filter { e in
-            e.key == "bootstrap.servers" || e.key.hasPrefix("security.") || e.key.hasPrefix("sasl.") || e.key.hasPrefix("ssl.")
-        }
-        for e in shown {
-            let secret = ["password", "secret", "token", "key.pem"].contains { e.key.contains($0) }
-            unknown("  \(e.key) = \(secret ? "(set)" : e.value)  (from \(e.origin))")
+        // The settings a person asks about first, with where each came from; others (secrets
+        // among them) only by name.
+        let shown: Set<String> = ["bootstrap.servers", "security.protocol", "sasl.mechanism", "sasl.mechanisms", "sasl.username",
+                                  "ssl.ca.location", "ssl.certificate.location", "ssl.endpoint.identification.algorithm", "client.id"]
+        for e in settings.kafka.entries where e.origin != "built-in default" || e.key == "bootstrap.servers" {
+            unknown("  \(e.key) = \(shown.contains(e.key) ? TerminalText.sanitize(e.value) : "(set)")  (from \(e.origin))")
         }
         unknown("  user \(TerminalText.sanitize(settings.user)); topics \(settings.layout.notificationTemplate) × \(settings.layout.kinds.map(\.rawValue).joined(separator: ",")), receipts \(settings.receiptsTopic)"
             + (settings.schema != nil ? "; a [schema] mapping" : ""))

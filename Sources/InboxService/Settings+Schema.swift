@@ -35,7 +35,19 @@ extension Settings {
             throw configError("topics.notifications '\(layout.notificationTemplate)' is shared by everyone (no {user} in it): "
                 + "add [schema] for_me = '<jq>' to pick out your notifications, e.g. for_me = '.to == $user' (in \(origin))")
         }
+        if let shared = layout.patterns.first(where: { !$0.contains("{user}") }), schema?.expressions["for_me"] == nil {
+            throw configError("topics.patterns '\(shared)' matches everyone's topics (no {user} in it): "
+                + "add [schema] for_me = '<jq>' to pick out your notifications (in \(origin))")
+        }
         guard let schema else { return }
+        if schema.expressions["title"] == nil && schema.expressions["body"] == nil && schema.overrides.values.allSatisfy({ $0["title"] == nil && $0["body"] == nil }) {
+            throw configError("\(origin): [schema] gives neither title nor body, so every message would be malformed: add e.g. title = '.msg'")
+        }
+        let kinds = Set(layout.kinds.map(\.rawValue))
+        if schema.expressions["kind"] == nil, layout.patterns.isEmpty, let stray = schema.overrides.keys.sorted().first(where: { !kinds.contains($0) }) {
+            throw configError("\(origin): [schema.\(stray)] is for a kind that is not read (topics.kinds is "
+                + "\(layout.kinds.map(\.rawValue).joined(separator: ", ")), and no [schema] kind expression gives kinds): a typo?")
+        }
         do { _ = try MessageMapper(schema: schema, user: user, groups: groups) } catch {
             throw configError("\(origin): \(error)")
         }

@@ -139,7 +139,8 @@ public struct Settings: Sendable {
     public static func checkUserName(_ user: String, origin: String) throws(ServiceError) {
         if !Identity.isValid(user) {
             throw configError("user '\(TerminalText.sanitize(user))' (from \(origin)) is not a usable identity: "
-                + "give 1 to 200 bytes without control characters, e.g. --user alice or --user alice@corp.example")
+                + "give a name without control characters whose topic-safe form has at most \(Identity.maxSafeLength) bytes, "
+                + "e.g. --user alice or --user alice@corp.example")
         }
     }
 

@@ -18,20 +18,27 @@ public enum TCPProbe {
     }
 
     /// Probes every `host:port` of `bootstrap` (comma-separated), waiting at most `timeoutMs` for each.
+    /// `SASL_SSL://host:port` and a host without a port (librdkafka's default 9092) are understood.
     public static func probe(_ bootstrap: String, timeoutMs: Int32 = 500) -> Result {
         var sawSilence = false, sawRefusal = false
+        var left = 4  // addresses tried at most: a bounded wait however many names resolve
         for server in bootstrap.split(separator: ",") {
-            let text = server.filter { $0 != " " }
-            guard let colon = text.lastIndex(of: ":") else { continue }
-            let host = String(text[..<colon]).trimmingBrackets
-            let port = String(text[text.index(after: colon)...])
+            var text = Substring(server.filter { $0 != " " })
+            if let scheme = text.firstRange(of: "://") { text = text[scheme.upperBound...] }
+            var host = String(text), port = "9092"
+            if let colon = text.lastIndex(of: ":"), !text.hasSuffix("]"), Int(text[text.index(after: colon)...]) != nil {
+                host = String(text[..<colon])
+                port = String(text[text.index(after: colon)...])
+            }
+            host = host.trimmingBrackets
             var hints = addrinfo()
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
             var list: UnsafeMutablePointer<addrinfo>?
             guard getaddrinfo(host, port, &hints, &list) == 0, let first = list else { continue }
             defer { freeaddrinfo(list) }
             var entry: UnsafeMutablePointer<addrinfo>? = first
-            while let a = entry {
+            while let a = entry, left > 0 {
+                left -= 1
                 switch connect(a.pointee, timeoutMs: timeoutMs) {
                 case .listening: return .listening
                 case .refused: sawRefusal = true

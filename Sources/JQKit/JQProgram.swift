@@ -87,8 +87,11 @@ public final class JQProgram: @unchecked Sendable {
             for (k, v) in members { o = jv_object_set(o, string(k), make(v)) }
             return o
         case .json(let bytes):
-            return bytes.withUnsafeBufferPointer { b in
-                b.withMemoryRebound(to: CChar.self) { jv_parse_sized($0.baseAddress, Int32(b.count)) }
+            // NUL-terminated: jq before 1.7.1 formats a parse error with %s over its input.
+            var text = bytes
+            text.append(0)
+            return text.withUnsafeBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { jv_parse_sized($0.baseAddress, Int32(b.count - 1)) }
             }
         }
     }
@@ -101,7 +104,11 @@ public final class JQProgram: @unchecked Sendable {
     private static func message(_ invalid: jv, or fallback: String) -> String {
         let msg = jv_invalid_get_msg(invalid)
         defer { jv_free(msg) }
-        if jv_get_kind(msg) == CJQ_kindString() { return String(cString: jv_string_value(msg)) }
+        if jv_get_kind(msg) == CJQ_kindString() {
+            // A parse error quotes the whole input: keep the message readable.
+            let text = String(cString: jv_string_value(msg))
+            return text.count > 200 ? String(text.prefix(200)) + "…" : text
+        }
         if jv_get_kind(msg) == CJQ_kindNull() { return fallback }
         return dump(jv_copy(msg))
     }

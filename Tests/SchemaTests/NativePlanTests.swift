@@ -8,6 +8,7 @@ import Testing
     let expressions = [
         #".to == $user or (.team | IN($groups[]))"#, ".msg", ".a.b", ".msg // .text", #""\(.by) mentioned you in #\(.ticket)""#,
         ".to != $user and .n == 3", ".missing", "$topic", "$headers.h", #""p\(.n)-\(.flag)-\(.z)""#, ".n == 3.0", "true", "null // .by",
+        #".to == "é""#, #".by | IN($groups[])"#,
     ]
 
     @Test func shapesParseAndOthersDoNot() {
@@ -21,7 +22,8 @@ import Testing
     @Test func nativeAgreesWithLibjqOnRandomMessages() throws {
         var rng = SplitMix(seed: 7)
         let values = [#""alice""#, #""bob""#, #""sre""#, "3", "3.0", "3.5", "true", "false", "null", #"{"b":"x"}"#, #"{"b":{"c":1}}"#,
-                      "[1,2]", #""with \"quote\" and \\ and \u00e9""#, #""\u001b]0;x\u0007""#, "12345678901234567890", "-0"]
+                      "[1,2]", #""with \"quote\" and \\ and \u00e9""#, #""\u001b]0;x\u0007""#, "12345678901234567890", "-0",
+                      "\"a\tb\"", #""\uD800""#, #""\ud83d\ude00""#, "\"e\u{301}\"", "\"é\"", "1e2", #""sre""#]
         let keys = ["to", "team", "msg", "text", "by", "ticket", "a", "n", "flag", "z"]
         var compared = 0
         for e in expressions {

@@ -59,4 +59,21 @@ import Testing
         }
         #expect(failure("[topics]\nkinds = [\"billing.v2\", \"on-call\"]\n") == nil)
     }
+
+    @Test func schemaMistakesAreConfigErrorsNamingTheFix() {
+        let shared = "[topics]\nnotifications = \"{kind}\"\nkinds = [\"assigned\"]\n"
+        #expect(failure(shared + "[schema]\ntitle = '.msg'\n")?.message.contains("for_me") == true, "shared topics need for_me")
+        #expect(failure(shared + "[schema]\nfor_me = 'true'\nactor = '.by'\n")?.message.contains("neither title nor body") == true)
+        #expect(failure(shared + "[schema]\nfor_me = 'true'\ntitle = '.msg'\n[schema.asigned]\ntitle = '.x'\n")?.message
+                .contains("[schema.asigned]") == true, "a per-kind table for a kind that is not read: a typo")
+        #expect(failure("[topics]\npatterns = ['^events\\..*']\n")?.message.contains("for_me") == true,
+                "a pattern without {user} reads everyone's topics")
+        #expect(failure(shared + "[schema]\nfor_me = '.to == $user'\ntitle = '.msg'\n[schema.assigned]\nbody = '.b'\n") == nil)
+    }
+
+    @Test func plainNamesKeepTheirTopicsUnderTheSafeForm() {
+        for name in ["alice", "alex_xiao", "a.b-c_d", "_x"] { #expect(Identity.topicSafe(name) == name, "\(name)") }
+        #expect(Identity.topicSafe("a_x41") == "a_x5Fx41", "an escape-like run is escaped itself")
+        #expect(Identity.decode("a_x5Fx41") == "a_x41")
+    }
 }
