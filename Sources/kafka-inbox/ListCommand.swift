@@ -50,11 +50,3 @@ struct ListCommand: ParsableCommand {
         }
     }
 }
-
-extension String {
-    /// Pads with spaces to `width` characters (left or right aligned).
-    func padding(_ width: Int, left: Bool = false) -> String {
-        count >= width ? self : (left ? String(repeating: " ", count: width - count) + self
-                                      : self + String(repeating: " ", count: width - count))
-    }
-}

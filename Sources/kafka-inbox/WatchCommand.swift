@@ -37,7 +37,10 @@ struct WatchCommand: ParsableCommand {
             let settings = try global.settings()
             let position = try StartPosition(parsing: from, nowMs: Timestamps.nowMs())
             let color = !noColor && Console.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-            let output = try WatchFormat(flag: format, isTerminal: Console.stdoutIsTerminal, color: color)
+            let output: WatchFormat
+            do { output = try WatchFormat(flag: format, isTerminal: Console.stdoutIsTerminal, color: color) } catch let e as WatchFormatError {
+                throw CommandFailure(message: e.message, exit: .validationFailure)
+            }
             let filter = try self.filter.compiled()
             defer { filter?.reportFailures() }
             var pending: [Receipt] = []

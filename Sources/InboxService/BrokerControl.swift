@@ -13,10 +13,14 @@ import KafkaKit
 ///
 /// ERROR is a librdkafka code number or one of `request-timed-out` (retriable, the
 /// default), `not-leader`, `topic-authorization-failed`, `message-too-large`, `invalid-record`.
-struct BrokerControl {
+public struct BrokerControl {
     let cluster: MockCluster
 
-    static let help = """
+    /// Control of `cluster`.
+    public init(cluster: MockCluster) { self.cluster = cluster }
+
+    /// The commands, for `broker --help`.
+    public static let help = """
         With --control, reads commands from stdin, one per line, answering `ok …` or `error …` on stdout: \
         down [BROKER] | up [BROKER] | rtt MS [BROKER] | produce-errors N [ERROR] | clear-produce-errors. \
         ERROR: request-timed-out (default), not-leader, topic-authorization-failed, message-too-large, \
@@ -24,7 +28,7 @@ struct BrokerControl {
         """
 
     /// Reads commands until end of input, on a thread of its own.
-    func start() {
+    public func start() {
         let thread = Thread { [cluster] in
             let control = BrokerControl(cluster: cluster)
             while let line = readLine() {
@@ -37,7 +41,7 @@ struct BrokerControl {
     }
 
     /// Runs one command; returns the reply line.
-    func execute(_ line: String) -> String {
+    public func execute(_ line: String) -> String {
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let verb = words.first else { return "error empty command" }
         let args = Array(words.dropFirst())

@@ -2,7 +2,7 @@ import Foundation
 import InboxCore
 
 /// How `watch` prints a notification.
-enum WatchFormat: Equatable {
+public enum WatchFormat: Equatable, Sendable {
     case json
     case pretty(color: Bool)
     /// A template with `{id} {kind} {title} {actor} {url} {created_at} {topic} {partition} {offset} {state} {body}`.
@@ -11,7 +11,7 @@ enum WatchFormat: Equatable {
     static let fields = ["id", "kind", "title", "actor", "url", "created_at", "topic", "partition", "offset", "state", "body", "age"]
 
     /// Parses `--format`; nil means "pretty on a terminal, JSON in a pipe".
-    init(flag: String?, isTerminal: Bool, color: Bool) throws {
+    public init(flag: String?, isTerminal: Bool, color: Bool) throws(WatchFormatError) {
         switch flag {
         case nil: self = isTerminal ? .pretty(color: color) : .json
         case "json"?: self = .json
@@ -22,20 +22,20 @@ enum WatchFormat: Equatable {
                 guard let close = rest[open...].firstIndex(of: "}") else { break }
                 let name = String(rest[rest.index(after: open)..<close])
                 if !Self.fields.contains(name) {
-                    throw CommandFailure(message: "--format: unknown field {\(name)}; known: "
-                        + Self.fields.map { "{\($0)}" }.joined(separator: " "), exit: .validationFailure)
+                    throw WatchFormatError(message: "--format: unknown field {\(name)}; known: "
+                        + Self.fields.map { "{\($0)}" }.joined(separator: " "))
                 }
                 rest = rest[rest.index(after: close)...]
             }
             guard t.contains("{") else {
-                throw CommandFailure(message: "--format takes json, pretty or a template such as '{kind} {title}'", exit: .validationFailure)
+                throw WatchFormatError(message: "--format takes json, pretty or a template such as '{kind} {title}'")
             }
             self = .template(t)
         }
     }
 
     /// The line for one notification (no trailing newline).
-    func line(_ n: Notification, state: ReadState, nowMs: Int64) -> String {
+    public func line(_ n: InboxCore.Notification, state: ReadState, nowMs: Int64) -> String {
         switch self {
         case .json:
             return NotificationJSON.line(n, state: state)
@@ -48,7 +48,7 @@ enum WatchFormat: Equatable {
         }
     }
 
-    private func value(_ field: String, _ n: Notification, _ state: ReadState, _ now: Int64) -> String {
+    private func value(_ field: String, _ n: InboxCore.Notification, _ state: ReadState, _ now: Int64) -> String {
         switch field {
         case "id": return n.id
         case "kind": return n.kind.rawValue
@@ -66,7 +66,7 @@ enum WatchFormat: Equatable {
         }
     }
 
-    private static func pretty(_ n: Notification, state: ReadState, nowMs: Int64, color: Bool) -> String {
+    private static func pretty(_ n: InboxCore.Notification, state: ReadState, nowMs: Int64, color: Bool) -> String {
         let kind = n.kind.rawValue.padding(8)
         let age = Timestamps.relativeAge(ms: n.createdAtMs, nowMs: nowMs).padding(4, left: true)
         let actor = TerminalText.truncate(TerminalText.sanitize(n.actor ?? "-"), toWidth: 16)
@@ -83,5 +83,19 @@ enum WatchFormat: Equatable {
         let reset = "\u{1b}[0m"
         let titleStyle = n.isMalformed ? "\u{1b}[31m" : (state == .unread ? "\u{1b}[1m" : "")
         return "\(mark) \(kindColor)\(kind)\(reset) \u{1b}[2m\(age)\(reset)  \u{1b}[32m\(actor)\(reset)  \(titleStyle)\(title)\(reset)"
+    }
+}
+
+/// A `--format` that is not json, pretty or a template of known fields.
+public struct WatchFormatError: Error, Sendable {
+    /// What is wrong, and the known choices.
+    public var message: String
+}
+
+extension String {
+    /// Pads with spaces to `width` characters (left or right aligned).
+    public func padding(_ width: Int, left: Bool = false) -> String {
+        count >= width ? self : (left ? String(repeating: " ", count: width - count) + self
+                                      : self + String(repeating: " ", count: width - count))
     }
 }
