@@ -122,6 +122,7 @@ public final class Outbox: Sendable {
         let before = lseek(j.fd, 0, SEEK_END)
         let written = try appendBytes(j.fd, bytes, path: path, sync: sync)
         if Int(before) == j.offset, before >= 0 {
+            if records.count > 64 { j.contents.reserve(records.count) }
             for r in records { j.contents.apply(r) }
             j.offset += written
         } else {

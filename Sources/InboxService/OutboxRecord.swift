@@ -98,6 +98,12 @@ public struct OutboxContents: Sendable {
         apply(record)
     }
 
+    /// Makes room for `count` more receipts (a bulk action appends thousands at once).
+    mutating func reserve(_ count: Int) {
+        latest.reserveCapacity(latest.count + count)
+        latestByReceipt.reserveCapacity(latestByReceipt.count + count)
+    }
+
     /// Folds a record this process has just appended (no need to read it back).
     mutating func apply(_ record: OutboxRecord) {
         switch record {

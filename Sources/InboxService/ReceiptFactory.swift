@@ -20,10 +20,10 @@ public struct ReceiptFactory: Sendable {
         receipt(type, id: notification.id, kind: notification.kind.rawValue, source: notification.source)
     }
 
-    /// A receipt for an id with what is known of it.
-    public func receipt(_ type: ReceiptType, id: String, kind: String?, source: SourcePosition?) -> Receipt {
+    /// A receipt for an id with what is known of it; `at` (default: now) is the action's time.
+    public func receipt(_ type: ReceiptType, id: String, kind: String?, source: SourcePosition?, at: String? = nil) -> Receipt {
         Receipt(type: type, receiptID: IDGenerator.next(), notificationID: id, user: user, kind: kind,
-                at: Timestamps.iso8601(ms: Timestamps.nowMs()), client: Self.client, source: source)
+                at: at ?? Timestamps.iso8601(ms: Timestamps.nowMs()), client: Self.client, source: source)
     }
 
     /// The message that carries a receipt on the receipts topic of `layout`.

@@ -48,7 +48,8 @@ public final class ReceiptSender: Sendable {
 
     /// Called on the UI thread with the receipts of one action; returns at once (no I/O).
     public func enqueue(_ requests: [ReceiptRequest]) {
-        let receipts = requests.map { factory.receipt($0.type, id: $0.notificationID, kind: $0.kind.rawValue, source: $0.source) }
+        let at = Timestamps.iso8601(ms: Timestamps.nowMs())  // one action, one time
+        let receipts = requests.map { factory.receipt($0.type, id: $0.notificationID, kind: $0.kind.rawValue, source: $0.source, at: at) }
         guard !receipts.isEmpty else { return }
         createdHere.withLock { $0.formUnion(receipts.map(\.receiptID)) }
         overlay.note(receipts)
@@ -137,6 +138,8 @@ public final class ReceiptSender: Sendable {
 
     private func loop(earlier: [Receipt]) {
         let timings = settings.timings
+        let topic = settings.receiptsTopic
+        let layout = settings.layout
         let clock = ContinuousClock()
         var engine: DeliveryEngine?
         var state = SenderState(timings: timings)
@@ -199,7 +202,8 @@ public final class ReceiptSender: Sendable {
             }
             for r in batch {
                 let token = state.track(r)
-                let message = OutgoingMessage(topic: settings.receiptsTopic, key: ReceiptCodec.key(r, layout: settings.layout), value: ReceiptCodec.encode(r))
+                let key = layout.receiptsShared ? ReceiptCodec.key(r, layout: layout) : Array(r.notificationID.utf8)
+                let message = OutgoingMessage(topic: topic, key: key, value: ReceiptCodec.encode(r))
                 if let why = engine.produce(message, token: token) {
                     state.untrack(token)
                     state.retryLater([r], now: clock.now)
