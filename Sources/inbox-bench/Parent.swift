@@ -81,7 +81,9 @@ final class Bench {
 
     // MARK: loading
 
-    /// The loader's producer (fast, large batches).
+    /// The loader's producer (fast, large batches). Experiments only: INBOX_BENCH_LOAD_LINGER=ms
+    /// (the loader's linger, which sets how many message sets each partition of the embedded
+    /// broker holds).
     func loader() throws -> KafkaProducer {
         var config = KafkaConfig()
         config.set("bootstrap.servers", brokers)
@@ -95,16 +97,7 @@ final class Bench {
 
     private func load(n: Int, receipts: Int) throws {
         let start = monoNs()
-        var config = KafkaConfig()
-        config.set("bootstrap.servers", brokers)
-        // Experiments only: INBOX_BENCH_LOAD_LINGER=ms (the loader's linger, which sets how many
-        // message sets each partition of the embedded broker holds).
-        config.set("linger.ms", ProcessInfo.processInfo.environment["INBOX_BENCH_LOAD_LINGER"] ?? "20")
-        config.set("batch.num.messages", "10000")
-        config.set("queue.buffering.max.messages", "500000")
-        config.set("queue.buffering.max.kbytes", "1048576")
-        config.set("log_level", "3")
-        let producer = try KafkaProducer(config: config)
+        let producer = try loader()
         var reports: [DeliveryReport] = []
         var failed = 0
         var delivered = 0

@@ -46,14 +46,7 @@ struct DemoCommand: ParsableCommand {
             let banner = "demo broker at \(broker.bootstrap) — join with: kafka-inbox watch -b \(broker.bootstrap) --user demo"
             Console.error("kafka-inbox: seeded \(seeded) notifications; \(banner)")
             if interval > 0 { DemoSeeder(settings: settings).startTrickle(every: interval, templates: seedPath) }
-            if headless {
-                Console.out(broker.bootstrap)
-                _ = EmbeddedBroker.waitForTermination()
-            } else {
-                KafkaLog.redirect(to: -1)
-                try InteractiveInbox(settings: settings, kinds: nil, noColor: noColor, markReadOnOpen: true, snapshots: false).run(banner: banner)
-            }
-            withExtendedLifetime(broker) {}
+            try serve(broker, settings: settings, banner: banner)
         }
     }
 
@@ -69,6 +62,11 @@ struct DemoCommand: ParsableCommand {
         let banner = "shared-topic demo at \(broker.bootstrap) as \(settings.user) — mapping: \(configPath)"
         Console.error("kafka-inbox: published \(seeded) messages to assigned and mentions; \(banner)")
         if interval > 0 { DemoSeeder(settings: settings).startSharedTrickle(every: interval, templates: seedPath) }
+        try serve(broker, settings: settings, banner: banner)
+    }
+
+    /// Keeps the broker up until Ctrl-C (`--headless`) or runs the inbox on it.
+    private func serve(_ broker: EmbeddedBroker, settings: Settings, banner: String) throws {
         if headless {
             Console.out(broker.bootstrap)
             _ = EmbeddedBroker.waitForTermination()
