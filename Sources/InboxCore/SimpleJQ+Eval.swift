@@ -133,10 +133,55 @@ public enum SimpleVariable: Sendable {
     case object([String: String])
 }
 
+/// The variables of one message, by name, in fixed slots (no table built per message).
+public struct SimpleVariables: Sendable {
+    public var user, groups, kind, topic, partition, offset, timestamp, key, headers: SimpleVariable?
+
+    /// No variables.
+    public init() {}
+
+    /// Variables given by name (tests).
+    public init(_ named: [String: SimpleVariable]) {
+        for (k, v) in named { self[k] = v }
+    }
+
+    /// The variable `name` (nil: not set, or no such variable).
+    public subscript(name: String) -> SimpleVariable? {
+        get {
+            switch name {
+            case "user": return user
+            case "groups": return groups
+            case "kind": return kind
+            case "topic": return topic
+            case "partition": return partition
+            case "offset": return offset
+            case "timestamp": return timestamp
+            case "key": return key
+            case "headers": return headers
+            default: return nil
+            }
+        }
+        set {
+            switch name {
+            case "user": user = newValue
+            case "groups": groups = newValue
+            case "kind": kind = newValue
+            case "topic": topic = newValue
+            case "partition": partition = newValue
+            case "offset": offset = newValue
+            case "timestamp": timestamp = newValue
+            case "key": key = newValue
+            case "headers": headers = newValue
+            default: break
+            }
+        }
+    }
+}
+
 extension SimpleJQ {
     /// Evaluates over `message` with `variables`; throws `GiveUp` where jq's semantics are
     /// not the simple ones.
-    public func evaluate(_ message: SimpleMessage, _ variables: [String: SimpleVariable]) throws(GiveUp) -> SimpleValue {
+    public func evaluate(_ message: SimpleMessage, _ variables: SimpleVariables) throws(GiveUp) -> SimpleValue {
         switch self {
         case .path(let p):
             return try message.value(at: p)

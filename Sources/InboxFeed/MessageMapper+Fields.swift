@@ -4,20 +4,23 @@ import JQKit
 extension MessageMapper {
     /// The notification the mapped `fields` describe, or a malformed entry saying which
     /// field had the wrong type.
-    func build(_ fields: [String: JQValue], _ m: Message, _ source: SourcePosition,
+    func build(_ fields: MappedFields, _ m: Message, _ source: SourcePosition,
                malformed: (String, String) -> Outcome) -> Outcome {
-        var texts: [String: String] = [:]
-        for key in ["id", "kind", "title", "body", "actor", "url", "object_type", "object_id"] {
-            switch fields[key] {
-            case nil, .null?: continue
-            case .string(let s)?: texts[key] = s
-            case .number(let n)?: texts[key] = Self.text(n)
-            case .bool(let b)?: texts[key] = b ? "true" : "false"
-            case let other?:
+        // The text keys, in `textKeys` order (no table per message).
+        var texts = [String?](repeating: nil, count: Self.textKeys.count)
+        for (key, value) in fields.pairs {
+            guard let slot = Self.textKeys.firstIndex(of: key) else { continue }
+            switch value {
+            case .null: continue
+            case .string(let s): texts[slot] = s
+            case .number(let n): texts[slot] = Self.text(n)
+            case .bool(let b): texts[slot] = b ? "true" : "false"
+            case let other:
                 return malformed("schema: \(key) is \(Self.article(other.typeName))",
                                  "[schema] \(key) gave \(Self.article(other.typeName)), not a string or a number")
             }
         }
+        func text(_ key: TextKey) -> String? { texts[key.rawValue] }
         var createdAt = m.timestampMs
         switch fields["created_at"] {
         case nil, .null?: break
@@ -33,17 +36,21 @@ extension MessageMapper {
         case let other?:
             return malformed("schema: created_at is \(Self.article(other.typeName))", "[schema] created_at gave \(Self.article(other.typeName))")
         }
-        let title = texts["title"].flatMap { NotificationDecoder.isBlank($0) ? nil : $0 }
-        let body = texts["body"].flatMap { NotificationDecoder.isBlank($0) ? nil : $0 }
+        let title = text(.title).flatMap { NotificationDecoder.isBlank($0) ? nil : $0 }
+        let body = text(.body).flatMap { NotificationDecoder.isBlank($0) ? nil : $0 }
         guard let shown = title ?? body else {
             return malformed("no title or body", "the [schema] title and body gave nothing to show")
         }
-        let kind = texts["kind"].flatMap { Kind.isValidName($0) ? Kind(rawValue: $0) : nil } ?? m.topicKind ?? Kind(rawValue: "unknown")
-        let id = texts["id"].flatMap { $0.isEmpty ? nil : $0 } ?? source.fallbackID
+        let kind = text(.kind).flatMap { Kind.isValidName($0) ? Kind(rawValue: $0) : nil } ?? m.topicKind ?? Kind(rawValue: "unknown")
+        let id = text(.id).flatMap { $0.isEmpty ? nil : $0 } ?? source.fallbackID
         return .notification(InboxCore.Notification(
-            id: id, kind: kind, user: user, title: shown, body: title == nil ? nil : body, actor: texts["actor"], url: texts["url"],
-            createdAtMs: createdAt, objectType: texts["object_type"], objectID: texts["object_id"], source: source))
+            id: id, kind: kind, user: user, title: shown, body: title == nil ? nil : body, actor: text(.actor), url: text(.url),
+            createdAtMs: createdAt, objectType: text(.objectType), objectID: text(.objectID), source: source))
     }
+
+    /// The keys whose values become text, in slot order.
+    enum TextKey: Int { case id, kind, title, body, actor, url, objectType, objectID }
+    static let textKeys = ["id", "kind", "title", "body", "actor", "url", "object_type", "object_id"]
 
     /// A number as an id or a title shows it: integers without a fraction.
     static func text(_ n: Double) -> String {

@@ -54,6 +54,8 @@ public final class MessageMapper: @unchecked Sendable {
     private var plans: [String: NativePlan] = [:]
     /// The constants of every message's variables.
     private let userValue: SimpleVariable
+    /// Whether the base expressions select (`for_me`).
+    private let hasForMe: Bool
     private let groupsValue: SimpleVariable
 
     /// Compiles the expressions for `user` (and `groups`). A syntax error throws, naming the
@@ -65,6 +67,7 @@ public final class MessageMapper: @unchecked Sendable {
         usesHeaders = all.contains { $0.values.contains { $0.contains("$headers") } }
         prelude = Self.prelude(user: user, groups: groups)
         userValue = .value(.string(user))
+        hasForMe = schema.expressions["for_me"] != nil
         groupsValue = .strings(groups)
         for (key, text) in schema.expressions.sorted(by: { $0.key < $1.key }) { try Self.check(key, kind: nil, text, prelude) }
         for (kind, keys) in schema.overrides.sorted(by: { $0.key < $1.key }) {
@@ -110,7 +113,7 @@ public final class MessageMapper: @unchecked Sendable {
         if value.count > NotificationDecoder.maxValueBytes {
             return malformed("too large", "too large (\(value.count) bytes; the limit is \(NotificationDecoder.maxValueBytes))")
         }
-        var fields: [String: JQValue]
+        var fields: MappedFields
         do {
             let topicKind = m.topicKind?.rawValue ?? ""
             guard let f = try evaluate(programs[topicKind] != nil ? topicKind : "", value, m) else {
@@ -127,7 +130,7 @@ public final class MessageMapper: @unchecked Sendable {
         } catch {
             return malformed("schema: " + error.message, "a [schema] expression failed: " + error.message)
         }
-        if schema.expressions["for_me"] != nil || fields["for_me"] != nil {
+        if hasForMe || fields["for_me"] != nil {
             guard fields["for_me"]?.isTruthy == true else { return .skipped }
         }
         return build(fields, m, source, malformed: malformed)
@@ -135,17 +138,17 @@ public final class MessageMapper: @unchecked Sendable {
 
     /// The fields of `kind`'s expressions for one message: natively when they all have a
     /// simple shape and the message keeps to jq's simple cases, else by libjq.
-    private func evaluate(_ kind: String, _ value: UnsafeRawBufferPointer, _ m: Message) throws(JQError) -> [String: JQValue]? {
+    private func evaluate(_ kind: String, _ value: UnsafeRawBufferPointer, _ m: Message) throws(JQError) -> MappedFields? {
         if let plan = plans[kind], let fields = plan.evaluate(value, variables: variables(m, used: plan.variables)) {
             return fields
         }
         guard case .object(let f)? = try programs[kind]!.first([.json(Array(value)), meta(m)]) else { return nil }
-        return f
+        return MappedFields(pairs: f.map { ($0.key, $0.value) })
     }
 
     /// The variables of one message that a native plan reads.
-    private func variables(_ m: Message, used: Set<String>) -> [String: SimpleVariable] {
-        var v = [String: SimpleVariable](minimumCapacity: used.count)
+    private func variables(_ m: Message, used: Set<String>) -> SimpleVariables {
+        var v = SimpleVariables()
         for name in used {
             switch name {
             case "user": v[name] = userValue

@@ -22,17 +22,18 @@ struct NativePlan {
     }
 
     /// The fields for one message value; nil when libjq must decide.
-    func evaluate(_ value: UnsafeRawBufferPointer, variables: [String: SimpleVariable]) -> [String: JQValue]? {
+    func evaluate(_ value: UnsafeRawBufferPointer, variables: SimpleVariables) -> MappedFields? {
         let bytes = value.assumingMemoryBound(to: UInt8.self)
         guard let message = SimpleMessage(bytes, keys: keys) else { return nil }
-        var fields = [String: JQValue](minimumCapacity: expressions.count)
+        var fields = MappedFields()
+        fields.pairs.reserveCapacity(expressions.count)
         do {
             for (key, e) in expressions {
                 switch try e.evaluate(message, variables) {
-                case .null: fields[key] = .null
-                case .bool(let b): fields[key] = .bool(b)
-                case .number(let n): fields[key] = .number(n)
-                case .string(let s): fields[key] = .string(s)
+                case .null: fields.pairs.append((key, .null))
+                case .bool(let b): fields.pairs.append((key, .bool(b)))
+                case .number(let n): fields.pairs.append((key, .number(n)))
+                case .string(let s): fields.pairs.append((key, .string(s)))
                 case .complex: return nil  // jq says what an object or array does here
                 }
             }
@@ -41,4 +42,12 @@ struct NativePlan {
         }
         return fields
     }
+}
+
+/// The fields one message was mapped to, by key (few: looked up in order, no table built).
+struct MappedFields {
+    var pairs: [(key: String, value: JQValue)] = []
+
+    /// The value of `key`, if the mapping gave one.
+    subscript(key: String) -> JQValue? { pairs.first { $0.key == key }?.value }
 }

@@ -36,8 +36,8 @@ import Testing
                 let json = rng.next() % 20 == 0 ? "[1]" : "{" + members.joined(separator: ",") + "}"
                 let bytes = Array(json.utf8)
                 let native = bytes.withUnsafeBytes {
-                    plan.evaluate($0, variables: ["user": .value(.string("alice")), "groups": .strings(["sre", "42"]),
-                                                  "topic": .value(.string("t")), "headers": .object(["h": "v"])])
+                    plan.evaluate($0, variables: SimpleVariables(["user": .value(.string("alice")), "groups": .strings(["sre", "42"]),
+                                                                  "topic": .value(.string("t")), "headers": .object(["h": "v"])]))
                 }
                 guard let native else { continue }  // gave up: libjq decides
                 let meta = JQInput.object([("topic", .string("t")), ("headers", .stringObject([("h", "v")]))])
