@@ -13,11 +13,7 @@ public struct SimpleMessage {
         self.keys = keys
         // jq rejects a message with a raw control byte in a string or a lone surrogate escape;
         // this scanner is more tolerant, so any control byte or \uD… escape leaves it to jq.
-        for i in 0..<buf.count {
-            let b = buf[i]
-            if b < 0x20 { return nil }
-            if b == 0x5C, i + 2 < buf.count, buf[i + 1] == 0x75, buf[i + 2] == 0x44 || buf[i + 2] == 0x64 { return nil }
-        }
+        guard !Self.hasControlByte(buf), !Self.hasSurrogateEscape(buf) else { return nil }
         var found = [Int](repeating: -1, count: keys.names.count)
         var s = JSONScanner(buf)
         s.skipBOMAndWhitespace()
@@ -34,6 +30,34 @@ public struct SimpleMessage {
             return nil
         }
         positions = found
+    }
+
+    /// Whether any byte is below 0x20, eight bytes at a time.
+    static func hasControlByte(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = buf.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= buf.count {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // A byte below 0x20 (and below 0x80) leaves its top bit set here.
+            if (x &- 0x2020_2020_2020_2020) & ~x & 0x8080_8080_8080_8080 != 0 { return true }
+            i += 8
+        }
+        while i < buf.count {
+            if buf[i] < 0x20 { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// Whether the text holds a `\uD…` escape (half of a surrogate pair, or a lone one).
+    static func hasSurrogateEscape(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        var at = 0
+        while at < buf.count, let i = buf[at...].firstIndex(of: 0x5C) {
+            if i + 2 < buf.count, buf[i + 1] == 0x75, buf[i + 2] == 0x44 || buf[i + 2] == 0x64 { return true }
+            at = i + 2
+        }
+        return false
     }
 
     /// The value at `path` (first key at the top level): null when a key is missing.
