@@ -69,7 +69,8 @@ public enum SimpleValue: Sendable, Hashable {
     /// An object or array: only its truthiness is known here.
     case complex
 
-    var isTruthy: Bool {
+    /// Whether jq would take this as true (everything but `null` and `false`).
+    public var isTruthy: Bool {
         switch self {
         case .null, .bool(false): return false
         default: return true

@@ -96,8 +96,14 @@ public final class MessageMapper: @unchecked Sendable {
     }
 
     private static func compile(_ expressions: [String: String], _ prelude: String) throws(MapperError) -> JQProgram {
-        let members = expressions.sorted { $0.key < $1.key }.map { "\(JSONWriter.quoted($0.key)): ([(\($0.value)\n)][0])" }
-        let text = prelude + "{" + members.joined(separator: ", ") + "}"
+        let members = expressions.sorted { $0.key < $1.key }.filter { $0.key != "for_me" }
+            .map { "\(JSONWriter.quoted($0.key)): ([(\($0.value)\n)][0])" }
+        var text = prelude + "{" + members.joined(separator: ", ") + "}"
+        if let forMe = expressions["for_me"] {
+            // Selection first: a message for someone else is skipped whatever the other keys would give.
+            text = prelude + "([(\(forMe)\n)][0]) as $__for_me | if ($__for_me == null or $__for_me == false) "
+                + "then {\"for_me\": false} else ({\"for_me\": $__for_me} + {" + members.joined(separator: ", ") + "}) end"
+        }
         do { return try JQProgram(text) } catch {
             throw MapperError(key: "schema", kind: nil, expression: text, message: error.message)
         }

@@ -12,7 +12,8 @@ struct NativePlan {
     /// nil when some expression needs the real jq.
     init?(_ texts: [String: String]) {
         var list: [(key: String, expression: SimpleJQ)] = []
-        for (key, text) in texts.sorted(by: { $0.key < $1.key }) {
+        // `for_me` first: a message for someone else costs nothing more (see `evaluate`).
+        for (key, text) in texts.sorted(by: { a, b in a.key == "for_me" ? b.key != "for_me" : (b.key != "for_me" && a.key < b.key) }) {
             guard let e = SimpleJQ.parse(text) else { return nil }
             list.append((key, e))
         }
@@ -29,7 +30,10 @@ struct NativePlan {
         fields.pairs.reserveCapacity(expressions.count)
         do {
             for (key, e) in expressions {
-                switch try e.evaluate(message, variables) {
+                let value = try e.evaluate(message, variables)
+                // Not for this user: skipped whatever the other keys would give (as the jq program does).
+                if key == "for_me" && !value.isTruthy { return MappedFields(pairs: [(key, .bool(false))]) }
+                switch value {
                 case .null: fields.pairs.append((key, .null))
                 case .bool(let b): fields.pairs.append((key, .bool(b)))
                 case .number(let n): fields.pairs.append((key, .number(n)))

@@ -100,3 +100,20 @@ import Testing
         #expect(Identity.topicSafe("alice@corp.example") == "alice_x40corp.example")
     }
 }
+
+/// Selection comes first, on both paths (native plans and libjq).
+@Suite struct SelectionFirstTests {
+    @Test func aMessageForSomeoneElseIsSkippedWhateverItsOtherFieldsDo() throws {
+        for title in [".msg", ".msg | ascii_downcase"] {  // a simple shape, and one only libjq runs
+            let m = try MessageMapper(schema: SchemaConfig(expressions: ["for_me": ".to == $user", "title": title, "created_at": ".ts"]),
+                                      user: "alice", groups: [])
+            for json in [#"{"to":"carol","msg":{"an":"object"}}"#, #"{"to":"carol","msg":5,"ts":"no time"}"#] {
+                let bytes = Array(json.utf8)
+                let outcome = bytes.withUnsafeBytes {
+                    m.map($0, .init(topic: "t", partition: 0, offset: 1, timestampMs: 0, key: nil, topicKind: nil))
+                }
+                guard case .skipped = outcome else { Issue.record("\(title) on \(json): not skipped"); continue }
+            }
+        }
+    }
+}
