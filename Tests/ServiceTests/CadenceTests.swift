@@ -27,12 +27,7 @@ import Testing
     @Test func theOpenInboxWritesItsSnapshotAtTheConfiguredCadence() throws {
         let f = try ServiceFixture()
         try f.publish(3)
-        let pipeline = try InboxPipeline(settings: f.settings, kinds: nil)
-        pipeline.start()
-        var seen: [InboxEvent] = []
-        #expect(waitFor(pipeline.events, seen: &seen) { $0.caughtUp && $0.notifications.count == 3 })
-        var inbox = Inbox()
-        for n in seen.notifications { inbox.insert(n) }
+        let (pipeline, _, inbox) = try f.caughtUpPipeline(3)
         // The UI calls this before each wait; the snapshot interval here is 50 ms.
         let written = waitUntil(timeout: .seconds(10)) {
             pipeline.beforeWait(inbox)

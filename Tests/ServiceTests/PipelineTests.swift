@@ -12,14 +12,9 @@ import Testing
         let f = try ServiceFixture()
         try f.publish(5)
 
-        let first = try InboxPipeline(settings: f.settings, kinds: nil)
-        first.start()
-        var seen: [InboxEvent] = []
-        #expect(waitFor(first.events, seen: &seen) { $0.caughtUp && $0.notifications.count == 5 })
+        let (first, seen, inbox) = try f.caughtUpPipeline(5)
         let target = try #require(seen.notifications.first { $0.id == "n-2" })
         first.send([ReceiptRequest(notificationID: target.id, kind: target.kind, source: target.source, type: .read)])
-        var inbox = Inbox()
-        for n in seen.notifications { inbox.insert(n) }
         #expect(first.finish(inbox, flushTimeout: .seconds(20)).unconfirmed == 0, "the receipt is confirmed before finish returns")
 
         let second = try InboxPipeline(settings: f.settings, kinds: nil)
@@ -39,12 +34,7 @@ import Testing
     @Test func theSnapshotWrittenAtFinishIsResumedByTheNextPipeline() throws {
         let f = try ServiceFixture()
         try f.publish(4)
-        let first = try InboxPipeline(settings: f.settings, kinds: nil)
-        first.start()
-        var seen: [InboxEvent] = []
-        #expect(waitFor(first.events, seen: &seen) { $0.caughtUp && $0.notifications.count == 4 })
-        var inbox = Inbox()
-        for n in seen.notifications { inbox.insert(n) }
+        let (first, _, inbox) = try f.caughtUpPipeline(4)
         first.finish(inbox, flushTimeout: .zero)
         #expect(FileManager.default.fileExists(atPath: f.settings.snapshotPath))
 

@@ -36,6 +36,18 @@ struct ServiceFixture {
         #expect(results.allSatisfy { $0 == nil }, "every notification delivered")
     }
 
+    /// A pipeline on this broker, started and caught up on `count` notifications: it, the
+    /// events seen so far, and an inbox of those notifications (what a UI would hold).
+    func caughtUpPipeline(_ count: Int) throws -> (InboxPipeline, [InboxEvent], Inbox) {
+        let pipeline = try InboxPipeline(settings: settings, kinds: nil)
+        pipeline.start()
+        var seen: [InboxEvent] = []
+        #expect(waitFor(pipeline.events, seen: &seen) { $0.caughtUp && $0.notifications.count == count })
+        var inbox = Inbox()
+        for n in seen.notifications { inbox.insert(n) }
+        return (pipeline, seen, inbox)
+    }
+
     /// The receipts on alice's receipts topic, read to its end.
     func receiptsOnTopic() throws -> [Receipt] {
         let reader = try settings.startReader(kinds: nil, notifications: false, receipts: true)
