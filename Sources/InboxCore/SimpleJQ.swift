@@ -33,30 +33,29 @@ public indirect enum SimpleJQ: Sendable, Hashable {
         return e
     }
 
+    /// The expressions directly inside this one.
+    var children: [SimpleJQ] {
+        switch self {
+        case .path, .variable, .literal: return []
+        case .interpolation(let parts): return parts.compactMap { if case .value(let e) = $0 { return e } else { return nil } }
+        case .equals(let a, let b, _), .and(let a, let b), .or(let a, let b), .alternative(let a, let b): return [a, b]
+        case .member(let a, _): return [a]
+        }
+    }
+
     /// The variables the expression reads.
     public var variables: Set<String> {
-        switch self {
-        case .variable(let name, _): return [name]
-        case .path, .literal: return []
-        case .interpolation(let parts):
-            return parts.reduce(into: Set<String>()) { s, part in if case .value(let e) = part { s.formUnion(e.variables) } }
-        case .equals(let a, let b, _), .and(let a, let b), .or(let a, let b), .alternative(let a, let b):
-            return a.variables.union(b.variables)
-        case .member(let a, let v): return a.variables.union([v])
-        }
+        var own: Set<String> = []
+        if case .variable(let name, _) = self { own.insert(name) }
+        if case .member(_, let name) = self { own.insert(name) }
+        return children.reduce(into: own) { $0.formUnion($1.variables) }
     }
 
     /// The first-level message keys the expression reads.
     public var keys: Set<String> {
-        switch self {
-        case .path(let p): return p.first.map { [$0] } ?? []
-        case .variable, .literal: return []
-        case .interpolation(let parts):
-            return parts.reduce(into: Set<String>()) { s, part in if case .value(let e) = part { s.formUnion(e.keys) } }
-        case .equals(let a, let b, _), .and(let a, let b), .or(let a, let b), .alternative(let a, let b):
-            return a.keys.union(b.keys)
-        case .member(let a, _): return a.keys
-        }
+        var own: Set<String> = []
+        if case .path(let p) = self, let first = p.first { own.insert(first) }
+        return children.reduce(into: own) { $0.formUnion($1.keys) }
     }
 }
 

@@ -39,23 +39,29 @@ public struct DemoSeeder {
 
     /// Publishes a fresh notification, made from a random seed line, every `seconds`.
     public func startTrickle(every seconds: Double, templates path: String) {
+        let settings = self.settings
         let lines = (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
         let templates = lines.compactMap { try? OutgoingNotification.fromJSONLine($0, defaultUser: settings.user, defaultKind: .owner) }
         guard !templates.isEmpty else { return }
-        let config = self.settings
+        trickle(every: seconds) { i in
+            var n = templates[(i * 37) % templates.count]
+            n.id = IDGenerator.next()
+            n.user = settings.user
+            n.createdAtMs = Timestamps.nowMs()
+            return OutgoingMessage(topic: settings.layout.topic(user: settings.user, kind: n.kind), key: Array(n.id.utf8), value: n.json())
+        }
+    }
+
+    /// Publishes `message(i)` for i = 1, 2, … every `seconds`, on a thread of its own.
+    private func trickle(every seconds: Double, _ message: @escaping @Sendable (Int) -> OutgoingMessage) {
+        let settings = self.settings
         let thread = Thread {
-            let settings = config
             guard let engine = try? DeliveryEngine(settings: settings) else { return }
             var i = 0
             while true {
                 Thread.sleep(forTimeInterval: seconds)
                 i += 1
-                var n = templates[(i * 37) % templates.count]
-                n.id = IDGenerator.next()
-                n.user = settings.user
-                n.createdAtMs = Timestamps.nowMs()
-                _ = engine.deliver([OutgoingMessage(topic: settings.layout.topic(user: settings.user, kind: n.kind),
-                                                            key: Array(n.id.utf8), value: n.json())])
+                _ = engine.deliver([message(i)])
             }
         }
         thread.name = "demo-trickle"
@@ -84,23 +90,14 @@ public struct DemoSeeder {
         let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
             .filter { $0.contains("{") && Self.timestamp(of: String($0.drop { $0 != " " }.dropFirst())) != nil }
         guard !lines.isEmpty else { return }
-        let settings = self.settings
-        let thread = Thread {
-            guard let engine = try? DeliveryEngine(settings: settings) else { return }
-            var i = 0
-            while true {
-                Thread.sleep(forTimeInterval: seconds)
-                i += 1
-                let line = lines[(i * 37) % lines.count]
-                let space = line.firstIndex(of: " ")!
-                let value = String(line[line.index(after: space)...])
-                let shift = Timestamps.nowMs() - (Self.timestamp(of: value) ?? 0)
-                let fresh = Self.moved(value, by: shift).replacingOccurrences(of: "\"T-", with: "\"T-\(i)-")
-                _ = engine.deliver([OutgoingMessage(topic: String(line[..<space]), key: Array("demo-live-\(i)".utf8), value: Array(fresh.utf8))])
-            }
+        trickle(every: seconds) { i in
+            let line = lines[(i * 37) % lines.count]
+            let space = line.firstIndex(of: " ")!
+            let value = String(line[line.index(after: space)...])
+            let shift = Timestamps.nowMs() - (Self.timestamp(of: value) ?? 0)
+            let fresh = Self.moved(value, by: shift).replacingOccurrences(of: "\"T-", with: "\"T-\(i)-")
+            return OutgoingMessage(topic: String(line[..<space]), key: Array("demo-live-\(i)".utf8), value: Array(fresh.utf8))
         }
-        thread.name = "demo-trickle"
-        thread.start()
     }
 
     /// The `ts` of a JSON value in milliseconds (epoch seconds or milliseconds).

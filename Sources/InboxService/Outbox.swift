@@ -40,7 +40,7 @@ public final class Outbox: Sendable {
     /// Opens (creating it and its directory) the journal at `path` (`Settings.outboxPath`);
     /// recovers what is readable, reports and drops damaged lines.
     public init(path: String) throws {
-        try Posix.makeDirectories(path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ".")
+        try Posix.makeDirectories(Posix.directory(of: path))
         var file = try Self.openFile(path)
         let damaged: Int
         do {

@@ -88,13 +88,7 @@ public final class ReceiptSender: Sendable {
     @discardableResult
     public func stop() -> String? {
         worker.stop { wake.signal() }
-        let fresh = shared.withLock { s in defer { s.fresh.removeAll() }; return s.fresh }
-        guard !fresh.isEmpty else { return nil }
-        guard let outbox else { return "\(fresh.count) receipt(s) could not be kept: the outbox could not be opened" }
-        do { try outbox.add(fresh, sync: true) } catch {
-            return "\(fresh.count) receipt(s) could not be written to the outbox \(outbox.path): \(error)"
-        }
-        return nil
+        return journalFresh().problem
     }
 
     private func setPending(_ change: Int) {
@@ -120,14 +114,16 @@ public final class ReceiptSender: Sendable {
         return kept
     }
 
-    /// Journals the receipts made on the UI thread since the last turn (one write, one fsync).
-    private func journalFresh() -> [Receipt] {
+    /// Journals the receipts made on the UI thread since the last turn (one write, one
+    /// fsync); returns them, and why they could not be journaled, if they could not.
+    private func journalFresh() -> (receipts: [Receipt], problem: String?) {
         let fresh = shared.withLock { s in defer { s.fresh.removeAll() }; return s.fresh }
-        guard !fresh.isEmpty, let outbox else { return fresh }
+        guard !fresh.isEmpty else { return (fresh, nil) }
+        guard let outbox else { return (fresh, "\(fresh.count) receipt(s) could not be kept: the outbox could not be opened") }
         do { try outbox.add(fresh, sync: true) } catch {
-            events.push(.error("outbox: \(error) — these receipts are kept in memory only"))
+            return (fresh, "\(fresh.count) receipt(s) could not be written to the outbox \(outbox.path): \(error)")
         }
-        return fresh
+        return (fresh, nil)
     }
 
     /// Older outbox entries this process did not make and does not know yet.
@@ -154,7 +150,8 @@ public final class ReceiptSender: Sendable {
                 _ = wake.wait(timeout: .now() + min(max(untilRetry, .milliseconds(5)), .seconds(1)).seconds)
             }
             if worker.isStopping { break }
-            var batch = journalFresh()
+            var (batch, problem) = journalFresh()
+            if let problem, outbox != nil { events.push(.error("outbox: \(problem) — these receipts are kept in memory only")) }
             if lock == nil, let outbox, clock.now - lastLockTry > timings.lockRetry {
                 lastLockTry = clock.now
                 if let l = SenderLock(outboxPath: outbox.path) {

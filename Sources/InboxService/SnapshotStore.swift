@@ -49,8 +49,7 @@ public struct SnapshotStore: Sendable {
     @discardableResult
     public func save(_ header: SnapshotHeader, inbox: Inbox) throws(SystemError) -> Int {
         let bytes = SnapshotCodec.encode(header, inbox: inbox)
-        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        try Posix.makeDirectories(dir)
+        try Posix.makeDirectories(Posix.directory(of: path))
         try AtomicFile.replace(path, with: bytes)
         return bytes.count
     }

@@ -100,9 +100,14 @@ public enum Posix {
         return bytes
     }
 
+    /// The directory holding `path` (`.` for a bare name).
+    public static func directory(of path: String) -> String {
+        path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+    }
+
     /// fsyncs the directory holding `path` (so a rename in it survives power loss).
     public static func syncDirectory(of path: String) {
-        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let dir = directory(of: path)
         let dfd = open(dir.isEmpty ? "/" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 {
             _ = fsync(dfd)
