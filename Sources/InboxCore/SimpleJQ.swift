@@ -127,29 +127,17 @@ struct SimpleJQParser {
         return left
     }
 
-    mutating func alternative() -> SimpleJQ? {
-        guard var left = or() else { return nil }
-        while word("//") {
-            guard let right = or() else { return nil }
-            left = .alternative(left, right)
-        }
-        return left
-    }
+    mutating func alternative() -> SimpleJQ? { leftAssociative("//", SimpleJQ.alternative) { $0.or() } }
+    mutating func or() -> SimpleJQ? { leftAssociative("or", SimpleJQ.or) { $0.and() } }
+    mutating func and() -> SimpleJQ? { leftAssociative("and", SimpleJQ.and) { $0.comparison() } }
 
-    mutating func or() -> SimpleJQ? {
-        guard var left = and() else { return nil }
-        while word("or") {
-            guard let right = and() else { return nil }
-            left = .or(left, right)
-        }
-        return left
-    }
-
-    mutating func and() -> SimpleJQ? {
-        guard var left = comparison() else { return nil }
-        while word("and") {
-            guard let right = comparison() else { return nil }
-            left = .and(left, right)
+    /// `operand (op operand)*`, grouped to the left.
+    private mutating func leftAssociative(_ op: String, _ make: (SimpleJQ, SimpleJQ) -> SimpleJQ,
+                                          _ operand: (inout SimpleJQParser) -> SimpleJQ?) -> SimpleJQ? {
+        guard var left = operand(&self) else { return nil }
+        while word(op) {
+            guard let right = operand(&self) else { return nil }
+            left = make(left, right)
         }
         return left
     }
