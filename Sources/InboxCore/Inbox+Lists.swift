@@ -20,7 +20,7 @@ extension Inbox {
     /// The rows of `view` limited to `kind` (every kind when nil), newest first. Cheap when
     /// the list is up to date (the list is shared, not copied); after inserts it merges them.
     public mutating func rows(in view: InboxView, kind: Kind?) -> RowList {
-        let key = ListKey(state: Self.listState(view), kind: kind)
+        let key = ListKey(state: view.rowClass, kind: kind)
         let l: Int
         if let existing = listIndex[key] {
             l = existing
@@ -49,7 +49,8 @@ extension Inbox {
 
     /// Moves the row of storage index `index` (of `kind`) between the lists its state change
     /// takes it out of and into.
-    mutating func moveRow(_ index: Int, kind: Kind, from old: ReadState, to state: ReadState) {
+    mutating func moveRow(_ index: Int, kind: Kind, from old: RowClass, to state: RowClass) {
+        guard old != state else { return }
         counts.add(old, kind: kind, -1)
         counts.add(state, kind: kind, 1)
         for l in lists.indices {
@@ -83,16 +84,8 @@ extension Inbox {
         return a < b
     }
 
-    private static func listState(_ view: InboxView) -> ReadState? {
-        switch view {
-        case .unread: return .unread
-        case .all: return nil
-        case .done: return .acknowledged
-        }
-    }
-
     @inline(__always)
-    static func holds(_ key: ListKey, _ kind: Kind, _ state: ReadState) -> Bool {
+    static func holds(_ key: ListKey, _ kind: Kind, _ state: RowClass) -> Bool {
         (key.state == nil || key.state == state) && (key.kind == nil || key.kind == kind)
     }
 
@@ -109,7 +102,7 @@ extension Inbox {
             } else {
                 let all = lists[0].rows
                 out.reserveCapacity(key.state == nil ? all.count / 2 : all.count / 4)
-                for index in all where Self.holds(key, kind(at: index), stateAt[index]) {
+                for index in all where Self.holds(key, kind(at: index), rowClass(at: index)) {
                     out.append(Int32(truncatingIfNeeded: index))
                 }
             }

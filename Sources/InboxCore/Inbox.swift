@@ -17,10 +17,26 @@ public struct Inbox: Sendable {
         var topic: Int32
     }
 
-    /// Which rows a list holds: a state (nil: every state) and a kind (nil: every kind).
+    /// Which rows a list holds: a row class (nil: every class) and a kind (nil: every kind).
     struct ListKey: Hashable, Sendable {
-        var state: ReadState?
+        var state: RowClass?
         var kind: Kind?
+    }
+
+    /// What is known of an id not held yet: its state, and for a snooze, until when.
+    struct Orphan: Sendable {
+        var state: ReadState
+        var untilMs: Int64
+    }
+
+    /// Per-row flags (`flags`).
+    enum Flag {
+        /// A receipt or a local action has set this row's state (rules leave it alone).
+        static let decided: UInt8 = 1
+        /// A mute covers this row.
+        static let muted: UInt8 = 2
+        /// This row came back from a snooze and has not been marked since.
+        static let wasSnoozed: UInt8 = 4
     }
 
     /// One sorted list: its rows, inserts not merged yet, or `dirty` (rebuild on demand).
@@ -35,9 +51,15 @@ public struct Inbox: Sendable {
     private var ids = IDIndex()
     /// States of ids not held (a receipt may precede its notification), keyed by the id's
     /// hash and bytes; taken over by `stateAt` when the notification arrives.
-    private var orphans: [HashedID: ReadState] = [:]
+    private var orphans: [HashedID: Orphan] = [:]
     /// State of each held notification, by storage index.
     var stateAt: [ReadState] = []
+    /// `Flag` bits of each held notification, by storage index.
+    var flags: [UInt8] = []
+    /// When each snoozed notification comes back, by storage index.
+    var snoozeUntil: [Int32: Int64] = [:]
+    /// Labels from `tag:` rules, by storage index.
+    var labelsAt: [Int32: [String]] = [:]
     var keys: [OrderKey] = []
     /// Kind of each notification, as an index into `kindTable`.
     private var kindOrdinals: [UInt32] = []
@@ -51,6 +73,8 @@ public struct Inbox: Sendable {
     var lists: [SortedList] = [SortedList(key: ListKey(state: nil, kind: nil))]
     var listIndex: [ListKey: Int] = [ListKey(state: nil, kind: nil): 0]
 
+    /// The user's mutes (what `setMuted` is applied from).
+    public var mutes = MuteBook()
     /// Counts per kind and state.
     public internal(set) var counts = InboxCounts()
     /// How many stored notifications are malformed messages.
@@ -80,6 +104,7 @@ public struct Inbox: Sendable {
         storage.reserveCapacity(count)
         keys.reserveCapacity(count)
         stateAt.reserveCapacity(count)
+        flags.reserveCapacity(count)
         kindOrdinals.reserveCapacity(count)
         signatures.reserveCapacity(count)
     }
@@ -89,53 +114,60 @@ public struct Inbox: Sendable {
         if count > orphans.capacity { orphans.reserveCapacity(count) }
     }
 
-    /// Adds a notification. Returns false (and changes nothing) when its id is already held.
+    /// Adds a notification, muted when `muted`. Returns false (and changes nothing) when its
+    /// id is already held.
     @discardableResult
-    public mutating func insert(_ notification: Notification) -> Bool {
+    public mutating func insert(_ notification: Notification, muted: Bool = false) -> Bool {
         let n = notification
         return insert(id: n.id, kind: n.kind, createdAtMs: n.createdAtMs, source: n.source, isMalformed: n.isMalformed,
-                      signature: { SearchSignature.of(title: n.title, actor: n.actor, body: n.body) },
+                      muted: muted, signature: { SearchSignature.of(title: n.title, actor: n.actor, body: n.body) },
                       write: { $0.append(n) })
     }
 
-    /// Adds every notification of a packed batch (their entries are copied as bytes).
-    /// Returns how many were new.
+    /// Adds every notification of a packed batch (their entries are copied as bytes); those
+    /// for which `muted` says so are muted. New ones get the next storage indices in
+    /// order (from `count` before the call). Returns how many were new.
     @discardableResult
-    public mutating func insert(contentsOf batch: PackedNotifications) -> Int {
-        var added = 0
+    public mutating func insert(contentsOf batch: PackedNotifications, muted: ((Int) -> Bool)? = nil) -> Int {
+        var count = 0
         for i in 0..<batch.count {
             let item = batch.items[i]
             if insert(id: item.id, kind: item.kind, createdAtMs: item.createdAtMs, source: item.source,
-                      isMalformed: item.isMalformed, signature: { batch.signature(i) },
+                      isMalformed: item.isMalformed, muted: muted?(i) ?? false, signature: { batch.signature(i) },
                       write: { store in batch.withEntry(i) { store.append(entry: $0) } }) {
-                added += 1
+                count += 1
             }
         }
-        return added
+        return count
     }
 
     @inline(__always)
     private mutating func insert(id: String, kind: Kind, createdAtMs: Int64, source: SourcePosition, isMalformed: Bool,
-                                 signature: () -> SearchSignature.Bits, write: (inout NotificationStore) -> Void) -> Bool {
+                                 muted: Bool, signature: () -> SearchSignature.Bits,
+                                 write: (inout NotificationStore) -> Void) -> Bool {
         let hash = IDIndex.hash(id)
         if find(id, hash: hash) != nil {
             duplicateCount += 1
             return false
         }
         let index = storage.count
-        let state = orphans.isEmpty ? .unread : (orphans.removeValue(forKey: HashedID(hash: hash, id: id)) ?? .unread)
+        let orphan = orphans.isEmpty ? nil : orphans.removeValue(forKey: HashedID(hash: hash, id: id))
+        let state = orphan?.state ?? .unread
         write(&storage)
         let store = storage
         ids.insert(hash: hash, index: index) { i in store.withID(at: i) { IDIndex.hash($0) } }
         stateAt.append(state)
+        flags.append((orphan == nil ? 0 : Flag.decided) | (muted ? Flag.muted : 0))
+        if state == .snoozed, let orphan { snoozeUntil[Int32(truncatingIfNeeded: index)] = orphan.untilMs }
+        let cls = RowClass(state, muted: muted)
         kindOrdinals.append(ordinal(of: kind))
         signatures.append(signature())
         keys.append(OrderKey(ms: createdAtMs, offset: source.offset, partition: source.partition,
                              topic: ordinal(of: source.topic)))
-        counts.add(state, kind: kind, 1)
+        counts.add(cls, kind: kind, 1)
         if isMalformed { malformedCount += 1 }
         let i32 = Int32(truncatingIfNeeded: index)
-        for l in lists.indices where !lists[l].dirty && Self.holds(lists[l].key, kind, state) {
+        for l in lists.indices where !lists[l].dirty && Self.holds(lists[l].key, kind, cls) {
             lists[l].pending.append(i32)
         }
         return true
@@ -167,38 +199,53 @@ public struct Inbox: Sendable {
         return o
     }
 
-    /// Applies a receipt in log order: the latest receipt for an id wins.
-    /// Returns the previous state when the notification is held and its state changed.
+    /// Applies a receipt in log order: the latest receipt for an id wins. Events that set no
+    /// state (actions, mutes) change nothing here. Returns the previous state when the
+    /// notification is held and its state changed.
     @discardableResult
     public mutating func apply(_ receipt: Receipt) -> ReadState? {
-        setState(receipt.type.state, for: receipt.notificationID)
+        guard let state = receipt.type.state else { return nil }
+        return setState(state, for: receipt.notificationID, untilMs: receipt.untilMs)
     }
 
-    /// Sets the state of `id` directly (a local action not yet confirmed, or a receipt).
-    /// Returns the previous state when the notification is held and its state changed.
+    /// Sets the state of `id` directly (a local action not yet confirmed, or a receipt);
+    /// `untilMs` is when a snooze ends. The id counts as decided from then on (rules leave
+    /// it alone). Returns the previous state when the notification is held and its state changed.
     @discardableResult
-    public mutating func setState(_ state: ReadState, for id: String) -> ReadState? {
+    public mutating func setState(_ state: ReadState, for id: String, untilMs: Int64? = nil) -> ReadState? {
         let hash = IDIndex.hash(id)
         guard let index = find(id, hash: hash) else {
-            if state == .unread {
-                orphans.removeValue(forKey: HashedID(hash: hash, id: id))
-            } else {
-                orphans[HashedID(hash: hash, id: id)] = state
-            }
+            orphans[HashedID(hash: hash, id: id)] = Orphan(state: state, untilMs: untilMs ?? 0)
             return nil
         }
+        return setState(state, at: index, untilMs: untilMs, decided: true)
+    }
+
+    /// Sets the state of the notification at storage index `index` (see `setState(_:for:untilMs:)`);
+    /// `decided: false` leaves rules free to act on it later.
+    @discardableResult
+    mutating func setState(_ state: ReadState, at index: Int, untilMs: Int64?, decided: Bool) -> ReadState? {
+        let i32 = Int32(truncatingIfNeeded: index)
+        if decided { flags[index] |= Flag.decided }
+        if state == .snoozed { snoozeUntil[i32] = untilMs ?? 0 } else if stateAt[index] == .snoozed { snoozeUntil[i32] = nil }
+        if state != .unread || stateAt[index] != .snoozed { flags[index] &= ~Flag.wasSnoozed }
         let old = stateAt[index]
         guard old != state else { return nil }
         stateAt[index] = state
-        moveRow(index, kind: kind(at: index), from: old, to: state)
+        let muted = flags[index] & Flag.muted != 0
+        moveRow(index, kind: kind(at: index), from: RowClass(old, muted: muted), to: RowClass(state, muted: muted))
         return old
     }
+
+    /// The row class of the notification at a storage index.
+    @inline(__always)
+    public func rowClass(at index: Int) -> RowClass { RowClass(stateAt[index], muted: flags[index] & Flag.muted != 0) }
 
     /// The state of a notification id: unread when no receipt says otherwise.
     public func state(of id: String) -> ReadState {
         let hash = IDIndex.hash(id)
         if let index = find(id, hash: hash) { return stateAt[index] }
-        return orphans[HashedID(hash: hash, id: id)] ?? .unread
+        return orphans[HashedID(hash: hash, id: id)]?.state ?? .unread
     }
 
     /// The state of the notification at a storage index.
@@ -214,12 +261,17 @@ public struct Inbox: Sendable {
     /// Every id not held that has a state other than unread (a receipt may precede its
     /// notification). Used by snapshots (`SnapshotCodec`).
     public var orphanStates: [String: ReadState] {
-        Dictionary(uniqueKeysWithValues: orphans.map { ($0.key.id, $0.value) })
+        Dictionary(uniqueKeysWithValues: orphans.map { ($0.key.id, $0.value.state) })
+    }
+
+    /// When the snooze of an id not held ends, for the orphans whose state is snoozed.
+    public var orphanSnoozes: [String: Int64] {
+        Dictionary(uniqueKeysWithValues: orphans.filter { $0.value.state == .snoozed }.map { ($0.key.id, $0.value.untilMs) })
     }
 
     /// Every id with a state other than unread, held or not (built on demand).
     public var explicitStates: [String: ReadState] {
-        var all = orphanStates
+        var all = orphanStates.filter { $0.value != .unread }
         for i in 0..<count where stateAt[i] != .unread {
             all[id(at: i)] = stateAt[i]
         }

@@ -1,8 +1,11 @@
-/// Encodes and decodes receipts on the receipts topic: key = the notification id, value = the receipt's JSON.
+/// Encodes and decodes the events on the receipts topic: key = `Receipt.subject` (the
+/// notification id for a state), value = the event's JSON.
 ///
 /// The value is one JSON object with the keys `type`, `receipt_id`, `notification_id`,
 /// `user`, `kind`, `at`, `client` and `source {topic, partition, offset}`, in that order,
-/// nil fields left out. The Kafka key is the notification id (`key(_:)`).
+/// nil fields left out; then `until` (ISO 8601) for `snoozed`, `action` for `action`,
+/// `mute_id` with one of `thread` (`TYPE:ID`), `actor`, `kind` or `filter` and `until` for
+/// `mute`, `mute_id` for `unmute`, and `rule` when a config rule made it.
 public enum ReceiptCodec {
     /// The message value for `receipt`.
     public static func encode(_ receipt: Receipt) -> [UInt8] {
@@ -23,13 +26,24 @@ public enum ReceiptCodec {
             w.field("offset", source.offset)
             w.endObject()
         }
+        if receipt.type == .snoozed { w.field("until", receipt.untilMs.map { Timestamps.iso8601(ms: $0) }) }
+        w.field("action", receipt.action)
+        if let mute = receipt.mute {
+            w.field("mute_id", mute.id)
+            if let scope = mute.scope {
+                w.field("scope", scope.name)
+                w.field(scope.name == "kind" ? "muted_kind" : scope.name, scope.value)
+                w.field("until", mute.untilMs.map { Timestamps.iso8601(ms: $0) })
+            }
+        }
+        w.field("rule", receipt.rule)
         w.endObject()
         return w.bytes
     }
 
     /// The message key for `receipt` on a receipts topic of `layout` (`TopicLayout.receiptKey`).
     public static func key(_ receipt: Receipt, layout: TopicLayout) -> [UInt8] {
-        layout.receiptKey(user: receipt.user, notificationID: receipt.notificationID)
+        layout.receiptKey(user: receipt.user, subject: receipt.subject)
     }
 
     /// Decodes a receipt value held in an array. See `decode(_:)` for the rules.
@@ -38,10 +52,11 @@ public enum ReceiptCodec {
     }
 
     /// Decodes a receipt value tolerantly: unknown fields are ignored, ids may be numbers,
-    /// missing `receipt_id`, `user` or `at` become empty, `at` as an epoch number becomes
-    /// ISO 8601, and a `source` that is incomplete is left out. Returns nil when the value
-    /// is not a JSON object, its `type` is not `read`, `unread` or `acknowledged`
-    /// (any case), or `notification_id` is missing or empty.
+    /// missing `receipt_id`, `user` or `at` become empty, `at` and `until` as epoch numbers
+    /// are read as such, and a `source` that is incomplete is left out. Returns nil when the
+    /// value is not a JSON object, its `type` is not one of `ReceiptType` (any case), a
+    /// state or an action has no `notification_id`, a `snoozed` has no readable `until`, an
+    /// `action` no `action`, a `mute` no `mute_id` or scope, or an `unmute` no `mute_id`.
     public static func decode(_ value: UnsafeRawBufferPointer) -> Receipt? {
         let bytes = value.assumingMemoryBound(to: UInt8.self)
         guard bytes.count <= NotificationDecoder.maxValueBytes else { return nil }
@@ -55,11 +70,29 @@ public enum ReceiptCodec {
         }
         s.skipWhitespace()
         guard s.atEnd, let typeName = fields.type,
-              let type = ReceiptType(rawValue: typeName.lowercased()),
-              let id = fields.notificationID, !id.isEmpty else { return nil }
+              let type = ReceiptType(rawValue: typeName.lowercased()) else { return nil }
+        let id = fields.notificationID ?? ""
+        var mute: Mute?
+        switch type {
+        case .mute:
+            guard let muteID = fields.muteID, !muteID.isEmpty, let name = fields.scope,
+                  let value = fields.scopeValues[name], let scope = MuteScope(name: name, value: value) else { return nil }
+            mute = Mute(id: muteID, scope: scope, untilMs: fields.untilMs)
+        case .unmute:
+            guard let muteID = fields.muteID, !muteID.isEmpty else { return nil }
+            mute = Mute(id: muteID, scope: nil)
+        case .snoozed:
+            guard !id.isEmpty, fields.untilMs != nil else { return nil }
+        case .action:
+            guard !id.isEmpty, let a = fields.action, !a.isEmpty else { return nil }
+        default:
+            guard !id.isEmpty else { return nil }
+        }
         return Receipt(type: type, receiptID: fields.receiptID ?? "", notificationID: id,
                        user: fields.user ?? "", kind: fields.kind, at: fields.at ?? "",
-                       client: fields.client, source: fields.source)
+                       client: fields.client, source: fields.source,
+                       untilMs: type == .snoozed ? fields.untilMs : nil, action: type == .action ? fields.action : nil,
+                       mute: mute, rule: fields.rule)
     }
 
     private struct Fields {
@@ -71,6 +104,12 @@ public enum ReceiptCodec {
         var at: String?
         var client: String?
         var source: SourcePosition?
+        var untilMs: Int64?
+        var action: String?
+        var muteID: String?
+        var scope: String?
+        var scopeValues: [String: String] = [:]
+        var rule: String?
     }
 
     private static func read(_ s: inout JSONScanner, into f: inout Fields) throws(JSONScanError) {
@@ -92,9 +131,25 @@ public enum ReceiptCodec {
                     f.at = try s.textValue(depth: 2)
                 }
             case "source": f.source = try readSource(&s)
+            case "until": f.untilMs = try readTime(&s)
+            case "action": f.action = try s.textValue(depth: 2)
+            case "mute_id": f.muteID = try s.textValue(depth: 2)
+            case "scope": f.scope = try s.textValue(depth: 2)
+            case "thread", "actor", "filter": f.scopeValues[s.string(key)] = try s.textValue(depth: 2)
+            case "muted_kind": f.scopeValues["kind"] = try s.textValue(depth: 2)
+            case "rule": f.rule = try s.textValue(depth: 2)
             default: try s.skipValue(depth: 2)
             }
         }
+    }
+
+    /// An ISO 8601 string or an epoch number (seconds or milliseconds) as ms; nil otherwise.
+    private static func readTime(_ s: inout JSONScanner) throws(JSONScanError) -> Int64? {
+        if try s.valueKind() == .number {
+            let r = try s.scanNumber()
+            return JSONScanner.epochMs(UnsafeBufferPointer(rebasing: s.buf[r]))
+        }
+        return try s.textValue(depth: 2).flatMap { Timestamps.parseISO8601($0) }
     }
 
     private static func readSource(_ s: inout JSONScanner) throws(JSONScanError) -> SourcePosition? {

@@ -31,6 +31,7 @@ extension SnapshotCodec {
         var partitions: [SnapshotPartition]?
         var inbox: Inbox?
         var orphans: [(String, ReadState)] = []
+        var triage: TriageSection?
         var r = ByteReader(payload)
         while !r.atEnd {
             let tag = try r.byte()
@@ -42,6 +43,7 @@ extension SnapshotCodec {
             case .partitions?: partitions = try decodePartitions(&body)
             case .notifications? where notifications: inbox = try decodeNotifications(&body)
             case .orphanStates? where notifications: orphans = try decodeOrphans(&body)
+            case .triage? where notifications: triage = try decodeTriage(&body)
             default: continue  // not wanted now, or a section from a later version: skipped
             }
         }
@@ -50,6 +52,7 @@ extension SnapshotCodec {
         header.partitions = partitions
         if notifications, var filled = inbox {
             for (id, state) in orphans { filled.setState(state, for: id) }
+            if let triage { try triage.apply(to: &filled) }
             inbox = filled
         }
         return (header, inbox)

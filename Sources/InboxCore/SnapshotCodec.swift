@@ -9,7 +9,7 @@
 ///       32   payload: sections, each  tag u8 · length u64 LE · body
 /// ```
 /// Sections: 1 header (identity), 2 partitions (next offsets), 3 notifications,
-/// 4 states of ids not held. Unknown tags are skipped, and bytes after the fields a
+/// 4 states of ids not held, 5 triage (row flags, snooze ends, mutes: SnapshotCodec+Triage.swift). Unknown tags are skipped, and bytes after the fields a
 /// reader knows at the end of a section are ignored, so later versions can add data
 /// without a major version change. Integers inside sections are LEB128 varints (signed
 /// ones zigzag), strings are varint length + UTF-8, optional strings are varint
@@ -28,7 +28,7 @@ public enum SnapshotCodec {
     public static let headerSize = 32
 
     enum Tag: UInt8 {
-        case header = 1, partitions = 2, notifications = 3, orphanStates = 4
+        case header = 1, partitions = 2, notifications = 3, orphanStates = 4, triage = 5
     }
 
     // MARK: encoding
@@ -146,6 +146,7 @@ public enum SnapshotCodec {
                 }
             }
         }
+        encodeTriage(inbox, into: &w)
         w.patchU64(at: 16, UInt64(w.bytes.count - headerSize))
         let sum = w.bytes.withUnsafeBytes { XXHash64.hash(UnsafeRawBufferPointer(rebasing: $0[headerSize...])) }
         w.patchU64(at: 24, sum)
@@ -157,6 +158,7 @@ public enum SnapshotCodec {
         case .unread: return 0
         case .read: return 1
         case .acknowledged: return 2
+        case .snoozed: return 3
         }
     }
 
@@ -165,6 +167,7 @@ public enum SnapshotCodec {
         case 0: return .unread
         case 1: return .read
         case 2: return .acknowledged
+        case 3: return .snoozed
         default: throw .malformed("state code \(code)")
         }
     }

@@ -165,6 +165,14 @@ public enum Timestamps {
         return era * 146_097 + doe - 719_468
     }
 
+    /// `Wed 2 Dec 17:00` in the local time zone (for snooze ends on screen).
+    public static func localTime(ms: Int64) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "EEE d MMM HH:mm"
+        return f.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+    }
+
     /// `2026-11-25 14:00:00Z` (UTC, seconds) for milliseconds since the epoch.
     public static func utcTime(ms unclamped: Int64) -> String {
         let ms = min(max(unclamped, -8_640_000_000_000_000), 8_640_000_000_000_000)

@@ -45,10 +45,19 @@ public struct TopicLayout: Sendable, Hashable {
     /// then keyed by user and id, and each reader keeps only its user's.
     public var receiptsShared: Bool { !receiptsTemplate.contains("{user}") }
 
-    /// The message key of a receipt: the notification id (compaction keeps the latest per
-    /// notification), prefixed by the user's topic-safe form and `/` on a shared receipts topic.
-    public func receiptKey(user: String, notificationID: String) -> [UInt8] {
-        receiptsShared ? Array((Identity.topicSafe(user) + "/" + notificationID).utf8) : Array(notificationID.utf8)
+    /// The message key of an event on the receipts topic (`Receipt.subject`): for a state,
+    /// the notification id (compaction keeps the latest per notification) with a leading `~`
+    /// doubled (`escapedID`); `~m/<mute id>` for mutes and `~a/<receipt id>` for actions.
+    /// No id a producer picks can therefore shadow a mute or an action, nor one another.
+    /// On a shared receipts topic the key is prefixed by the user's topic-safe form and `/`.
+    public func receiptKey(user: String, subject: String) -> [UInt8] {
+        receiptsShared ? Array((Identity.topicSafe(user) + "/" + subject).utf8) : Array(subject.utf8)
+    }
+
+    /// A notification id as a receipt key: as is, unless it starts with `~` (reserved for
+    /// the other events on the receipts topic), which is then doubled.
+    public static func escapedID(_ id: String) -> String {
+        id.utf8.first == UInt8(ascii: "~") ? "~" + id : id
     }
 
     /// Every notification topic of `user` for `kinds` (default: the layout's kinds).

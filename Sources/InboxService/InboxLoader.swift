@@ -44,7 +44,7 @@ public struct InboxLoader {
             let batch = reader.step(timeoutMs: 200)
             inbox.insert(contentsOf: batch.notifications)
             for r in batch.receipts {
-                inbox.apply(r)
+                inbox.applyEvent(r)
                 if !receiptIDs.isEmpty && receiptIDs.contains(r.receiptID) { found.insert(r.receiptID) }
             }
             badReceipts += batch.badReceipts

@@ -108,12 +108,12 @@ public struct OutboxContents: Sendable {
     mutating func apply(_ record: OutboxRecord) {
         switch record {
         case .add(let r):
-            if let old = latest[r.notificationID] {
+            if let old = latest[r.subject] {
                 latestByReceipt[old.receipt.receiptID] = nil
                 if !done.contains(old.receipt.receiptID) { pendingCount -= 1 }  // superseded
             }
-            latest[r.notificationID] = (seq, r)
-            latestByReceipt[r.receiptID] = r.notificationID
+            latest[r.subject] = (seq, r)
+            latestByReceipt[r.receiptID] = r.subject
             if !done.contains(r.receiptID) { pendingCount += 1 }
             seq += 1
             records += 1

@@ -46,7 +46,7 @@ public final class OutboxSession {
 
     /// Applies pending receipts on top of the loaded state (they are newer than the log).
     public func applyPending(to inbox: inout Inbox) {
-        for r in pending { inbox.apply(r) }
+        for r in pending { inbox.applyEvent(r) }
     }
 
     /// Journals `new` receipts (fsync'd) before anything is sent.
@@ -103,6 +103,7 @@ extension OutboxSession {
             }
             session.applyPending(to: &loaded.inbox)
         }
+        loaded.inbox.settleTriage(settings.triage.config, nowMs: Timestamps.nowMs())
         return (loaded.inbox, loaded.warnings)
     }
 }

@@ -17,7 +17,7 @@ public final class PendingOverlay: Sendable {
     /// Adds the user's new (or replayed) receipts; the latest per notification wins.
     public func note(_ receipts: [Receipt]) {
         guard !receipts.isEmpty else { return }
-        byNotification.withLock { map in for r in receipts { map[r.notificationID] = r } }
+        byNotification.withLock { map in for r in receipts { map[r.subject] = r } }
     }
 
     /// The pending receipts, one per notification (to re-apply after an inbox reset).
@@ -35,9 +35,9 @@ public final class PendingOverlay: Sendable {
             var confirmed: [String] = []
             out.reserveCapacity(log.count)
             for r in log {
-                guard let mine = map[r.notificationID] else { out.append(r); continue }
+                guard let mine = map[r.subject] else { out.append(r); continue }
                 if mine.receiptID == r.receiptID {
-                    map.removeValue(forKey: r.notificationID)
+                    map.removeValue(forKey: r.subject)
                     confirmed.append(r.receiptID)
                     out.append(r)
                 } else {

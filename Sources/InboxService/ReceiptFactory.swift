@@ -1,5 +1,6 @@
 import Foundation
 import InboxCore
+import InboxEvents
 
 /// Makes receipts for the configured user.
 public struct ReceiptFactory: Sendable {
@@ -24,6 +25,19 @@ public struct ReceiptFactory: Sendable {
     public func receipt(_ type: ReceiptType, id: String, kind: String?, source: SourcePosition?, at: String? = nil) -> Receipt {
         Receipt(type: type, receiptID: IDGenerator.next(), notificationID: id, user: user, kind: kind,
                 at: at ?? Timestamps.iso8601(ms: Timestamps.nowMs()), client: Self.client, source: source)
+    }
+
+    /// The receipt for a request, made at `at` (default: now); a rule's request keeps the
+    /// receipt id the rule derived.
+    public func receipt(for request: ReceiptRequest, at: String? = nil) -> Receipt {
+        var r = receipt(request.type, id: request.notificationID, kind: request.notificationID.isEmpty ? nil : request.kind.rawValue,
+                        source: request.source, at: at)
+        if let id = request.receiptID { r.receiptID = id }
+        r.untilMs = request.untilMs
+        r.action = request.action
+        r.mute = request.mute
+        r.rule = request.rule
+        return r
     }
 
     /// The message that carries a receipt on the receipts topic of `layout`.

@@ -49,7 +49,7 @@ public final class ReceiptSender: Sendable {
     /// Called on the UI thread with the receipts of one action; returns at once (no I/O).
     public func enqueue(_ requests: [ReceiptRequest]) {
         let at = Timestamps.iso8601(ms: Timestamps.nowMs())  // one action, one time
-        let receipts = requests.map { factory.receipt($0.type, id: $0.notificationID, kind: $0.kind.rawValue, source: $0.source, at: at) }
+        let receipts = requests.map { factory.receipt(for: $0, at: at) }
         guard !receipts.isEmpty else { return }
         createdHere.withLock { $0.formUnion(receipts.map(\.receiptID)) }
         overlay.note(receipts)
@@ -199,7 +199,7 @@ public final class ReceiptSender: Sendable {
             }
             for r in batch {
                 let token = state.track(r)
-                let key = layout.receiptsShared ? ReceiptCodec.key(r, layout: layout) : Array(r.notificationID.utf8)
+                let key = ReceiptCodec.key(r, layout: layout)
                 let message = OutgoingMessage(topic: topic, key: key, value: ReceiptCodec.encode(r))
                 if let why = engine.produce(message, token: token) {
                     state.untrack(token)

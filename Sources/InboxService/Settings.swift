@@ -55,6 +55,8 @@ public struct Settings: Sendable {
     public var groups: [String] = []
     /// How to read a producer's own message shape (nil: the native contract).
     public var schema: SchemaConfig?
+    /// Rules, hooks and alerts.
+    public var triage = TriageSettings()
 
     /// Resolves settings for a command.
     public static func resolve(_ options: SettingsInput,
@@ -69,6 +71,7 @@ public struct Settings: Sendable {
         var layout = TopicLayout()
         var groups: [String] = []
         var schema: SchemaConfig?
+        var triage = TriageSettings()
         var fileOrigin = "the config file"
         var timeout: Double = 10
         var user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "me"
@@ -82,6 +85,7 @@ public struct Settings: Sendable {
             try checkKnownKeys(file, origin: origin)
             try checkTypes(file, origin: origin)
             (groups, schema) = try readSchema(file, origin: origin)
+            triage = try readTriage(file, origin: origin, environment: environment)
             if let v = file["brokers"] { brokers = v.text; brokersOrigin = origin }
             if let v = file["user"] { user = v.text; userOrigin = origin }
             if let v = file["timeout"] {
@@ -117,6 +121,7 @@ public struct Settings: Sendable {
                                 state: StatePaths(environment: environment))
         settings.groups = groups
         settings.schema = schema
+        settings.triage = triage
         settings.isUnconfigured = path == nil && brokersOrigin == "built-in default"
         return settings
     }
@@ -157,7 +162,7 @@ public struct Settings: Sendable {
         return c
     }
 
-    private static let knownTopLevel: Set<String> = ["brokers", "user", "timeout", "groups"]
+    private static let knownTopLevel: Set<String> = ["brokers", "user", "timeout", "groups", "alerts"]
     private static let knownTopics: Set<String> = ["notifications", "receipts", "kinds", "patterns"]
 
     private static func checkKnownKeys(_ file: TOMLSubset, origin: String) throws(ServiceError) {
@@ -166,12 +171,13 @@ public struct Settings: Sendable {
             switch path.first {
             case "kafka": ok = path.count > 1
             case "topics": ok = path.count == 2 && knownTopics.contains(path[1])
+            case "rules", "hooks": ok = path.count == 3
             case "schema": ok = SchemaConfig.keys.contains(path.last ?? "") && (path.count == 2 || (path.count == 3 && Kind.isValidName(path[1])))
             default: ok = path.count == 1 && knownTopLevel.contains(path[0])
             }
             if !ok {
                 throw configError("\(origin): unknown setting '\(path.joined(separator: "."))'. Known: brokers, user, timeout, groups, "
-                    + "[topics] notifications/receipts/kinds/patterns, [schema] and [schema.<kind>] "
+                    + "alerts, [[rules]] if/then, [[hooks]] if/run, [topics] notifications/receipts/kinds/patterns, [schema] and [schema.<kind>] "
                     + SchemaConfig.keys.joined(separator: "/") + ", [kafka] <any librdkafka property>")
             }
         }

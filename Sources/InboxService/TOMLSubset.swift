@@ -1,5 +1,5 @@
 /// A reader for the part of TOML a kafka-inbox config file needs: `[table]` and
-/// `[table.sub]` headers, `key = value` with bare, quoted or dotted keys, basic and literal
+/// `[table.sub]` headers, `[[array]]` tables (the Nth is the table `array.N`, N from 1), `key = value` with bare, quoted or dotted keys, basic and literal
 /// strings, integers, booleans, and arrays of those. Anything else is an error that names
 /// the line, so a config file is never half-understood.
 struct TOMLSubset {
@@ -30,6 +30,8 @@ struct TOMLSubset {
 
     /// Every key by its full dotted path (`kafka.sasl.mechanism` for `[kafka]` + `"sasl.mechanism"`).
     private(set) var values: [[String]: Value] = [:]
+    /// The 1-based line of every key, and of every `[[array]]` header (by its table path).
+    private(set) var lines: [[String]: Int] = [:]
 
     /// Parses `text`.
     init(_ text: String) throws {
@@ -48,10 +50,18 @@ struct TOMLSubset {
             if scanner.atEndOrComment { continue }
             if scanner.peek == UInt8(ascii: "[") {
                 scanner.advance()
-                if scanner.peek == UInt8(ascii: "[") { throw ParseError(line: lineNo, message: "arrays of tables ([[…]]) are not supported") }
+                let isArray = scanner.peek == UInt8(ascii: "[")
+                if isArray { scanner.advance() }
                 table = try scanner.key()
                 scanner.skipSpaces()
                 try scanner.expect("]")
+                if isArray {
+                    try scanner.expect("]")
+                    guard table.count == 1 else { throw ParseError(line: lineNo, message: "only top-level arrays of tables ([[rules]], [[hooks]]) are supported") }
+                    let n = lines.keys.filter { $0.count == 2 && $0[0] == table[0] }.count + 1
+                    table.append(String(n))
+                    lines[table] = lineNo
+                }
                 scanner.skipSpaces()
                 guard scanner.atEndOrComment else { throw ParseError(line: lineNo, message: "unexpected text after the table header") }
                 continue
@@ -66,6 +76,7 @@ struct TOMLSubset {
             let path = table + key
             if values[path] != nil { throw ParseError(line: lineNo, message: "key \(path.joined(separator: ".")) is set twice") }
             values[path] = value
+            lines[path] = lineNo
         }
     }
 

@@ -35,6 +35,8 @@ public final class InboxApp {
     public var onApply: (([InboxEvent]) -> Void)?
     /// Called on the UI thread after each frame is drawn.
     public var onFrame: (() -> Void)?
+    /// Called with live arrivals that are not muted and not decided by a rule (hooks run from here).
+    public var onArrival: (([InboxCore.Notification]) -> Void)?
     /// Checked after each frame: true ends `run(on:)` (a headless run's way out).
     public var shouldStop: ((InboxModel) -> Bool)?
     /// The longest sleep between two turns (nil: until the next minute's redraw).
@@ -72,8 +74,7 @@ public final class InboxApp {
     /// `takeSignals` returns.
     @discardableResult
     public func run(on terminal: Screen, signalFD: Int32 = -1, takeSignals: () -> [Int32] = { [] }) throws -> TUIExit {
-        applyDrained()
-        var pendingCopy: [UInt8]?
+        applyDrained(terminal)
         var pacer = FramePacer()
         while true {
             if pacer.isDue(nowMs: Posix.nowMs()) {
@@ -90,10 +91,12 @@ public final class InboxApp {
             let fds = [terminal.inputFD, events.readFD, signalFD]
             let now = Posix.nowMs()
             var wait = pacer.msUntilDue(nowMs: now) ?? Self.msToNextMinute(now)
+            if let wake = model.nextWakeMs { wait = min(wait, Int32(clamping: max(0, wake - now))) }
             if let maxWaitMs { wait = min(wait, maxWaitMs) }
             let ready = try Posix.poll(fds, timeoutMs: wait)
             // Woken by nothing: the minute's redraw of relative ages, or a paced frame now due.
             if ready.allSatisfy({ $0 == 0 }) { pacer.changed(urgent: true) }
+            if let wake = model.nextWakeMs, wake <= Posix.nowMs(), model.tick() { pacer.changed(urgent: true) }
             if ready[2] != 0 {
                 pacer.changed(urgent: true)
                 for sig in takeSignals() {
@@ -106,7 +109,7 @@ public final class InboxApp {
                 }
             }
             if ready[1] != 0 {
-                applyDrained()
+                applyDrained(terminal)
                 pacer.changed(urgent: false)
             }
             if ready[0] & (Int16(POLLHUP) | Int16(POLLERR) | Int16(POLLNVAL)) != 0 { return .hangup }
@@ -116,26 +119,38 @@ public final class InboxApp {
                     // ncurses has already resized when it reports KEY_RESIZE; calling resizeterm()
                     // again here would queue another KEY_RESIZE (ncurses 6 always does) and spin.
                     if key == .resize { terminal.invalidate() }
-                    for effect in model.handle(key) {
-                        switch effect {
-                        case .send(let requests): send(requests)
-                        case .quit: return .quit
-                        case .openURL(let url): model.message = opener.open(url) ?? "opened \(url)"
-                        case .copy(let text): pendingCopy = copy(text)
-                        }
-                    }
+                    for effect in model.handle(key) where perform(effect, on: terminal) { return .quit }
                 }
             }
             opener.reap()
         }
     }
 
-    private func applyDrained() {
+    /// Does what the model asked; returns true for quit.
+    private func perform(_ effect: ModelEffect, on terminal: Screen) -> Bool {
+        switch effect {
+        case .send(let requests): send(requests)
+        case .quit: return true
+        case .openURL(let url): model.message = opener.open(url) ?? "opened \(url)"
+        case .copy(let text): pendingCopy = copy(text)
+        case .arrived(let list):
+            onArrival?(list)
+            if let bytes = AlertWriter.bytes(for: list, mode: options.alerts, osc9: options.osc9) { terminal.writeRaw(bytes) }
+        }
+        return false
+    }
+
+    private var pendingCopy: [UInt8]?
+
+    private func applyDrained(_ terminal: Screen? = nil) {
         let list = events.drain()
         let t = DispatchClock.nowNs()
-        model.apply(list)
+        let effects = model.apply(list)
         applyNs += DispatchClock.nowNs() - t
         onApply?(list)
+        for effect in effects {
+            if let terminal { _ = perform(effect, on: terminal) } else if case .send(let r) = effect { send(r) }
+        }
     }
 
     /// Renders a frame at the terminal's size and feeds the layout back to the model.

@@ -13,6 +13,12 @@ extension InboxModel {
     /// `r` / `u` / `a`: acts on the tagged rows if any, else on the cursor row.
     mutating func mark(_ type: ReceiptType) -> [ModelEffect] {
         guard !rows.isEmpty else { return [] }
+        return setStates(takeTargets(), to: type)
+    }
+
+    /// The rows an action applies to: the tagged rows in view (their tags are cleared), else the cursor row.
+    mutating func takeTargets() -> [Int] {
+        guard !rows.isEmpty else { return [] }
         let targets: [Int]
         if tags.isEmpty {
             targets = [rows[cursor]]
@@ -23,7 +29,7 @@ extension InboxModel {
                 .sorted { inbox.isNewer($0, than: $1) }
             tags.removeAll()
         }
-        return setStates(targets, to: type)
+        return targets
     }
 
     /// Enter: shows the preview and, if configured, marks the cursor row read. The row
@@ -40,18 +46,21 @@ extension InboxModel {
 
     /// Sets the state of each storage index whose state differs; records one undo level
     /// and returns the receipts to send (none when nothing changed).
-    mutating func setStates(_ targets: some Sequence<Int>, to type: ReceiptType) -> [ModelEffect] {
+    mutating func setStates(_ targets: some Sequence<Int>, to type: ReceiptType, untilMs: Int64? = nil) -> [ModelEffect] {
+        guard let state = type.state else { return [] }
         var requests: [ReceiptRequest] = []
         var items: [UndoItem] = []
         var changes: [Change] = []
         for storage in targets {
             let n = inbox.notification(at: storage)
             let old = inbox.state(of: n.id)
-            guard old != type.state else { continue }
-            inbox.setState(type.state, for: n.id)
-            items.append(UndoItem(id: n.id, kind: n.kind, source: n.source, previous: old, storageIndex: storage))
-            requests.append(ReceiptRequest(notificationID: n.id, kind: n.kind, source: n.source, type: type))
-            changes.append(Change(storage: storage, old: old, new: type.state))
+            let oldUntil = inbox.snoozedUntil(at: storage)
+            guard old != state || (state == .snoozed && oldUntil != untilMs) else { continue }
+            inbox.setState(state, for: n.id, untilMs: untilMs)
+            items.append(UndoItem(id: n.id, kind: n.kind, source: n.source, previous: old, previousUntil: oldUntil,
+                                  storageIndex: storage))
+            requests.append(ReceiptRequest(notificationID: n.id, kind: n.kind, source: n.source, type: type, untilMs: untilMs))
+            changes.append(Change(storage: storage, old: old, new: state))
         }
         guard !items.isEmpty else {
             message = "nothing to change"
@@ -75,9 +84,10 @@ extension InboxModel {
         for item in items {
             let now = inbox.state(of: item.id)
             guard now != item.previous else { continue }
-            inbox.setState(item.previous, for: item.id)
+            let until = item.previous == .snoozed ? item.previousUntil : nil
+            inbox.setState(item.previous, for: item.id, untilMs: until)
             requests.append(ReceiptRequest(notificationID: item.id, kind: item.kind, source: item.source,
-                                           type: ReceiptType(restoring: item.previous)))
+                                           type: ReceiptType(restoring: item.previous), untilMs: until))
             changes.append(Change(storage: item.storageIndex, old: now, new: item.previous))
         }
         applyLocal(changes)

@@ -62,14 +62,26 @@ public struct InboxModel: Sendable {
 
     /// The kinds the header counts and keys 1, 2, 3 select, in order (the configured ones).
     public let kinds: [Kind]
+    /// Rules and filter compilation for triage.
+    public let triage: TriageConfig
+    /// The wall clock (ms since the epoch); tests set it.
+    public var clock: @Sendable () -> Int64 = { Timestamps.nowMs() }
+    /// New rows that rules must see once the receipts are read (catch-up).
+    var pendingRuleRows: [Int] = []
+    /// When `tick` last looked at timed mutes.
+    var lastMuteCheck: Int64?
 
     /// Creates a model over `inbox` showing the Unread view of every kind; `kinds` are the
     /// configured kinds (the header and keys 1, 2, 3 follow them).
-    public init(inbox: Inbox = Inbox(), keyMap: KeyMap = .standard, markReadOnOpen: Bool = true, kinds: [Kind] = Kind.standard) {
+    public init(inbox: Inbox = Inbox(), keyMap: KeyMap = .standard, markReadOnOpen: Bool = true, kinds: [Kind] = Kind.standard,
+                triage: TriageConfig = TriageConfig()) {
         self.inbox = inbox
         self.kinds = kinds.isEmpty ? Kind.standard : kinds
         self.keyMap = keyMap
         self.markReadOnOpen = markReadOnOpen
+        self.triage = triage
+        self.inbox.applyTagRules(triage.rules, to: 0..<inbox.count)
+        if !inbox.mutes.isEmpty { self.inbox.refreshMutes(nowMs: Timestamps.nowMs(), filter: triage.filterMatches) }
         rebuildRows()
     }
 
@@ -101,16 +113,19 @@ public struct InboxModel: Sendable {
     }
 
     /// Applies events from the queue, in order; the screen reflects them on the next render.
-    public mutating func apply(_ events: [InboxEvent]) {
+    /// Returns what the host must do: receipts that rules made, live arrivals to alert on.
+    @discardableResult
+    public mutating func apply(_ events: [InboxEvent]) -> [ModelEffect] {
         var changed = false
         let catchingUp = !status.caughtUp
+        var arrivals = Arrivals()
         for event in events {
             switch event {
             case .notifications(let batch):
-                inbox.insert(contentsOf: batch)
+                insertArrivals(batch, into: &arrivals)
                 changed = true
             case .receipts(let list):
-                for receipt in list where inbox.apply(receipt) != nil { changed = true }
+                for receipt in list where applyReceipt(receipt, into: &arrivals) { changed = true }
             case .connection(let state):
                 status.connection = state
             case .catchUp(let loaded, let total, let done):
@@ -120,6 +135,7 @@ public struct InboxModel: Sendable {
                 if !done, let total, total > 0 { inbox.reserveCapacity(total) }
                 status.loaded = loaded
                 status.total = total
+                if done && !status.caughtUp { arrivals.caughtUpNow = true }
                 status.caughtUp = done
             case .pendingReceipts(let count):
                 status.pendingReceipts = count
@@ -135,11 +151,15 @@ public struct InboxModel: Sendable {
                 tags = []
                 undoStack = []
                 pinned = nil
+                pendingRuleRows = []
                 changed = true
             }
         }
+        let effects = finishArrivals(&arrivals)
+        if arrivals.changed { changed = true }
         if changed && catchingUp && !userActed && cursor == 0 { cursorID = nil }
         if changed { refreshRows() } else { relocateCursor() }
+        return effects
     }
 
     /// Handles one key press; returns what the host must do (send receipts, quit, …).
@@ -200,6 +220,9 @@ public struct InboxModel: Sendable {
                 tags.removeAll()
             }
         case .quit: return [.quit]
+        case .snooze: askSnooze()
+        case .mute: askMute()
+        case .runAction: askAction()
         }
         return []
     }
@@ -225,6 +248,8 @@ public struct InboxModel: Sendable {
             }
             tags.removeAll()
             return setStates(targets, to: .read)
+        default:
+            return answerTriage(prompt, key)
         }
     }
 
@@ -234,6 +259,11 @@ public struct InboxModel: Sendable {
             message = "no URL"
             return []
         }
+        return open(url: url)
+    }
+
+    /// Opens `url` when it is a plain http(s) URL, else says why not.
+    mutating func open(url: String) -> [ModelEffect] {
         let lower = url.lowercased()
         let safe = TerminalText.sanitize(url) == url && !url.contains(" ")
         guard safe, lower.hasPrefix("http://") || lower.hasPrefix("https://") else {

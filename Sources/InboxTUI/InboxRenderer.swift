@@ -112,13 +112,26 @@ public struct InboxRenderer: Sendable {
         }
     }
 
-    /// The state marker: `●` unread, blank read, `✓` done.
-    static func marker(_ state: ReadState) -> String {
-        switch state {
-        case .unread: return "●"
+    /// The row marker: `●` unread (`↻` back from a snooze), blank read, `✓` done,
+    /// `z` snoozed, `~` muted.
+    static func marker(_ c: RowClass, wasSnoozed: Bool = false) -> String {
+        switch c {
+        case .unread: return wasSnoozed ? "↻" : "●"
         case .read: return " "
         case .acknowledged: return "✓"
+        case .snoozed: return "z"
+        case .muted: return "~"
         }
+    }
+
+    /// What goes before a row's title: a snooze's end, "was snoozed", "muted", rule labels.
+    static func titlePrefix(_ inbox: Inbox, at storage: Int) -> String {
+        var parts: [String] = []
+        if let until = inbox.snoozedUntil(at: storage) { parts.append("until " + Timestamps.localTime(ms: until)) }
+        if inbox.wasSnoozed(at: storage) { parts.append("was snoozed") }
+        if inbox.isMuted(at: storage) { parts.append("muted") }
+        parts += inbox.labels(at: storage).map { "#" + $0 }
+        return parts.isEmpty ? "" : "[" + parts.joined(separator: ", ") + "] "
     }
 
     private func drawList(_ model: InboxModel, _ grid: inout CellGrid, top: Int, height: Int,
@@ -150,15 +163,17 @@ public struct InboxRenderer: Sendable {
     private func drawRow(_ model: InboxModel, _ grid: inout CellGrid, index: Int, row: Int, col: Int,
                          width: Int, actorWidth: Int, nowMs: Int64) {
         let n = model.notification(atRow: index)
-        let state = model.inbox.state(of: n.id)
-        let base = CellStyle(bold: state == .unread)
+        let storage = model.rows[index]
+        let rowClass = model.inbox.rowClass(at: storage)
+        let base = CellStyle(bold: rowClass == .unread)
         func style(_ role: ColorRole) -> CellStyle {
             var s = base
             s.role = role
             return s
         }
         grid.fill(row: row, col: col, width: width, style: base)
-        grid.put(Self.marker(state), row: row, col: col, maxWidth: 1, style: style(.unread))
+        grid.put(Self.marker(rowClass, wasSnoozed: model.inbox.wasSnoozed(at: storage)), row: row, col: col, maxWidth: 1,
+                 style: style(.unread))
         if model.isTagged(row: index) { grid.put("*", row: row, col: col + 1, maxWidth: 1, style: style(.tag)) }
         grid.put(Self.shortKind(n.kind), row: row, col: col + 3, maxWidth: 3, style: style(Self.role(of: n.kind)),
                  ellipsis: false)
@@ -167,7 +182,10 @@ public struct InboxRenderer: Sendable {
         grid.put(n.actor ?? "", row: row, col: col + 11, maxWidth: actorWidth, style: base)
         let titleCol = col + 12 + actorWidth
         let titleStyle = n.isMalformed ? style(.error) : base
-        grid.put(n.title, row: row, col: titleCol, maxWidth: col + width - titleCol, style: titleStyle)
+        let prefix = Self.titlePrefix(model.inbox, at: storage)
+        if !prefix.isEmpty { grid.put(prefix, row: row, col: titleCol, maxWidth: col + width - titleCol, style: style(.secondary)) }
+        let prefixWidth = min(CellGrid.width(prefix), max(0, col + width - titleCol))
+        grid.put(n.title, row: row, col: titleCol + prefixWidth, maxWidth: col + width - titleCol - prefixWidth, style: titleStyle)
         if index == model.cursor {
             grid.restyle(row: row, col: col, width: width) { $0.reverse = true }
         }

@@ -9,6 +9,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case search, searchNext, searchPrevious
     case filterGroup, filterOwner, filterWatching, filterAllKinds
     case cycleView, openURL, copy, help, close, quit
+    case snooze, mute, runAction
 }
 
 /// One binding: the keys, the action, and the words the help screen shows.
@@ -82,6 +83,9 @@ public struct KeyMap: Sendable {
         KeyBinding([.char("t")], .tag, "tag / untag"),
         KeyBinding([.char("T")], .tagAll, "tag / untag all in view"),
         KeyBinding([.char("z")], .undo, "undo last action"),
+        KeyBinding([.char("s")], .snooze, "snooze (asks until when)"),
+        KeyBinding([.char("m")], .mute, "mute thread / actor / kind"),
+        KeyBinding([.char("A")], .runAction, "run an action of the producer (+ digit)"),
         KeyBinding([.char("/")], .search, "search"),
         KeyBinding([.char("n")], .searchNext, "next match"),
         KeyBinding([.char("N")], .searchPrevious, "previous match"),
@@ -89,7 +93,7 @@ public struct KeyMap: Sendable {
         KeyBinding([.char("2")], .filterOwner, "Owner only"),
         KeyBinding([.char("3")], .filterWatching, "Watching only"),
         KeyBinding([.char("0")], .filterAllKinds, "all kinds"),
-        KeyBinding([.char("v")], .cycleView, "view Unread/All/Done"),
+        KeyBinding([.char("v")], .cycleView, "view Unread/All/Done/Snoozed"),
         KeyBinding([.char("o")], .openURL, "open URL"),
         KeyBinding([.char("y")], .copy, "copy id / URL"),
         KeyBinding([.char("?")], .help, "help"),

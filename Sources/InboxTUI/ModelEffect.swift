@@ -11,6 +11,8 @@ public enum ModelEffect: Sendable, Hashable {
     case openURL(String)
     /// Copy this text (notification id or URL) to the clipboard, if the host allows it.
     case copy(String)
+    /// Notifications that arrived live, not muted and not decided by a rule: for hooks and alerts.
+    case arrived([Notification])
 }
 
 /// What the status bar reports.
@@ -38,12 +40,26 @@ public struct StatusInfo: Sendable, Hashable {
 public enum Prompt: Sendable, Hashable {
     /// `R`: mark these storage indices read (exactly the rows in view when `R` was pressed).
     case markAllRead(rows: RowList, changing: Int)
+    /// `s`: until when to snooze these storage indices; `text` is what was typed.
+    case snooze(targets: [Int], text: String)
+    /// `m`: what of the notification at this storage index to mute.
+    case mute(index: Int, hasThread: Bool)
+    /// `A`: which of the notification's actions to run (their labels, in order).
+    case runAction(index: Int, labels: [String])
 
     /// The question shown.
     public var text: String {
         switch self {
         case .markAllRead(_, let changing):
             return "Mark \(changing) read? y/n"
+        case .snooze(let targets, let text):
+            let what = targets.count == 1 ? "" : " \(targets.count)"
+            return "Snooze\(what) until? (30m 2h 3d tomorrow mon 17:00 2026-12-24) " + text
+        case .mute(_, let hasThread):
+            return "Mute: " + (hasThread ? "t thread  " : "") + "a actor  k kind  (Esc cancels)"
+        case .runAction(_, let labels):
+            return "Action: " + labels.enumerated().map { "\($0.offset + 1) \(TerminalText.line($0.element, width: 24))" }
+                .joined(separator: "  ")
         }
     }
 }
@@ -69,6 +85,7 @@ struct UndoItem: Sendable, Hashable {
     var kind: Kind
     var source: SourcePosition
     var previous: ReadState
+    var previousUntil: Int64?
     var storageIndex: Int
 }
 

@@ -45,6 +45,10 @@ public struct TUIOptions: Sendable {
     public var theme: Theme
     /// The browser command for `o`; nil uses `$BROWSER`, else `xdg-open`.
     public var browser: String?
+    /// How live arrivals are announced (`alerts`).
+    public var alerts: AlertMode = .off
+    /// Whether terminal alerts use OSC 9 rather than OSC 777.
+    public var osc9 = false
 
     /// Creates options. `noColor` nil means: off unless `NO_COLOR` is set and non-empty.
     public init(noColor: Bool? = nil, osc52: Bool = false, theme: Theme = .standard, browser: String? = nil) {

@@ -24,10 +24,16 @@ struct InteractiveInbox {
         pipeline.start()
         if let banner { pipeline.events.push(.notice(banner)) }
         let model = InboxModel(inbox: pipeline.takeRestored(), keyMap: .standard, markReadOnOpen: markReadOnOpen,
-                               kinds: kinds ?? settings.layout.kinds)
-        let app = InboxApp(model: model, events: pipeline.events, send: { pipeline.send($0) },
-                           options: TUIOptions(noColor: noColor ? true : nil))
+                               kinds: kinds ?? settings.layout.kinds, triage: settings.triage.config)
+        var options = TUIOptions(noColor: noColor ? true : nil)
+        options.alerts = AlertMode(rawValue: settings.triage.alerts) ?? .off
+        let env = ProcessInfo.processInfo.environment
+        options.osc9 = AlertWriter.prefersOSC9(termProgram: env["TERM_PROGRAM"], term: env["TERM"])
+        let app = InboxApp(model: model, events: pipeline.events, send: { pipeline.send($0) }, options: options)
         app.beforeWait = { pipeline.beforeWait($0.inbox) }
+        let announcer = ArrivalAnnouncer(settings: settings, events: pipeline.events, logPath: logPath)
+        defer { announcer.stop() }
+        if announcer.isActive { app.onArrival = { announcer.announce($0) } }
         let exit: TUIExit
         do { exit = try app.run() } catch {
             pipeline.finish(app.model.inbox, flushTimeout: .zero, joinTimeout: .milliseconds(200))

@@ -24,7 +24,8 @@ struct KafkaInbox: ParsableCommand {
         """,
         version: versionText,
         subcommands: [InboxCommand.self, WatchCommand.self, ListCommand.self, CountCommand.self,
-                      ReadCommand.self, UnreadCommand.self, AckCommand.self, SendCommand.self,
+                      ReadCommand.self, UnreadCommand.self, AckCommand.self, SnoozeCommand.self, MuteCommand.self, MutesCommand.self,
+                      UnmuteCommand.self, ActCommand.self, SendCommand.self,
                       BrokerCommand.self, DemoCommand.self, OutboxCommand.self, SchemaCommand.self, DoctorCommand.self, ManualCommand.self],
         defaultSubcommand: InboxCommand.self
     )

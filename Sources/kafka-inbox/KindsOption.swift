@@ -23,13 +23,14 @@ struct KindsOption: ParsableArguments {
 
 /// `--unread | --all | --done`.
 enum ViewFlag: String, EnumerableFlag {
-    case unread, all, done
+    case unread, all, done, snoozed
 
     var view: InboxView {
         switch self {
         case .unread: return .unread
         case .all: return .all
         case .done: return .done
+        case .snoozed: return .snoozed
         }
     }
 
@@ -37,6 +38,7 @@ enum ViewFlag: String, EnumerableFlag {
         switch value {
         case .unread: return "Unread notifications."
         case .all: return "Every notification, with its state."
+        case .snoozed: return "Snoozed notifications, with when they come back."
         case .done: return "Acknowledged notifications."
         }
     }

@@ -34,13 +34,15 @@ struct ListCommand: ParsableCommand {
             for i in rows {
                 if let limit, printed >= limit { break }
                 let n = inbox.notification(at: i)
-                let state = inbox.state(of: n.id)
+                let state = inbox.state(at: i)
+                let triage = NotificationJSON.Triage(inbox, at: i)
                 if let filter, !filter.matches(n, state: state) { continue }
                 printed += 1
                 if json {
-                    Console.out(NotificationJSON.line(n, state: state))
+                    Console.out(NotificationJSON.line(n, state: state, triage: triage))
                 } else {
-                    let cols = [state.rawValue.padding(12), n.kind.rawValue.padding(9),
+                    let shown = triage.muted ? "muted" : triage.wasSnoozed && state == .unread ? "was-snoozed" : state.rawValue
+                    let cols = [shown.padding(12), n.kind.rawValue.padding(9),
                                 Timestamps.relativeAge(ms: n.createdAtMs, nowMs: now).padding(4, left: true),
                                 TerminalText.sanitize(n.id), TerminalText.sanitize(n.actor ?? "-"),
                                 TerminalText.sanitize(n.title)]

@@ -80,7 +80,7 @@ import Testing
             for _ in 0..<rng.next(60) {
                 let id = "n\(rng.next(inserted + 20))"
                 let type: ReceiptType = [.read, .unread, .acknowledged][rng.next(3)]
-                inbox.setState(type.state, for: id)
+                inbox.setState(type.state!, for: id)
             }
             // Look at a few lists (the others keep buffering).
             for _ in 0..<2 {
