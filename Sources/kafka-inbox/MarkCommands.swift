@@ -19,7 +19,7 @@ struct MarkOptions: ParsableArguments {
     func mark(_ type: ReceiptType) throws {
         try runReportingFailures {
             let settings = try global.settings()
-            try ReceiptDelivery.run(settings: settings, kinds: all ? kinds.parsed : nil, verb: "marked \(type.rawValue)") { inbox, factory in
+            try ReceiptDelivery.run(settings: settings, kinds: all ? kinds.parsed : nil, report: { "marked \($0) of \($1) \(type.rawValue)" }) { inbox, factory in
                 let targets = try self.targets(type, in: &inbox, settings: settings)
                 if targets.isEmpty { Console.error("kafka-inbox: nothing to mark \(type.rawValue)") }
                 return targets.map { factory.receipt(type, for: $0) }

@@ -6,9 +6,9 @@ import InboxService
 /// first), report. Undelivered events stay in the outbox for the next command (exit 75).
 enum ReceiptDelivery {
     /// Runs one delivery; `make` builds the events from the loaded inbox (pending receipts
-    /// applied). `verb` completes "kafka-inbox: <verb> 3 of 3". Returns the inbox.
+    /// applied). `report(confirmed, made)` is the closing line ("marked 3 of 3 read"). Returns the inbox.
     @discardableResult
-    static func run(settings: Settings, kinds: [Kind]?, verb: String,
+    static func run(settings: Settings, kinds: [Kind]?, report: (Int, Int) -> String,
                     make: (inout Inbox, ReceiptFactory) throws -> [Receipt]) throws -> Inbox {
         let session = try OutboxSession(settings: settings, required: true)
         for note in session.notes { Console.error("kafka-inbox: \(note)") }
@@ -25,7 +25,7 @@ enum ReceiptDelivery {
         if replayed > 0 { Console.error("kafka-inbox: delivered \(replayed) pending receipt(s) from the outbox") }
         let newIDs = Set(receipts.map(\.receiptID))
         let failedNew = failed.filter { newIDs.contains($0.0.receiptID) }.count
-        if !receipts.isEmpty { Console.error("kafka-inbox: \(verb) \(receipts.count - failedNew) of \(receipts.count)") }
+        if !receipts.isEmpty { Console.error("kafka-inbox: " + report(receipts.count - failedNew, receipts.count)) }
         if !failed.isEmpty {
             for (r, why) in failed.prefix(10) {
                 let what = r.notificationID.isEmpty ? r.subject : r.notificationID

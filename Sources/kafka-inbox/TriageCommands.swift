@@ -23,7 +23,7 @@ struct SnoozeCommand: ParsableCommand {
         let untilMs = try SnoozeTime.parse(until, nowMs: Timestamps.nowMs())
         try runReportingFailures {
             let settings = try global.settings()
-            try ReceiptDelivery.run(settings: settings, kinds: nil, verb: "snoozed until \(Timestamps.iso8601(ms: untilMs))") { inbox, f in
+            try ReceiptDelivery.run(settings: settings, kinds: nil, report: { "snoozed \($0) of \($1) until \(Timestamps.iso8601(ms: untilMs))" }) { inbox, f in
                 try ReceiptDelivery.notifications(ids, in: inbox, settings: settings).map { n in
                     var r = f.receipt(.snoozed, for: n)
                     r.untilMs = untilMs
@@ -70,7 +70,7 @@ struct MuteCommand: ParsableCommand {
         let mute = Mute(scope: try scope(), untilMs: until)
         try runReportingFailures {
             let settings = try global.settings()
-            try ReceiptDelivery.run(settings: settings, kinds: nil, verb: "muted (id \(mute.id))") { _, f in
+            try ReceiptDelivery.run(settings: settings, kinds: nil, report: { _, _ in "muted (id \(mute.id))" }) { _, f in
                 var r = f.receipt(.mute, id: "", kind: nil, source: nil)
                 r.mute = mute
                 return [r]
@@ -118,7 +118,7 @@ struct UnmuteCommand: ParsableCommand {
     func run() throws {
         try runReportingFailures {
             let settings = try global.settings()
-            try ReceiptDelivery.run(settings: settings, kinds: nil, verb: "unmuted") { inbox, f in
+            try ReceiptDelivery.run(settings: settings, kinds: nil, report: { "unmuted \($0) of \($1)" }) { inbox, f in
                 try ids.map { id in
                     guard let m = inbox.mutes.find(id) else {
                         throw CommandFailure(message: "no mute with id '\(TerminalText.sanitize(id))'; nothing was sent (see `kafka-inbox mutes`)",
@@ -146,7 +146,7 @@ struct ActCommand: ParsableCommand {
         try runReportingFailures {
             let settings = try global.settings()
             var link: String?
-            try ReceiptDelivery.run(settings: settings, kinds: nil, verb: "ran \(TerminalText.sanitize(action)):") { inbox, f in
+            try ReceiptDelivery.run(settings: settings, kinds: nil, report: { "ran \(TerminalText.sanitize(action)): \($0) of \($1) event(s) confirmed" }) { inbox, f in
                 let n = try ReceiptDelivery.notifications([id], in: inbox, settings: settings)[0]
                 guard let a = NotificationAction.find(action, in: n) else {
                     let offered = NotificationAction.list(of: n).map { TerminalText.sanitize($0.id) }

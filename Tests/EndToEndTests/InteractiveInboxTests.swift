@@ -90,6 +90,9 @@ import Testing
         #expect(s[0] == header("Done", group: 2, owner: 1, watching: 0))
         #expect(s.listRows == [Self.row("o-2", marker: "✓"), Self.row("w-1", marker: "✓")])
         o.tui.press("v")
+        s = o.tui.waitFor("the Snoozed view") { $0.first?.hasPrefix("Snoozed  ") == true }
+        #expect(s.listRows == ["  No notifications in Snoozed"])
+        o.tui.press("v")
         s = o.tui.waitFor("the Unread view again") { $0.first?.hasPrefix("Unread  ") == true }
         #expect(s.listRows == [Self.row("o-1"), Self.row("g-1"), Self.row("g-2")])
 

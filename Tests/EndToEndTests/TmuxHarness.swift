@@ -282,7 +282,10 @@ extension Harness {
             seen = try receipts(broker, user: user)
         }
         for r in seen {
-            #expect(r.key == r.notificationID, "receipt key \(r.key) is not its notification id \(r.notificationID)")
+            // A state's key is its notification id (a leading "~" doubled); actions and mutes are keyed "~a/…", "~m/…".
+            let expected = r.type == "action" ? r.key.hasPrefix("~a/") : r.type.hasSuffix("mute") ? r.key.hasPrefix("~m/")
+                : r.key == (r.notificationID.hasPrefix("~") ? "~" + r.notificationID : r.notificationID)
+            #expect(expected, "receipt key \(r.key) does not fit its \(r.type) event about \(r.notificationID)")
             #expect(r.user == user)
             #expect(!r.receiptID.isEmpty)
         }
