@@ -73,3 +73,19 @@ extension Inbox {
         expireSnoozes(nowMs: nowMs)
     }
 }
+
+extension Inbox {
+    /// When the snooze of `id` ends, held or not, if its state is snoozed.
+    public func snoozeEnd(of id: String) -> Int64? {
+        let hash = IDIndex.hash(id)
+        if let index = index(ofID: id) { return snoozedUntil(at: index) }
+        return orphan(id, hash: hash).flatMap { $0.state == .snoozed ? $0.untilMs : nil }
+    }
+
+    /// The state of `id` at `nowMs`: a snooze that has ended reads as unread.
+    public func state(of id: String, at nowMs: Int64) -> ReadState {
+        let s = state(of: id)
+        guard s == .snoozed, let end = snoozeEnd(of: id), end <= nowMs else { return s }
+        return .unread
+    }
+}

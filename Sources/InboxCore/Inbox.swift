@@ -241,6 +241,9 @@ public struct Inbox: Sendable {
     @inline(__always)
     public func rowClass(at index: Int) -> RowClass { RowClass(stateAt[index], muted: flags[index] & Flag.muted != 0) }
 
+    /// What is known of an id not held.
+    func orphan(_ id: String, hash: UInt64) -> Orphan? { orphans[HashedID(hash: hash, id: id)] }
+
     /// The state of a notification id: unread when no receipt says otherwise.
     public func state(of id: String) -> ReadState {
         let hash = IDIndex.hash(id)

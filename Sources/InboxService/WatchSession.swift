@@ -22,6 +22,10 @@ public struct WatchSession {
     private var states = Inbox()
     private var printed = Set<String>()
     private var printedCount = 0
+    /// With `unreadOnly`: snoozed notifications held back, printed when their snooze ends.
+    private var waiting: [String: (notification: InboxCore.Notification, until: Int64)] = [:]
+    /// Rules and filter mutes (a muted notification is not unread for `unreadOnly`).
+    private let triage: TriageConfig
     private let overlay: PendingOverlay
 
     /// `pending`: the user's receipts still in the outbox, shown as the state until the
@@ -37,7 +41,8 @@ public struct WatchSession {
         self.output = output
         self.warn = warn
         overlay = PendingOverlay(pending)
-        for r in pending { states.apply(r) }
+        triage = settings.triage.config
+        for r in pending { states.applyEvent(r) }
     }
 
     private var done: Bool { limit.map { printedCount >= $0 } ?? false }
@@ -47,9 +52,14 @@ public struct WatchSession {
         var text = ""
         let now = Timestamps.nowMs()
         for n in notifications where !done {
-            guard printed.insert(n.id).inserted else { continue }
-            let state = states.state(of: n.id)
-            if unreadOnly && state != .unread { continue }
+            guard !printed.contains(n.id) else { continue }
+            let state = states.state(of: n.id, at: now)
+            if unreadOnly && state == .snoozed, let end = states.snoozeEnd(of: n.id) {
+                waiting[n.id] = (n, end)  // printed when the snooze ends, if still unread then
+                continue
+            }
+            printed.insert(n.id)
+            if unreadOnly && (state != .unread || states.mutes.covers(n, at: now, filter: triage.filterMatches)) { continue }
             if let filter, !filter(n, state) { continue }
             text += format(n, state, now)
             text += "\n"
@@ -59,8 +69,18 @@ public struct WatchSession {
         return !done
     }
 
+    /// Prints the held-back notifications whose snooze has ended (a later receipt decides).
+    private mutating func wake() -> Bool {
+        guard !waiting.isEmpty else { return !done }
+        let now = Timestamps.nowMs()
+        let due = waiting.values.filter { $0.until <= now || states.state(of: $0.notification.id) != .snoozed }
+            .sorted { $0.until < $1.until }.map(\.notification)
+        for n in due { waiting[n.id] = nil }
+        return emit(due)
+    }
+
     private mutating func apply(_ batch: ReadBatch) {
-        for r in overlay.filter(batch.receipts).apply { states.apply(r) }
+        for r in overlay.filter(batch.receipts).apply { states.applyEvent(r) }
         for c in batch.conditions { warn(c.description) }
     }
 
@@ -98,7 +118,7 @@ public struct WatchSession {
             let batch = reader.step(timeoutMs: group == nil ? 500 : 200)
             apply(batch)
             if let receipts { apply(receipts.step(timeoutMs: 0)) }
-            let more = emit(batch.notifications.notifications)
+            let more = emit(batch.notifications.notifications) && wake()
             reader.commit()
             if !more { return }
             if exitAtEnd && reader.caughtUp { return }

@@ -90,4 +90,29 @@ import Testing
         #expect(list.stdout.contains(#""state":"acknowledged""#))
         #expect(list.stdout.contains(#""actions":[{"id":"approve","label":"Approve","url":null}]"#))
     }
+
+    @Test func watchUnreadOnlyPrintsASnoozedNotificationWhenItsTimeComes() throws {
+        let broker = try BrokerProcess(arguments: ["--user", "alice"])
+        let home = try Self.home("")
+        try Self.send(broker.bootstrap, [#"{"id":"later","kind":"owner","actor":"bob","title":"snoozed"}"#,
+                                         #"{"id":"now","kind":"owner","actor":"bob","title":"unread"}"#])
+        let until = ISO8601DateFormatter().string(from: Date().addingTimeInterval(4))
+        let r = try Harness.inbox(["snooze", "-b", broker.bootstrap, "--user", "alice", "later", "--until", until], environment: home)
+        try #require(r.status == 0, "\(r.stderr)")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Harness.binary)
+        p.arguments = ["watch", "-b", broker.bootstrap, "--user", "alice", "--unread-only", "--from", "beginning", "--format", "{id}"]
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in home { env[k] = v }
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }  // SIGTERM may be blocked in a child of the test runner
+        let lines = LineCollector()
+        lines.start(out.fileHandleForReading)
+        #expect(lines.next(timeout: 10) == "now", "the snoozed one must wait")
+        #expect(lines.next(timeout: 12) == "later")
+    }
 }
