@@ -3,7 +3,7 @@
 /// Keys, always in this order: `id`, `kind`, `user`, `title`, `body`, `actor`, `url`,
 /// `created_at` (ISO 8601 UTC with milliseconds), `object` (`{type, id}` or null),
 /// `extra` (an object of the unknown fields, JSON values as JSON), `topic`, `partition`,
-/// `offset`, `state`, `snoozed_until` (ISO 8601 or null), `was_snoozed`, `muted`,
+/// `offset`, `state`, `snoozed_until` (ISO 8601 or null), `was_snoozed`, `muted`, `tags` (from `tag:` rules),
 /// `actions` (the producer's actions, `[{id, label, url}]`, empty when none), `malformed`;
 /// malformed entries add `malformed_reason` and `raw`. An `actions` field the producer sent
 /// is shown there, not in `extra` (unless it could not be read as actions).
@@ -18,18 +18,21 @@ public enum NotificationJSON {
         public var wasSnoozed = false
         /// Whether a mute covers it.
         public var muted = false
+        /// Labels from `tag:` rules.
+        public var tags: [String] = []
 
         /// Creates the facts.
-        public init(snoozedUntilMs: Int64? = nil, wasSnoozed: Bool = false, muted: Bool = false) {
+        public init(snoozedUntilMs: Int64? = nil, wasSnoozed: Bool = false, muted: Bool = false, tags: [String] = []) {
             self.snoozedUntilMs = snoozedUntilMs
             self.wasSnoozed = wasSnoozed
             self.muted = muted
+            self.tags = tags
         }
 
         /// The facts `inbox` holds for the notification at storage index `index`.
         public init(_ inbox: Inbox, at index: Int) {
             self.init(snoozedUntilMs: inbox.snoozedUntil(at: index), wasSnoozed: inbox.wasSnoozed(at: index),
-                      muted: inbox.isMuted(at: index))
+                      muted: inbox.isMuted(at: index), tags: inbox.labels(at: index))
         }
     }
 
@@ -72,6 +75,10 @@ public enum NotificationJSON {
         w.fieldOrNull("snoozed_until", triage.snoozedUntilMs.map { Timestamps.iso8601(ms: $0) })
         w.field("was_snoozed", triage.wasSnoozed)
         w.field("muted", triage.muted)
+        w.key("tags")
+        w.beginArray()
+        for t in triage.tags { w.string(t) }
+        w.endArray()
         w.key("actions")
         w.beginArray()
         for a in actions {

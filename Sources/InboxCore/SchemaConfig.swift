@@ -3,7 +3,7 @@
 /// Pure data; `MessageMapper` (InboxFeed) compiles and runs it.
 public struct SchemaConfig: Sendable, Hashable {
     /// The fields an expression can give.
-    public static let keys = ["for_me", "id", "kind", "title", "body", "actor", "url", "created_at", "object_type", "object_id"]
+    public static let keys = ["for_me", "id", "kind", "title", "body", "actor", "url", "created_at", "object_type", "object_id", "actions"]
     /// The variables every expression can use.
     public static let variables = ["user", "groups", "kind", "topic", "partition", "offset", "key", "timestamp", "headers"]
 

@@ -43,9 +43,17 @@ extension MessageMapper {
         }
         let kind = text(.kind).flatMap { Kind.isValidName($0) ? Kind(rawValue: $0) : nil } ?? m.topicKind ?? Kind(rawValue: "unknown")
         let id = text(.id).flatMap { $0.isEmpty ? nil : $0 } ?? source.fallbackID
+        var extra: [ExtraField] = []
+        switch fields["actions"] {
+        case nil, .null?: break
+        case .nested("array", let json)?: extra.append(ExtraField(key: NotificationAction.field, value: json, isJSON: true))
+        case let other?:
+            return malformed("schema: actions is \(Self.article(other.typeName))",
+                             "[schema] actions gave \(Self.article(other.typeName)), not an array of {id, label, url}")
+        }
         return .notification(InboxCore.Notification(
             id: id, kind: kind, user: user, title: shown, body: title == nil ? nil : body, actor: text(.actor), url: text(.url),
-            createdAtMs: createdAt, objectType: text(.objectType), objectID: text(.objectID), source: source))
+            createdAtMs: createdAt, objectType: text(.objectType), objectID: text(.objectID), extra: extra, source: source))
     }
 
     /// The keys whose values become text, in slot order.

@@ -6,6 +6,9 @@ import JQKit
 /// or `null`. A run-time error drops that notification and is counted, never fatal.
 public final class NotificationFilter: @unchecked Sendable {
     private let program: JQProgram
+    /// The expression in the native subset, when it is one (no libjq call per notification);
+    /// where its result would differ from jq's it gives up and libjq decides.
+    private let native: (expression: SimpleJQ, keys: SimpleKeys)?
     /// How many notifications the expression failed on, and jq's first message.
     public private(set) var failures = 0
     public private(set) var firstFailure: String?
@@ -13,12 +16,20 @@ public final class NotificationFilter: @unchecked Sendable {
     /// Compiles `expression`; a syntax error throws jq's message.
     public init(_ expression: String) throws(JQError) {
         program = try JQProgram("(" + expression + "\n)")
+        native = SimpleJQ.parse(expression).flatMap { e in e.variables.isEmpty ? (e, SimpleKeys(e.keys.sorted())) : nil }
     }
 
     /// Whether `n` (in `state`) passes.
     public func matches(_ n: InboxCore.Notification, state: ReadState) -> Bool {
+        let line = NotificationJSON.bytes(n, state: state)
+        if let native, let answer = line.withUnsafeBufferPointer({ buf -> Bool? in
+            guard let message = SimpleMessage(buf, keys: native.keys) else { return nil }
+            return try? native.expression.evaluate(message, SimpleVariables()).isTruthy
+        }) {
+            return answer
+        }
         do {
-            return try program.first(.json(Array(NotificationJSON.line(n, state: state).utf8)))?.isTruthy ?? false
+            return try program.first(.json(line))?.isTruthy ?? false
         } catch {
             failures += 1
             if firstFailure == nil { firstFailure = error.message }
