@@ -39,6 +39,7 @@ static inline int CNCurses_keyPPage(void) { return KEY_PPAGE; }
 static inline int CNCurses_keyEnter(void) { return KEY_ENTER; }
 static inline int CNCurses_keyBackspace(void) { return KEY_BACKSPACE; }
 static inline int CNCurses_keyDC(void) { return KEY_DC; }
+static inline int CNCurses_keyBTab(void) { return KEY_BTAB; }
 static inline int CNCurses_colorBlack(void) { return COLOR_BLACK; }
 static inline int CNCurses_colorRed(void) { return COLOR_RED; }
 static inline int CNCurses_colorGreen(void) { return COLOR_GREEN; }

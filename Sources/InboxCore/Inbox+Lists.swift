@@ -53,10 +53,12 @@ extension Inbox {
         guard old != state else { return }
         counts.add(old, kind: kind, -1)
         counts.add(state, kind: kind, 1)
+        let oldMembers = queries.isEmpty ? [] : queryMember.map { $0[index] }
+        if !queries.isEmpty { moveQueryMembership(index, from: old, to: state) }
         for l in lists.indices {
             let key = lists[l].key
-            let wasIn = Self.holds(key, kind, old)
-            let isIn = Self.holds(key, kind, state)
+            let wasIn = Self.holds(key, kind, old) && (key.query < 0 || oldMembers[Int(key.query)])
+            let isIn = holds(key, index, kind, state)
             guard wasIn != isIn, !lists[l].dirty else { continue }
             if lists[l].pending.count > Self.smallMerge {
                 lists[l].dirty = true
@@ -84,6 +86,12 @@ extension Inbox {
         return a < b
     }
 
+    /// Whether the list of `key` holds the row at `index` (of `kind`, in class `state`).
+    @inline(__always)
+    func holds(_ key: ListKey, _ index: Int, _ kind: Kind, _ state: RowClass) -> Bool {
+        Self.holds(key, kind, state) && (key.query < 0 || queryMember[Int(key.query)][index])
+    }
+
     @inline(__always)
     static func holds(_ key: ListKey, _ kind: Kind, _ state: RowClass) -> Bool {
         (key.state == nil || key.state == state) && (key.kind == nil || key.kind == kind)
@@ -102,7 +110,7 @@ extension Inbox {
             } else {
                 let all = lists[0].rows
                 out.reserveCapacity(key.state == nil ? all.count / 2 : all.count / 4)
-                for index in all where Self.holds(key, kind(at: index), rowClass(at: index)) {
+                for index in all where holds(key, index, kind(at: index), rowClass(at: index)) {
                     out.append(Int32(truncatingIfNeeded: index))
                 }
             }

@@ -21,6 +21,8 @@ public struct Inbox: Sendable {
     struct ListKey: Hashable, Sendable {
         var state: RowClass?
         var kind: Kind?
+        /// A saved query's index (`setQueries`), or -1.
+        var query: Int32 = -1
     }
 
     /// What is known of an id not held yet: its state, and for a snooze, until when.
@@ -58,6 +60,12 @@ public struct Inbox: Sendable {
     var flags: [UInt8] = []
     /// When each snoozed notification comes back, by storage index.
     var snoozeUntil: [Int32: Int64] = [:]
+    /// Saved queries (`setQueries`), whether each row matches each (as it is, and as if it
+    /// were unread), and how many unread rows each holds.
+    var queries: [InboxQuery] = []
+    var queryMember: [[Bool]] = []
+    var queryUnreadMember: [[Bool]] = []
+    var queryUnread: [Int] = []
     /// Labels from `tag:` rules, by storage index.
     var labelsAt: [Int32: [String]] = [:]
     var keys: [OrderKey] = []
@@ -167,7 +175,8 @@ public struct Inbox: Sendable {
         counts.add(cls, kind: kind, 1)
         if isMalformed { malformedCount += 1 }
         let i32 = Int32(truncatingIfNeeded: index)
-        for l in lists.indices where !lists[l].dirty && Self.holds(lists[l].key, kind, cls) {
+        if !queries.isEmpty { addQueryMembership(index, cls) }
+        for l in lists.indices where !lists[l].dirty && holds(lists[l].key, index, kind, cls) {
             lists[l].pending.append(i32)
         }
         return true

@@ -64,6 +64,7 @@ public final class LiveFeed: @unchecked Sendable {
                     var reset: [InboxEvent] = [.resetInbox]
                     let pending = overlay.all
                     if !pending.isEmpty { reset.append(.receipts(pending)) }
+                    snapshot.willPush()
                     let seq = events.push(contentsOf: reset)
                     snapshot.record(seq: seq, reader, drained: events.drainedCount)
                 }
@@ -145,6 +146,7 @@ public final class LiveFeed: @unchecked Sendable {
                 if done { onCaughtUp() }
             }
             if !out.isEmpty {
+                snapshot?.willPush()
                 let seq = events.push(contentsOf: out)
                 snapshot?.record(seq: seq, reader, drained: events.drainedCount)
             }

@@ -57,6 +57,10 @@ public struct Settings: Sendable {
     public var schema: SchemaConfig?
     /// Rules, hooks and alerts.
     public var triage = TriageSettings()
+    /// Saved views (tabs), in file order.
+    public var views: [SavedView] = []
+    /// `[keys]` bindings, as written.
+    public var keys: [KeySetting] = []
 
     /// Resolves settings for a command.
     public static func resolve(_ options: SettingsInput,
@@ -72,6 +76,8 @@ public struct Settings: Sendable {
         var groups: [String] = []
         var schema: SchemaConfig?
         var triage = TriageSettings()
+        var views: [SavedView] = []
+        var keys: [KeySetting] = []
         var fileOrigin = "the config file"
         var timeout: Double = 10
         var user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "me"
@@ -86,6 +92,7 @@ public struct Settings: Sendable {
             try checkTypes(file, origin: origin)
             (groups, schema) = try readSchema(file, origin: origin)
             triage = try readTriage(file, origin: origin, environment: environment)
+            (views, keys) = try readViews(file, origin: origin)
             if let v = file["brokers"] { brokers = v.text; brokersOrigin = origin }
             if let v = file["user"] { user = v.text; userOrigin = origin }
             if let v = file["timeout"] {
@@ -122,6 +129,8 @@ public struct Settings: Sendable {
         settings.groups = groups
         settings.schema = schema
         settings.triage = triage
+        settings.views = views
+        settings.keys = keys
         settings.isUnconfigured = path == nil && brokersOrigin == "built-in default"
         return settings
     }
@@ -171,13 +180,14 @@ public struct Settings: Sendable {
             switch path.first {
             case "kafka": ok = path.count > 1
             case "topics": ok = path.count == 2 && knownTopics.contains(path[1])
-            case "rules", "hooks": ok = path.count == 3
+            case "rules", "hooks", "views": ok = path.count == 3
+            case "keys": ok = path.count == 2
             case "schema": ok = SchemaConfig.keys.contains(path.last ?? "") && (path.count == 2 || (path.count == 3 && Kind.isValidName(path[1])))
             default: ok = path.count == 1 && knownTopLevel.contains(path[0])
             }
             if !ok {
                 throw configError("\(origin): unknown setting '\(path.joined(separator: "."))'. Known: brokers, user, timeout, groups, "
-                    + "alerts, [[rules]] if/then, [[hooks]] if/run, [topics] notifications/receipts/kinds/patterns, [schema] and [schema.<kind>] "
+                    + "alerts, [[rules]] if/then, [[hooks]] if/run, [[views]] name/query, [keys], [topics] notifications/receipts/kinds/patterns, [schema] and [schema.<kind>] "
                     + SchemaConfig.keys.joined(separator: "/") + ", [kafka] <any librdkafka property>")
             }
         }

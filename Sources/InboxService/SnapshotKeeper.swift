@@ -29,6 +29,9 @@ public final class SnapshotKeeper: @unchecked Sendable {
 
     /// Consumer thread → UI thread.
     private let shared = Mutex<(marks: [Mark], clusterID: String?)>(([], nil))
+    /// Set by the consumer thread between pushing events and recording their mark, so that
+    /// `finish` does not miss the mark of events the UI has already drained.
+    private let pushing = Atomic<Bool>(false)
     /// Thread that starts the reader only.
     private var resume: SnapshotResume?
     private var restoredCount = 0
@@ -122,8 +125,12 @@ public final class SnapshotKeeper: @unchecked Sendable {
         write(Mark(seq: 0, positions: positions, lows: reader.lowWatermarks), clusterID: clusterID, inbox: inbox)
     }
 
+    /// Consumer thread: events are about to be pushed; `record` follows.
+    public func willPush() { pushing.store(true, ordering: .releasing) }
+
     /// Consumer thread: the reader's positions once the events up to `seq` are drained.
     public func record(seq: UInt64, _ reader: InboxReader, drained: UInt64) {
+        defer { pushing.store(false, ordering: .releasing) }
         let mark = Mark(seq: seq, positions: reader.positions, lows: reader.lowWatermarks)
         shared.withLock { state in
             // Keep the newest mark already drained, and those not yet drained.
@@ -162,6 +169,7 @@ public final class SnapshotKeeper: @unchecked Sendable {
     @discardableResult
     public func finish(_ inbox: Inbox, drained: UInt64) -> SnapshotReport? {
         writer.sync {}
+        for _ in 0..<100 where pushing.load(ordering: .acquiring) { usleep(1000) }  // a mark being recorded
         guard let (mark, clusterID) = mark(drained: drained), mark.positions != lastWritten else { return nil }
         lastWritten = mark.positions
         return write(mark, clusterID: clusterID, inbox: inbox)

@@ -33,7 +33,7 @@ extension InboxModel {
     /// Recomputes the rows: the inbox keeps every view's rows sorted, so this shares its
     /// list (no copy, no walk of the inbox) and adds the pinned row if it left the view.
     mutating func refreshRows() {
-        rows = inbox.rows(in: view, kind: kindFilter)
+        rows = tab.map { inbox.rows(query: $0, kind: kindFilter) } ?? inbox.rows(in: view, kind: kindFilter)
         if let pinned, passesFilter(inbox.notification(at: pinned.storage)) {
             let (index, found) = position(storage: pinned.storage)
             if !found { rows.insert(pinned.storage, at: index) }
@@ -85,7 +85,7 @@ extension InboxModel {
     mutating func releasePin(force: Bool) {
         guard let pin = pinned, force || pin.id != cursorID else { return }
         pinned = nil
-        if !view.contains(inbox.state(at: pin.storage)) { refreshRows() }
+        if tab != nil || !view.contains(inbox.rowClass(at: pin.storage)) { refreshRows() }
     }
 
     /// Adjusts `scroll` so the cursor row is on screen and no space is wasted at the end.
@@ -99,6 +99,24 @@ extension InboxModel {
     mutating func setFilter(_ kind: Kind?) {
         releasePin(force: true)
         kindFilter = kind
+        tags.removeAll()
+        rebuildRows()
+    }
+
+    /// `Tab` / `]` and `⇧Tab` / `[`: the next or previous saved view; past the last, the built-in view.
+    mutating func switchTab(forward: Bool) {
+        guard !savedViews.isEmpty else {
+            message = "no saved views: add [[views]] name = \"…\" query = \"…\" to the config"
+            return
+        }
+        let n = savedViews.count
+        if let t = tab {
+            let next = forward ? t + 1 : t - 1
+            tab = next >= 0 && next < n ? next : nil
+        } else {
+            tab = forward ? 0 : n - 1
+        }
+        releasePin(force: true)
         tags.removeAll()
         rebuildRows()
     }

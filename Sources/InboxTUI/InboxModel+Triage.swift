@@ -74,7 +74,7 @@ extension InboxModel {
             }
         }
         if !inbox.expireSnoozes(nowMs: now).isEmpty { a.changed = true }
-        if a.live {
+        if a.live && announceArrivals {
             let alert = a.added.filter { inbox.rowClass(at: $0) == .unread }.map { inbox.notification(at: $0) }
             if !alert.isEmpty { effects.append(.arrived(alert)) }
         }

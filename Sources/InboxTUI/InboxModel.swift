@@ -66,6 +66,12 @@ public struct InboxModel: Sendable {
     public let triage: TriageConfig
     /// The wall clock (ms since the epoch); tests set it.
     public var clock: @Sendable () -> Int64 = { Timestamps.nowMs() }
+    /// The saved views (`[[views]]`), shown as tabs.
+    public internal(set) var savedViews: [SavedView] = []
+    /// The tab in view (an index into `savedViews`); nil: a built-in view.
+    public internal(set) var tab: Int?
+    /// Whether live arrivals are handed to the host (`ModelEffect.arrived`) for hooks and alerts.
+    public var announceArrivals = false
     /// New rows that rules must see once the receipts are read (catch-up).
     var pendingRuleRows: [Int] = []
     /// When `tick` last looked at timed mutes.
@@ -74,12 +80,14 @@ public struct InboxModel: Sendable {
     /// Creates a model over `inbox` showing the Unread view of every kind; `kinds` are the
     /// configured kinds (the header and keys 1, 2, 3 follow them).
     public init(inbox: Inbox = Inbox(), keyMap: KeyMap = .standard, markReadOnOpen: Bool = true, kinds: [Kind] = Kind.standard,
-                triage: TriageConfig = TriageConfig()) {
+                triage: TriageConfig = TriageConfig(), views: [SavedView] = []) {
         self.inbox = inbox
         self.kinds = kinds.isEmpty ? Kind.standard : kinds
         self.keyMap = keyMap
         self.markReadOnOpen = markReadOnOpen
         self.triage = triage
+        savedViews = views
+        if !views.isEmpty { self.inbox.setQueries(views.map(\.query)) }
         self.inbox.applyTagRules(triage.rules, to: 0..<inbox.count)
         if !inbox.mutes.isEmpty { self.inbox.refreshMutes(nowMs: Timestamps.nowMs(), filter: triage.filterMatches) }
         rebuildRows()
@@ -147,6 +155,7 @@ public struct InboxModel: Sendable {
                 status.hint = text
             case .resetInbox:
                 inbox = Inbox()
+                if !savedViews.isEmpty { inbox.setQueries(savedViews.map(\.query)) }
                 prompt = nil  // it held storage indices of the old inbox
                 tags = []
                 undoStack = []
@@ -205,7 +214,8 @@ public struct InboxModel: Sendable {
         case .filterOwner: if kinds.count > 1 { setFilter(kinds[1]) }
         case .filterWatching: if kinds.count > 2 { setFilter(kinds[2]) }
         case .filterAllKinds: setFilter(nil)
-        case .cycleView: setView(view.next)
+        case .cycleView: tab = nil; setView(view.next)
+        case .nextTab, .previousTab: switchTab(forward: action == .nextTab)
         case .openURL: return openURL()
         case .copy:
             if let n = cursorNotification { return [.copy(n.url ?? n.id)] }

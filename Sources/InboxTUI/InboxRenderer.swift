@@ -71,7 +71,7 @@ public struct InboxRenderer: Sendable {
 
     private func drawHeader(_ model: InboxModel, _ grid: inout CellGrid) {
         let counts = model.inbox.counts
-        let view = model.view.displayName
+        let view = model.tab.map { model.savedViews[$0].name } ?? model.view.displayName
         func segments(short: Bool) -> [(String, Kind?)] {
             model.kinds.map { kind in
                 let name = short ? String(kind.displayName.prefix(1)) : kind.displayName
@@ -88,6 +88,19 @@ public struct InboxRenderer: Sendable {
             let active = model.kindFilter == part.1
             let style = CellStyle(bold: active, underline: active, role: .header)
             col += grid.put(part.0, row: 0, col: col, style: style)
+        }
+        drawTabs(model, &grid, from: col)
+    }
+
+    /// The saved views as tabs after the counts: `│ Mine 3  CI 0`, the active one marked.
+    private func drawTabs(_ model: InboxModel, _ grid: inout CellGrid, from start: Int) {
+        guard !model.savedViews.isEmpty, start + 4 < grid.cols else { return }
+        var col = start + grid.put("  │", row: 0, col: start, style: CellStyle(role: .header))
+        for (i, v) in model.savedViews.enumerated() where col + 2 < grid.cols {
+            let active = model.tab == i
+            col += 1
+            col += grid.put("\(v.name) \(model.inbox.unreadCount(query: i))", row: 0, col: col, maxWidth: grid.cols - col,
+                            style: CellStyle(bold: active, reverse: active, role: .header))
         }
     }
 

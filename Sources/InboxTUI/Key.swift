@@ -20,6 +20,8 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
     case delete
     /// Tab.
     case tab
+    /// Shift-Tab.
+    case backTab
     /// The terminal was resized.
     case resize
 
@@ -42,6 +44,7 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .backspace: return "Backspace"
         case .delete: return "Del"
         case .tab: return "Tab"
+        case .backTab: return "⇧Tab"
         case .resize: return "resize"
         }
     }

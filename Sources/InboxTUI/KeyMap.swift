@@ -10,6 +10,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case filterGroup, filterOwner, filterWatching, filterAllKinds
     case cycleView, openURL, copy, help, close, quit
     case snooze, mute, runAction
+    case nextTab, previousTab
 }
 
 /// One binding: the keys, the action, and the words the help screen shows.
@@ -93,6 +94,8 @@ public struct KeyMap: Sendable {
         KeyBinding([.char("2")], .filterOwner, "Owner only"),
         KeyBinding([.char("3")], .filterWatching, "Watching only"),
         KeyBinding([.char("0")], .filterAllKinds, "all kinds"),
+        KeyBinding([.tab, .char("]")], .nextTab, "next saved view (tab)"),
+        KeyBinding([.backTab, .char("[")], .previousTab, "previous saved view (tab)"),
         KeyBinding([.char("v")], .cycleView, "view Unread/All/Done/Snoozed"),
         KeyBinding([.char("o")], .openURL, "open URL"),
         KeyBinding([.char("y")], .copy, "copy id / URL"),

@@ -134,7 +134,7 @@ final class Terminal: Screen {
             (CNCurses_keyUp(), .up), (CNCurses_keyDown(), .down), (CNCurses_keyLeft(), .left),
             (CNCurses_keyRight(), .right), (CNCurses_keyHome(), .home), (CNCurses_keyEnd(), .end),
             (CNCurses_keyNPage(), .pageDown), (CNCurses_keyPPage(), .pageUp), (CNCurses_keyEnter(), .enter),
-            (CNCurses_keyBackspace(), .backspace), (CNCurses_keyDC(), .delete), (CNCurses_keyResize(), .resize),
+            (CNCurses_keyBackspace(), .backspace), (CNCurses_keyDC(), .delete), (CNCurses_keyBTab(), .backTab), (CNCurses_keyResize(), .resize),
         ]
         return table.first { $0.0 == code }?.1
     }

@@ -133,7 +133,8 @@ final class InboxRun {
             ("j", .char("j")), ("j", .char("j")), ("j", .char("j")), ("k", .char("k")),
             ("PgDn", .pageDown), ("PgDn", .pageDown), ("PgUp", .pageUp),
             ("r", .char("r")), ("t", .char("t")), ("t", .char("t")), ("a", .char("a")), ("z", .char("z")),
-            ("v", .char("v")), ("j", .char("j")), ("v", .char("v")), ("j", .char("j")), ("v", .char("v")),
+            // Round every view once (Unread, All, Done, Snoozed), so that each round ends where it began.
+            ("v", .char("v")), ("j", .char("j")), ("v", .char("v")), ("j", .char("j")), ("v", .char("v")), ("v", .char("v")),
             ("2", .char("2")), ("j", .char("j")), ("3", .char("3")), ("1", .char("1")), ("0", .char("0")),
             ("G", .char("G")), ("g", .char("g")),
         ]

@@ -19,12 +19,19 @@ struct InteractiveInbox {
             throw CommandFailure(message: "the interactive inbox needs a terminal; for scripts use `kafka-inbox list` or `watch`",
                                  exit: .failure)
         }
+        let keyMap: KeyMap
+        do throws(KeyMapError) {
+            keyMap = try KeyMap.standard.rebinding(settings.keys.map { ($0.key, $0.action, $0.origin) })
+        } catch {
+            throw CommandFailure(message: error.message, exit: ExitStatus.configError)
+        }
         let logPath = LogFile.open(settings)
         let pipeline = try InboxPipeline(settings: settings, kinds: kinds, snapshots: snapshots)
         pipeline.start()
         if let banner { pipeline.events.push(.notice(banner)) }
-        let model = InboxModel(inbox: pipeline.takeRestored(), keyMap: .standard, markReadOnOpen: markReadOnOpen,
-                               kinds: kinds ?? settings.layout.kinds, triage: settings.triage.config)
+        var model = InboxModel(inbox: pipeline.takeRestored(), keyMap: keyMap, markReadOnOpen: markReadOnOpen,
+                               kinds: kinds ?? settings.layout.kinds, triage: settings.triage.config, views: settings.views)
+        model.announceArrivals = settings.triage.alerts != "off" || !settings.triage.hooks.isEmpty
         var options = TUIOptions(noColor: noColor ? true : nil)
         options.alerts = AlertMode(rawValue: settings.triage.alerts) ?? .off
         let env = ProcessInfo.processInfo.environment

@@ -13,7 +13,7 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var kinds: KindsOption
     @OptionGroup var snapshot: SnapshotOptions
     @OptionGroup var filter: FilterOption
-    @Flag(help: "Which notifications.") var view: ViewFlag = .unread
+    @Flag(help: "Which notifications (default: unread; with --query: all).") var view: ViewFlag?
     @Flag(help: "One JSON object per line (stable fields; see README).") var json = false
     @Option(help: "At most this many, newest first.") var limit: Int?
 
@@ -25,9 +25,10 @@ struct ListCommand: ParsableCommand {
         try runReportingFailures {
             let settings = try global.settings()
             let filter = try self.filter.compiled()
+            let query = try self.filter.parsedQuery()
             var (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed, snapshot: snapshot)
             for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
-            let rows = inbox.indices(in: view.view, kinds: kinds.parsed.map(Set.init))
+            let rows = inbox.indices(in: (view ?? (query == nil ? .unread : .all)).view, kinds: kinds.parsed.map(Set.init))
             let now = Timestamps.nowMs()
             var printed = 0
             defer { filter?.reportFailures() }
@@ -36,7 +37,7 @@ struct ListCommand: ParsableCommand {
                 let n = inbox.notification(at: i)
                 let state = inbox.state(at: i)
                 let triage = NotificationJSON.Triage(inbox, at: i)
-                if let filter, !filter.matches(n, state: state) { continue }
+                if !FilterOption.passes(inbox, i, n, query: query, filter: filter) { continue }
                 printed += 1
                 if json {
                     Console.out(NotificationJSON.line(n, state: state, triage: triage))

@@ -42,6 +42,7 @@ struct WatchCommand: ParsableCommand {
                 throw CommandFailure(message: e.message, exit: .validationFailure)
             }
             let filter = try self.filter.compiled()
+            let query = try self.filter.parsedQuery()
             defer { filter?.reportFailures() }
             var pending: [Receipt] = []
             if unreadOnly {
@@ -57,7 +58,10 @@ struct WatchCommand: ParsableCommand {
                 }
             }
             var session = WatchSession(settings: settings, format: output.line, unreadOnly: unreadOnly, limit: count, pending: pending,
-                                       filter: filter.map { f in { f.matches($0, state: $1) } },
+                                       filter: filter == nil && query == nil ? nil : { n, state in
+                                           (query?.matches(n, InboxQuery.Facts(rowClass: RowClass(state, muted: false))) ?? true)
+                                               && (filter?.matches(n, state: state) ?? true)
+                                       },
                                        output: { FileHandle.standardOutput.write(Data($0.utf8)) },
                                        warn: { Console.error("kafka-inbox: \($0)") })
             if group != nil {

@@ -70,6 +70,7 @@ final class Selects: NotificationPredicate {
 
     @Test func muteActorTakesRowsOutOfUnreadAndArrivalsStayMuted() {
         var model = Self.model([Fixture.note("a", actor: "carol"), Fixture.note("b", minutesAgo: 2)])
+        model.announceArrivals = true
         _ = model.type("m")
         let effects = model.type("a")
         guard case .send(let requests)? = effects.first, let mute = requests.first?.mute else { Issue.record("no mute sent"); return }
@@ -90,6 +91,7 @@ final class Selects: NotificationPredicate {
     @Test func liveArrivalsAreAnnouncedButNotTheBacklog() {
         var model = InboxModel()
         model.clock = { Fixture.now }
+        model.announceArrivals = true
         #expect(model.apply([.arrived([Fixture.note("old")])]).isEmpty)
         model.apply([.catchUp(loaded: 1, total: 1, done: true)])
         let effects = model.apply([.arrived([Fixture.note("new", offset: 9)])])
@@ -102,6 +104,7 @@ final class Selects: NotificationPredicate {
                               actions: [.read])
         var model = InboxModel(triage: TriageConfig(rules: [rule]))
         model.clock = { Fixture.now }
+        model.announceArrivals = true
         // During catch-up: nothing decided yet; the user had marked "y" unread in another terminal.
         let during = model.apply([.arrived([Fixture.note("x", actor: "ci-bot"), Fixture.note("y", actor: "ci-bot", offset: 1)]),
                                   .receipts([Fixture.receipt(.unread, "y")])])

@@ -1,0 +1,78 @@
+import Testing
+@testable import InboxCore
+
+/// The query language: what each term selects, how terms combine, and errors that point at the token.
+@Suite struct QueryTests {
+    static let now: Int64 = 1_795_615_200_000  // 2026-11-25 14:00Z
+    static func note(_ id: String, kind: Kind = .owner, actor: String? = "bob", title: String = "deploy done", url: String? = nil,
+                     object: (String, String)? = nil, hoursAgo: Int64 = 1) -> Notification {
+        Notification(id: id, kind: kind, title: title, actor: actor, url: url, createdAtMs: now - hoursAgo * 3_600_000,
+                     objectType: object?.0, objectID: object?.1, source: SourcePosition(topic: "t", partition: 0, offset: 0))
+    }
+
+    func selects(_ q: String, _ n: Notification, _ c: RowClass = .unread) throws -> Bool {
+        try InboxQuery(q, nowMs: Self.now).matches(n, InboxQuery.Facts(rowClass: c))
+    }
+
+    @Test func termsSelectWhatTheySay() throws {
+        let n = Self.note("a", kind: .group, actor: "Bob", url: "https://x", object: ("graph", "123"), hoursAgo: 30)
+        #expect(try selects("is:unread", n) && !selects("is:read", n) && selects("is:done", n, .acknowledged))
+        #expect(try selects("is:muted", n, .muted) && !selects("is:unread", n, .muted))
+        #expect(try selects("kind:group", n) && !selects("kind:owner", n))
+        #expect(try selects("from:bob", n) && !selects("from:bo", n))
+        #expect(try selects("thread:graph:123", n) && !selects("thread:graph:12", n))
+        #expect(try selects("after:2d", n) && !selects("after:1d", n) && selects("before:1d", n))
+        #expect(try selects("before:2026-11-25", n) && !selects("after:2026-11-25", n))
+        #expect(try selects("has:url", n) && !selects("has:body", n))
+        #expect(try selects("DEPLOY", n) && selects("\"deploy done\"", n) && !selects("\"done deploy\"", n))
+    }
+
+    @Test func negationAndOrAndParenthesesCombine() throws {
+        let bob = Self.note("b")
+        let ci = Self.note("c", actor: "ci-bot", title: "build passed")
+        #expect(try selects("is:unread -from:ci-bot", bob) && !selects("is:unread -from:ci-bot", ci))
+        #expect(try selects("from:ci-bot OR from:bob", bob) && selects("from:ci-bot OR from:bob", ci))
+        #expect(try selects("kind:owner (passed OR deploy)", bob) && selects("kind:owner (passed OR deploy)", ci))
+        #expect(try !selects("-(from:bob OR from:ci-bot)", ci))
+        #expect(try selects("", bob), "an empty query selects everything")
+    }
+
+    @Test(arguments: [
+        ("is:bogus", "is:bogus (column 1): unknown state \"bogus\""),
+        ("kind:owner has:pony", "has:pony (column 12): unknown has:pony"),
+        ("from:bob OR", "OR (column 10): OR needs a term on each side"),
+        ("(from:bob", "( (column 1): a ( without its )"),
+        ("from:bob )", ") (column 10): a ) without its ("),
+        ("\"open quote", "\"open quote (column 1): a quote without its closing \""),
+        ("after:soon", "after:soon (column 1): after: takes a duration"),
+        ("thread:graph", "thread:graph (column 1): thread: takes TYPE:ID"),
+        ("-is:nope", "-is:nope (column 2): unknown state"),
+    ])
+    func badQueriesPointAtTheToken(text: String, message: String) {
+        do {
+            _ = try InboxQuery(text, nowMs: Self.now)
+            Issue.record("\(text) parsed")
+        } catch {
+            #expect(error.description.hasPrefix(message), "\(error.description)")
+        }
+    }
+
+    @Test func savedQueriesKeepRowsAndUnreadCountsAsStatesChange() throws {
+        var inbox = Inbox()
+        inbox.setQueries([try InboxQuery("from:bob", nowMs: Self.now), try InboxQuery("is:read", nowMs: Self.now)])
+        inbox.insert(Self.note("a"))
+        inbox.insert(Self.note("b", actor: "carol", hoursAgo: 2))
+        inbox.insert(Self.note("c", hoursAgo: 3))
+        #expect(inbox.unreadCount(query: 0) == 2)
+        #expect(Array(inbox.rows(query: 0, kind: nil)).map { inbox.id(at: $0) } == ["a", "c"])
+        inbox.setState(.read, for: "a")
+        #expect(inbox.unreadCount(query: 0) == 1)
+        #expect(Array(inbox.rows(query: 0, kind: nil)).count == 2, "a read row stays in a query without is:")
+        #expect(Array(inbox.rows(query: 1, kind: nil)).map { inbox.id(at: $0) } == ["a"])
+        inbox.setState(.unread, for: "a")
+        #expect(Array(inbox.rows(query: 1, kind: nil)).isEmpty)
+        inbox.mutes.add(Mute(scope: .actor("bob")))
+        inbox.refreshMutes(nowMs: Self.now) { _, _ in false }
+        #expect(inbox.unreadCount(query: 0) == 0, "muted rows are not unread")
+    }
+}

@@ -1,0 +1,47 @@
+import InboxEvents
+import InboxCore
+import Testing
+@testable import InboxTUI
+
+/// Saved views as tabs, and `[keys]` rebinding, as the screen shows them.
+@Suite struct ViewsAndKeysTests {
+    @Test func tabsShowTheirCountsAndSwitchWithTabAndBrackets() throws {
+        let views = [SavedView(name: "Bob", query: try InboxQuery("from:bob")), SavedView(name: "Carol", query: try InboxQuery("from:carol"))]
+        var model = InboxModel(views: views)
+        let notes = [Fixture.note("a", actor: "bob"), Fixture.note("b", minutesAgo: 2, actor: "carol"), Fixture.note("c", minutesAgo: 3, actor: "bob")]
+        model.apply([.arrived(notes), .catchUp(loaded: 3, total: 3, done: true)])
+        #expect(Fixture.render(model, cols: 80).line(0) == "Unread  Group 0 · Owner 3 · Watching 0 · All 3  │ Bob 2 Carol 1")
+        _ = model.handle(.tab)
+        #expect(Fixture.ids(model) == ["a", "c"])
+        #expect(Fixture.render(model, cols: 80).line(0).hasPrefix("Bob  "))
+        _ = model.type("r")
+        #expect(Fixture.render(model, cols: 80).line(0).hasSuffix("│ Bob 1 Carol 1"))
+        _ = model.type("]")
+        #expect(Fixture.ids(model) == ["b"])
+        _ = model.type("]")
+        #expect(model.tab == nil && Fixture.ids(model) == ["b", "c"])
+        _ = model.handle(.backTab)
+        #expect(model.tab == 1)
+    }
+
+    @Test func aReboundKeyDoesItsNewActionAndTheHelpSaysSo() throws {
+        let map = try KeyMap.standard.rebinding([("x", "mark-read", "line 3"), ("ctrl-r", "done", "line 4"), ("r", "undo", "line 5")])
+        #expect(map.action(for: .char("x")) == .markRead)
+        #expect(map.action(for: .ctrl("r")) == .acknowledge)
+        #expect(map.action(for: .char("r")) == .undo)
+        #expect(map.helpLines().contains { $0.hasPrefix("x") && $0.contains("mark read") })
+        var model = InboxModel(keyMap: map)
+        model.apply([.arrived([Fixture.note("a")]), .catchUp(loaded: 1, total: 1, done: true)])
+        #expect(Fixture.sent(model.type("x")) == ["read:a"])
+    }
+
+    @Test func badBindingsNameTheirLine() {
+        func message(_ pairs: [(key: String, action: String, origin: String)]) -> String {
+            do { _ = try KeyMap.standard.rebinding(pairs); return "accepted" } catch { return error.message }
+        }
+        #expect(message([("x", "explode", "config line 7")]).hasPrefix("config line 7: unknown action 'explode'"))
+        #expect(message([("ctrl-", "undo", "config line 2")]).hasPrefix("config line 2: unknown key 'ctrl-'"))
+        #expect(message([("^r", "undo", "line 2"), ("ctrl-r", "quit", "line 3")]).hasPrefix("line 3: key '^r' is already bound to undo at line 2"))
+        #expect(message([("Q", "quit", "l1"), ("q", "undo", "l2")]) == "accepted")
+    }
+}
