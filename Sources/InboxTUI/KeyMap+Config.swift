@@ -2,11 +2,16 @@ import InboxCore
 
 /// `[keys]` of the config file: `"ctrl-r" = "mark-read"`, `x = "done"`.
 extension KeyMap {
-    /// The name of an action in `[keys]`: its case in kebab-case (`markRead` → `mark-read`).
+    /// The name of an action in `[keys]`: its case in kebab-case (`markRead` → `mark-read`, `openURL` → `open-url`).
     public static func name(of action: Action) -> String {
-        action.rawValue.reduce(into: "") { out, c in
-            if c.isUppercase { out += "-" + c.lowercased() } else { out.append(c) }
+        var out = ""
+        var previousLower = false
+        for c in action.rawValue {
+            if c.isUppercase && previousLower { out += "-" }
+            out += c.lowercased()
+            previousLower = c.isLowercase
         }
+        return out
     }
 
     /// Names users may also write.

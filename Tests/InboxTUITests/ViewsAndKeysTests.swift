@@ -35,6 +35,12 @@ import Testing
         #expect(Fixture.sent(model.type("x")) == ["read:a"])
     }
 
+    @Test func everyActionHasAReadableName() {
+        #expect(KeyMap.name(of: .openURL) == "open-url")
+        #expect(KeyMap.name(of: .markAllRead) == "mark-all-read")
+        for a in Action.allCases { #expect(KeyMap.action(named: KeyMap.name(of: a)) == a) }
+    }
+
     @Test func badBindingsNameTheirLine() {
         func message(_ pairs: [(key: String, action: String, origin: String)]) -> String {
             do { _ = try KeyMap.standard.rebinding(pairs); return "accepted" } catch { return error.message }

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// Issue 12 end to end: saved views as tabs with counts, a rebound key that sends its
+/// receipt, `--query` on the command line, and `count --watch` as a status-bar feed.
+@Suite(.serialized) struct ViewsEndToEndTests {
+    static let config = """
+        [[views]]
+        name = "Bob"
+        query = "from:bob"
+        [keys]
+        x = "mark-read"
+        """
+
+    @Test func tabsShowCountsAndAReboundKeySendsItsReceipt() throws {
+        let broker = try BrokerProcess(arguments: ["--user", "alice"])
+        let home = try TriageSharingTests.home(Self.config)
+        try TriageSharingTests.send(broker.bootstrap, [#"{"id":"b1","kind":"owner","actor":"bob","title":"bob one"}"#,
+                                                       #"{"id":"c1","kind":"owner","actor":"carol","title":"carol one"}"#,
+                                                       #"{"id":"b2","kind":"group","actor":"bob","title":"bob two"}"#])
+        let t = try TmuxSession(["-b", broker.bootstrap, "--user", "alice"], environment: home)
+        var s = t.waitFor("catch-up") { $0.statusBar.contains("up to date") && $0.listRows.count == 3 }
+        #expect(s[0].hasSuffix("│ Bob 2"))
+        t.press("Tab")
+        s = t.waitFor("the Bob tab") { $0.first?.hasPrefix("Bob  ") == true }
+        #expect(s.listRows.allSatisfy { $0.contains("bob") } && s.listRows.count == 2)
+        t.press("x")
+        s = t.waitFor("one read") { $0.first?.hasSuffix("│ Bob 1") == true }
+        let receipts = try Harness.waitForReceipts(broker.bootstrap, count: 1)
+        #expect(receipts.count == 1 && receipts[0].type == "read" && ["b1", "b2"].contains(receipts[0].notificationID))
+        let list = try Harness.inbox(["list", "-b", broker.bootstrap, "--user", "alice", "--json", "--no-snapshot",
+                                      "--query", "from:bob is:unread"], environment: home)
+        #expect(list.status == 0)
+        #expect(list.stdout.split(separator: "\n").count == 1)
+        let bad = try Harness.inbox(["list", "-b", broker.bootstrap, "--user", "alice", "--query", "from:bob OR"], environment: home)
+        #expect(bad.status == 64 && bad.stderr.contains("OR (column 10)"))
+    }
+
+    @Test func countWatchPrintsANewLineWhenSomethingArrives() throws {
+        let broker = try BrokerProcess(arguments: ["--user", "alice"])
+        let home = try TriageSharingTests.home("")
+        try TriageSharingTests.send(broker.bootstrap, [#"{"id":"a","kind":"owner","actor":"bob","title":"one"}"#])
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Harness.binary)
+        p.arguments = ["count", "--watch", "--format", "json", "-b", broker.bootstrap, "--user", "alice"]
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in home { env[k] = v }
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+        let lines = LineCollector()
+        lines.start(out.fileHandleForReading)
+        let first = try #require(lines.next(timeout: 15))
+        #expect(first == #"{"unread":1,"by_kind":{"group":0,"owner":1,"watching":0},"text":"1 unread"}"#)
+        let sent = Date()
+        try TriageSharingTests.send(broker.bootstrap, [#"{"id":"b","kind":"group","actor":"bob","title":"two"}"#])
+        let second = try #require(lines.next(timeout: 10))
+        #expect(second.hasPrefix(#"{"unread":2,"by_kind":{"group":1,"#))
+        #expect(Date().timeIntervalSince(sent) < 5, "a new line soon after the arrival (about 1 s here; bound kept loose)")
+        #expect(lines.next(timeout: 1.5) == nil, "nothing printed while the count stays the same")
+    }
+}
