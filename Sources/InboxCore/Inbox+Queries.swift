@@ -20,6 +20,48 @@ extension Inbox {
         }
     }
 
+    /// Sets query `slot` (an index up to `queryCount`): a new last slot, a replacement, or
+    /// with nil the removal of the last slot. Only that slot's rows are matched (O(n) once).
+    public mutating func setQuery(_ query: InboxQuery?, at slot: Int) {
+        precondition(slot <= queries.count, "query slot out of range")
+        for l in lists.indices where lists[l].key.query >= Int32(slot) {
+            lists[l].dirty = true
+            lists[l].pending = []
+        }
+        guard let query else {
+            guard slot == queries.count - 1 else { return }
+            queries.removeLast()
+            queryMember.removeLast()
+            queryUnreadMember.removeLast()
+            queryUnread.removeLast()
+            return
+        }
+        if slot == queries.count {
+            queries.append(query)
+            queryMember.append([])
+            queryUnreadMember.append([])
+            queryUnread.append(0)
+        } else {
+            queries[slot] = query
+        }
+        var member = [Bool](repeating: false, count: count)
+        var unreadMember = [Bool](repeating: false, count: count)
+        var unread = 0
+        for i in 0..<count {
+            var n: Notification?
+            let c = rowClass(at: i)
+            member[i] = matches(query, i, c, &n)
+            unreadMember[i] = c == .unread ? member[i] : matches(query, i, .unread, &n)
+            if c == .unread && unreadMember[i] { unread += 1 }
+        }
+        queryMember[slot] = member
+        queryUnreadMember[slot] = unreadMember
+        queryUnread[slot] = unread
+    }
+
+    /// How many query slots are set.
+    public var queryCount: Int { queries.count }
+
     /// How many unread rows saved query `q` holds.
     public func unreadCount(query q: Int) -> Int { queryUnread[q] }
 
@@ -42,12 +84,26 @@ extension Inbox {
         InboxQuery.Facts(rowClass: c, tagged: labelsAt[Int32(truncatingIfNeeded: index)] != nil)
     }
 
+    /// Whether `query` selects the row at `index` in class `c`: from the stored bytes when
+    /// they decide, else from the unpacked notification (unpacked once, into `n`).
+    func matches(_ query: InboxQuery, _ index: Int, _ c: RowClass, _ n: inout Notification?) -> Bool {
+        let f = facts(index, c)
+        let key = keys[index]
+        let kind = self.kind(at: index)
+        let packed = withSearchText(at: index) { title, actor, body in
+            query.matches(packed: InboxQuery.PackedRow(title: title, actor: actor, body: body, kind: kind, createdAtMs: key.ms), f)
+        }
+        if let packed { return packed }
+        if n == nil { n = notification(at: index) }
+        return query.matches(n!, f)
+    }
+
     /// Matches a new row (storage index `index`, class `c`) against every saved query.
     mutating func addQueryMembership(_ index: Int, _ c: RowClass) {
-        let n = notification(at: index)
+        var n: Notification?
         for q in queries.indices {
-            let member = queries[q].matches(n, facts(index, c))
-            let unread = c == .unread ? member : queries[q].matches(n, facts(index, .unread))
+            let member = matches(queries[q], index, c, &n)
+            let unread = c == .unread ? member : matches(queries[q], index, .unread, &n)
             queryMember[q].append(member)
             queryUnreadMember[q].append(unread)
             if unread && c == .unread { queryUnread[q] += 1 }
@@ -63,8 +119,7 @@ extension Inbox {
                 if new == .unread { queryUnread[q] += 1 }
             }
             guard !queries[q].isStateFree else { continue }
-            if n == nil { n = notification(at: index) }
-            queryMember[q][index] = queries[q].matches(n!, facts(index, new))
+            queryMember[q][index] = matches(queries[q], index, new, &n)
         }
     }
 }

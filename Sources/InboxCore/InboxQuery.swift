@@ -54,6 +54,23 @@ public struct InboxQuery: Sendable, Hashable {
         root = try p.parse()
     }
 
+    /// A query that holds where every one of `parts` holds (an ad-hoc filter within a view).
+    public init(allOf parts: [InboxQuery], text: String) {
+        self.text = text
+        root = .all(parts.map(\.root))
+    }
+
+    /// The query a built-in view stands for (`is:unread` for Unread; everything for All).
+    public init(view: InboxView) {
+        text = ""
+        switch view {
+        case .unread: root = .state(.unread)
+        case .all: root = .all([])
+        case .done: root = .state(.done)
+        case .snoozed: root = .state(.snoozed)
+        }
+    }
+
     /// Whether `n`, with `facts`, is selected.
     public func matches(_ n: Notification, _ facts: Facts) -> Bool { Self.eval(root, n, facts) }
 
@@ -111,4 +128,88 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// `is:bogus (column 1): unknown state; use is:unread, …`.
     public var description: String { "\(token) (column \(column)): \(reason)" }
+}
+
+extension InboxQuery {
+    /// What a query may read of a stored row without unpacking it.
+    public struct PackedRow {
+        /// The title, actor and body as stored (UTF-8).
+        public var title: UnsafeBufferPointer<UInt8>
+        public var actor: UnsafeBufferPointer<UInt8>?
+        public var body: UnsafeBufferPointer<UInt8>?
+        /// The kind and the creation time.
+        public var kind: Kind
+        public var createdAtMs: Int64
+    }
+
+    /// The answer from the stored bytes alone, or nil when the query needs the whole
+    /// notification (`thread:`, `has:`) or the text is not ASCII (case folding then needs Strings).
+    public func matches(packed row: PackedRow, _ facts: Facts) -> Bool? {
+        Self.evalPacked(root, row, facts)
+    }
+
+    private static func evalPacked(_ node: Node, _ r: PackedRow, _ f: Facts) -> Bool? {
+        switch node {
+        case .all(let list):
+            var answer = true
+            for n in list {
+                guard let a = evalPacked(n, r, f) else { return nil }
+                if !a { answer = false }
+            }
+            return answer
+        case .any(let list):
+            var answer = false
+            for n in list {
+                guard let a = evalPacked(n, r, f) else { return nil }
+                if a { answer = true }
+            }
+            return answer
+        case .not(let inner): return evalPacked(inner, r, f).map { !$0 }
+        case .state, .after, .before, .kind:
+            return eval(node, Notification(id: "", kind: r.kind, title: "", createdAtMs: r.createdAtMs,
+                                           source: SourcePosition(topic: "", partition: 0, offset: 0)), f)
+        case .from(let a):
+            guard let actor = r.actor else { return false }
+            guard a.utf8.allSatisfy({ $0 < 0x80 }), actor.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let needle = Array(a.utf8)
+            if equalFolded(actor, needle) { return true }
+            return actor.count > needle.count && actor[needle.count] == UInt8(ascii: "@")
+                && equalFolded(UnsafeBufferPointer(rebasing: actor[0..<needle.count]), needle)
+        case .text(let t):
+            guard t.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let needle = Array(t.utf8)
+            for field in [r.title, r.body, r.actor].compactMap({ $0 }) {
+                guard field.allSatisfy({ $0 < 0x80 }) else { return nil }
+                if containsFolded(field, needle) { return true }
+            }
+            return false
+        case .thread, .has:
+            return nil
+        }
+    }
+
+    @inline(__always)
+    private static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
+    private static func equalFolded(_ a: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        a.count == needle.count && zip(a, needle).allSatisfy { lower($0) == $1 }
+    }
+
+    /// Whether `hay` contains `needle` (already lower-case), ASCII case folded.
+    private static func containsFolded(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard hay.count >= needle.count else { return false }
+        let first = needle[0]
+        var i = 0
+        let last = hay.count - needle.count
+        while i <= last {
+            if lower(hay[i]) == first {
+                var j = 1
+                while j < needle.count && lower(hay[i + j]) == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
 }

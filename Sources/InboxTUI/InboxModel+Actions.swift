@@ -21,7 +21,7 @@ extension InboxModel {
         guard !rows.isEmpty else { return [] }
         let targets: [Int]
         if tags.isEmpty {
-            targets = [rows[cursor]]
+            targets = threadMembers(of: rows[cursor])
         } else {
             // Tags are always rows in view: their storage indices, in row order (no walk of the rows).
             targets = tags.compactMap { inbox.index(ofID: $0) }

@@ -33,7 +33,18 @@ extension InboxModel {
     /// Recomputes the rows: the inbox keeps every view's rows sorted, so this shares its
     /// list (no copy, no walk of the inbox) and adds the pinned row if it left the view.
     mutating func refreshRows() {
-        rows = tab.map { inbox.rows(query: $0, kind: kindFilter) } ?? inbox.rows(in: view, kind: kindFilter)
+        if filterQuery != nil {
+            rows = inbox.rows(query: savedViews.count, kind: kindFilter)
+        } else {
+            rows = tab.map { inbox.rows(query: $0, kind: kindFilter) } ?? inbox.rows(in: view, kind: kindFilter)
+        }
+        if threaded {
+            if let open = openThread {
+                rows = RowList(rows.filter { Self.threadKey(inbox.notification(at: $0)) == open })
+            } else {
+                rows = threadRows(from: rows)
+            }
+        }
         if let pinned, passesFilter(inbox.notification(at: pinned.storage)) {
             let (index, found) = position(storage: pinned.storage)
             if !found { rows.insert(pinned.storage, at: index) }
@@ -124,6 +135,7 @@ extension InboxModel {
     mutating func setView(_ newView: InboxView) {
         releasePin(force: true)
         view = newView
+        if filterQuery != nil { applyFilterQuery() }
         tags.removeAll()
         rebuildRows()
     }

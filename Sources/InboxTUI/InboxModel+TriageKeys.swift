@@ -7,7 +7,7 @@ extension InboxModel {
     /// `s`: asks until when to snooze the tagged rows, else the cursor row.
     mutating func askSnooze() {
         guard !rows.isEmpty else { return }
-        prompt = .snooze(targets: tags.isEmpty ? [rows[cursor]] : takeTargets(), text: "")
+        prompt = .snooze(targets: takeTargets(), text: "")
     }
 
     /// `m`: asks whether to mute the cursor row's thread, actor or kind.
@@ -72,6 +72,9 @@ extension InboxModel {
                 return []
             }
             return runAction(digit - 1, of: index)
+        case .filter(let text):
+            answerFilter(text, key)
+            return []
         case .markAllRead:
             return []
         }

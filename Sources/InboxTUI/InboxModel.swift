@@ -69,7 +69,15 @@ public struct InboxModel: Sendable {
     /// The saved views (`[[views]]`), shown as tabs.
     public internal(set) var savedViews: [SavedView] = []
     /// The tab in view (an index into `savedViews`); nil: a built-in view.
-    public internal(set) var tab: Int?
+    public internal(set) var tab: Int? { didSet { if filterQuery != nil { applyFilterQuery() } } }
+    /// Whether the threaded view (`=`) is on.
+    public internal(set) var threaded = false
+    /// The thread opened from the threaded view, if any.
+    public internal(set) var openThread: String?
+    /// In the threaded view: the members of each thread in view, newest first.
+    var threadMembers: [String: [Int]] = [:]
+    /// The ad-hoc filter (`F`), within the view or tab; nil: none.
+    public internal(set) var filterQuery: InboxQuery?
     /// Whether live arrivals are handed to the host (`ModelEffect.arrived`) for hooks and alerts.
     public var announceArrivals = false
     /// New rows that rules must see once the receipts are read (catch-up).
@@ -156,6 +164,7 @@ public struct InboxModel: Sendable {
             case .resetInbox:
                 inbox = Inbox()
                 if !savedViews.isEmpty { inbox.setQueries(savedViews.map(\.query)) }
+                filterQuery = nil
                 prompt = nil  // it held storage indices of the old inbox
                 tags = []
                 undoStack = []
@@ -192,7 +201,9 @@ public struct InboxModel: Sendable {
         case .last: moveCursor(to: rows.count - 1)
         case .pageDown: moveCursor(to: cursor + listHeight)
         case .pageUp: moveCursor(to: cursor - listHeight)
-        case .open: return open()
+        case .open: if openThreadRow() { return [] } else { return open() }
+        case .openThread: _ = openThreadRow()
+        case .toggleThreads: toggleThreads()
         case .scrollPreview:
             if !previewShown { return open() }
             previewScroll = min(previewScroll + previewPage, previewMaxScroll)
@@ -226,13 +237,17 @@ public struct InboxModel: Sendable {
             if previewShown {
                 previewShown = false
                 releasePin(force: true)
+            } else if closeThread() {
             } else if !tags.isEmpty {
                 tags.removeAll()
+            } else if filterQuery != nil {
+                setFilterQuery(nil)
             }
         case .quit: return [.quit]
         case .snooze: askSnooze()
         case .mute: askMute()
         case .runAction: askAction()
+        case .filterQuery: prompt = .filter(text: filterQuery?.text ?? "")
         }
         return []
     }

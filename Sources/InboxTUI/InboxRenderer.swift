@@ -71,7 +71,8 @@ public struct InboxRenderer: Sendable {
 
     private func drawHeader(_ model: InboxModel, _ grid: inout CellGrid) {
         let counts = model.inbox.counts
-        let view = model.tab.map { model.savedViews[$0].name } ?? model.view.displayName
+        let view = (model.tab.map { model.savedViews[$0].name } ?? model.view.displayName)
+            + (model.filterQuery.map { " F: " + TerminalText.line($0.text, width: 30) } ?? "")
         func segments(short: Bool) -> [(String, Kind?)] {
             model.kinds.map { kind in
                 let name = short ? String(kind.displayName.prefix(1)) : kind.displayName
@@ -195,7 +196,7 @@ public struct InboxRenderer: Sendable {
         grid.put(n.actor ?? "", row: row, col: col + 11, maxWidth: actorWidth, style: base)
         let titleCol = col + 12 + actorWidth
         let titleStyle = n.isMalformed ? style(.error) : base
-        let prefix = Self.titlePrefix(model.inbox, at: storage)
+        let prefix = (model.threadLabel(row: index) ?? "") + Self.titlePrefix(model.inbox, at: storage)
         if !prefix.isEmpty { grid.put(prefix, row: row, col: titleCol, maxWidth: col + width - titleCol, style: style(.secondary)) }
         let prefixWidth = min(CellGrid.width(prefix), max(0, col + width - titleCol))
         grid.put(n.title, row: row, col: titleCol + prefixWidth, maxWidth: col + width - titleCol - prefixWidth, style: titleStyle)

@@ -10,7 +10,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case filterGroup, filterOwner, filterWatching, filterAllKinds
     case cycleView, openURL, copy, help, close, quit
     case snooze, mute, runAction
-    case nextTab, previousTab
+    case nextTab, previousTab, filterQuery, toggleThreads, openThread
 }
 
 /// One binding: the keys, the action, and the words the help screen shows.
@@ -88,6 +88,9 @@ public struct KeyMap: Sendable {
         KeyBinding([.char("m")], .mute, "mute thread / actor / kind"),
         KeyBinding([.char("A")], .runAction, "run an action of the producer (+ digit)"),
         KeyBinding([.char("/")], .search, "search"),
+        KeyBinding([.char("=")], .toggleThreads, "threads on / off"),
+        KeyBinding([.char("l")], .openThread, "open the thread (Esc goes back)"),
+        KeyBinding([.char("F")], .filterQuery, "filter with a query (Enter applies, Esc clears)"),
         KeyBinding([.char("n")], .searchNext, "next match"),
         KeyBinding([.char("N")], .searchPrevious, "previous match"),
         KeyBinding([.char("1")], .filterGroup, "Group only"),

@@ -46,6 +46,8 @@ public enum Prompt: Sendable, Hashable {
     case mute(index: Int, hasThread: Bool)
     /// `A`: which of the notification's actions to run (their labels, in order).
     case runAction(index: Int, labels: [String])
+    /// `F`: the query typed so far.
+    case filter(text: String)
 
     /// The question shown.
     public var text: String {
@@ -57,6 +59,8 @@ public enum Prompt: Sendable, Hashable {
             return "Snooze\(what) until? (30m 2h 3d tomorrow mon 17:00 2026-12-24) " + text
         case .mute(_, let hasThread):
             return "Mute: " + (hasThread ? "t thread  " : "") + "a actor  k kind  (Esc cancels)"
+        case .filter(let text):
+            return "Filter (is:unread kind: from: after:2d \"text\" -term OR): " + text
         case .runAction(_, let labels):
             return "Action: " + labels.enumerated().map { "\($0.offset + 1) \(TerminalText.line($0.element, width: 24))" }
                 .joined(separator: "  ")

@@ -39,7 +39,8 @@ final class InboxRun {
         self.options = options
         pipeline = try InboxPipeline(settings: BenchData.settings(brokers: options.brokers, configPath: options.configPath),
                                      kinds: nil, snapshots: false)
-        app = InboxApp(model: InboxModel(inbox: Inbox(), keyMap: .standard, markReadOnOpen: true), events: pipeline.events,
+        app = InboxApp(model: InboxModel(inbox: Inbox(), keyMap: .standard, markReadOnOpen: true,
+                                                    views: Self.savedViews), events: pipeline.events,
                        send: { [pipeline] in pipeline.send($0) }, options: TUIOptions(noColor: true))
     }
 
@@ -127,6 +128,9 @@ final class InboxRun {
         return Double(monoNs() - start) / 1e6
     }
 
+    /// The saved views the benchmark's inbox has (its tab keys switch to the first and back).
+    static let savedViews: [SavedView] = [SavedView(name: "Grace", query: try! InboxQuery("from:grace -kind:watching"))]
+
     private func measureKeys() {
         frame()
         let round: [(String, Key)] = [
@@ -137,6 +141,9 @@ final class InboxRun {
             ("v", .char("v")), ("j", .char("j")), ("v", .char("v")), ("j", .char("j")), ("v", .char("v")), ("v", .char("v")),
             ("2", .char("2")), ("j", .char("j")), ("3", .char("3")), ("1", .char("1")), ("0", .char("0")),
             ("G", .char("G")), ("g", .char("g")),
+            // A saved view (tab) and back; one more character of an F query (typed, then cancelled).
+            ("Tab", .tab), ("j", .char("j")), ("Tab", .tab),
+            ("F+char", .char("F")), ("F+char", .char("f")), ("F+char", .char("r")), ("Esc", .escape),
         ]
         var all: [Double] = []
         var byKey: [String: [Double]] = [:]

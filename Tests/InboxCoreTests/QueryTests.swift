@@ -75,4 +75,32 @@ import Testing
         inbox.refreshMutes(nowMs: Self.now) { _, _ in false }
         #expect(inbox.unreadCount(query: 0) == 0, "muted rows are not unread")
     }
+
+    @Test func theStoredBytesAnswerAsTheNotificationDoes() throws {
+        let queries = ["deploy", "DEPLOY done", "from:bob", "from:BOB OR kind:group", "-from:carol is:unread", "after:2h",
+                       "before:1h", "\"y d\"", "kind:owner -deploy", "thread:graph:1", "has:url from:bob", "bob@corp", "ärger"]
+        let notes = [Self.note("a"), Self.note("b", kind: .group, actor: "Bob@corp.example", title: "Deploy DONE", hoursAgo: 3),
+                     Self.note("c", actor: "carol", title: "Ärger im Büro"), Self.note("d", actor: nil, title: "deploy", url: "https://x"),
+                     Self.note("e", actor: "bobby", title: "x")]
+        var decided = 0
+        for text in queries {
+            let q = try InboxQuery(text, nowMs: Self.now)
+            for n in notes {
+                for c in [RowClass.unread, .read, .muted] {
+                    let facts = InboxQuery.Facts(rowClass: c)
+                    let packed = Array(n.title.utf8).withUnsafeBufferPointer { t in
+                        (n.actor.map { Array($0.utf8) } ?? []).withUnsafeBufferPointer { a in
+                            q.matches(packed: InboxQuery.PackedRow(title: t, actor: n.actor == nil ? nil : a, body: nil, kind: n.kind,
+                                                                   createdAtMs: n.createdAtMs), facts)
+                        }
+                    }
+                    if let packed {
+                        decided += 1
+                        #expect(packed == q.matches(n, facts), "\(text) on \(n.id) in \(c)")
+                    }
+                }
+            }
+        }
+        #expect(decided > 100, "most questions are answered from the bytes")
+    }
 }

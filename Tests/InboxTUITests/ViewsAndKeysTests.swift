@@ -35,6 +35,51 @@ import Testing
         #expect(Fixture.sent(model.type("x")) == ["read:a"])
     }
 
+    @Test func filterAppliesOnEnterWithinTheViewAndEscClearsIt() throws {
+        var model = InboxModel()
+        model.apply([.arrived([Fixture.note("a", actor: "bob"), Fixture.note("b", minutesAgo: 2, actor: "carol"),
+                               Fixture.note("c", minutesAgo: 3, actor: "bob")]),
+                     .receipts([Fixture.receipt(.read, "c")]), .catchUp(loaded: 3, total: 3, done: true)])
+        _ = model.type("Ffrom:bob")
+        #expect(model.prompt?.text.hasSuffix("from:bob") == true)
+        #expect(Fixture.ids(model) == ["a", "b"], "nothing changes before Enter")
+        _ = model.handle(.enter)
+        #expect(Fixture.ids(model) == ["a"], "within Unread: c is read")
+        #expect(Fixture.render(model, cols: 80).line(0).hasPrefix("Unread F: from:bob  "))
+        _ = model.type("v")
+        #expect(Fixture.ids(model) == ["a", "c"], "the filter follows the view")
+        _ = model.type("Fx OR")
+        _ = model.handle(.enter)
+        #expect(model.message?.contains("OR needs a term") == true && model.prompt != nil)
+        _ = model.handle(.escape)
+        _ = model.handle(.escape)
+        #expect(model.filterQuery == nil && Fixture.ids(model) == ["a", "b", "c"])
+    }
+
+    @Test func threadRowsStandForExactlyTheirNotifications() {
+        func note(_ id: String, _ minutes: Int64, object: String?) -> Notification {
+            var n = Fixture.note(id, minutesAgo: minutes, offset: minutes)
+            n.objectType = object.map { _ in "graph" }
+            n.objectID = object
+            return n
+        }
+        var model = InboxModel()
+        model.apply([.arrived([note("a1", 1, object: "1"), note("b", 2, object: nil), note("a2", 3, object: "1"), note("c1", 4, object: "2")]),
+                     .catchUp(loaded: 4, total: 4, done: true)])
+        _ = model.type("=")
+        #expect(Fixture.ids(model) == ["a1", "b", "c1"])
+        #expect(Fixture.render(model, cols: 80).line(1).contains("(2 · 2 unread) title a1"))
+        // A notification of thread 1 arrives after the row was drawn; r marks what the row stood for.
+        model.apply([.arrived([note("a3", 9, object: "1")])])
+        _ = model.type("l")
+        #expect(Fixture.ids(model) == ["a1", "a2", "a3"])
+        _ = model.handle(.escape)
+        #expect(Fixture.ids(model) == ["a1", "b", "c1"])
+        let sent = Fixture.sent(model.type("r"))
+        #expect(sent == ["read:a1", "read:a2", "read:a3"])
+        #expect(Fixture.ids(model) == ["b", "c1"])
+    }
+
     @Test func everyActionHasAReadableName() {
         #expect(KeyMap.name(of: .openURL) == "open-url")
         #expect(KeyMap.name(of: .markAllRead) == "mark-all-read")
