@@ -40,6 +40,23 @@ static inline int CNCurses_keyEnter(void) { return KEY_ENTER; }
 static inline int CNCurses_keyBackspace(void) { return KEY_BACKSPACE; }
 static inline int CNCurses_keyDC(void) { return KEY_DC; }
 static inline int CNCurses_keyBTab(void) { return KEY_BTAB; }
+static inline int CNCurses_keyMouse(void) { return KEY_MOUSE; }
+/* Mouse reporting for clicks, double clicks and the wheel (buttons 4 and 5), or none. */
+static inline void CNCurses_enableMouse(int on) {
+    mousemask(on ? (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0, NULL);
+    mouseinterval(on ? 200 : 0);
+}
+/* The pending mouse event: 0 and its cell and kind (1 click, 2 double click, 3 wheel up,
+   4 wheel down, 0 other), or -1 when there is none. */
+static inline int CNCurses_readMouse(int *row, int *col, int *kind) {
+    MEVENT e;
+    if (getmouse(&e) != OK) return -1;
+    *row = e.y;
+    *col = e.x;
+    *kind = (e.bstate & BUTTON1_DOUBLE_CLICKED) ? 2 : (e.bstate & BUTTON1_CLICKED) ? 1
+          : (e.bstate & BUTTON4_PRESSED) ? 3 : (e.bstate & BUTTON5_PRESSED) ? 4 : 0;
+    return 0;
+}
 static inline int CNCurses_colorBlack(void) { return COLOR_BLACK; }
 static inline int CNCurses_colorRed(void) { return COLOR_RED; }
 static inline int CNCurses_colorGreen(void) { return COLOR_GREEN; }

@@ -61,6 +61,8 @@ public struct Settings: Sendable {
     public var views: [SavedView] = []
     /// `[keys]` bindings, as written.
     public var keys: [KeySetting] = []
+    /// Whether the inbox takes the mouse (`mouse = false`: no).
+    public var mouse = true
 
     /// Resolves settings for a command.
     public static func resolve(_ options: SettingsInput,
@@ -130,6 +132,10 @@ public struct Settings: Sendable {
         settings.schema = schema
         settings.triage = triage
         settings.views = views
+        if let v = file?["mouse"] {
+            guard case .bool(let on) = v else { throw configError("\(fileOrigin): mouse must be true or false, e.g. mouse = false") }
+            settings.mouse = on
+        }
         settings.keys = keys
         settings.isUnconfigured = path == nil && brokersOrigin == "built-in default"
         return settings
@@ -171,7 +177,7 @@ public struct Settings: Sendable {
         return c
     }
 
-    private static let knownTopLevel: Set<String> = ["brokers", "user", "timeout", "groups", "alerts"]
+    private static let knownTopLevel: Set<String> = ["brokers", "user", "timeout", "groups", "alerts", "mouse"]
     private static let knownTopics: Set<String> = ["notifications", "receipts", "kinds", "patterns"]
 
     private static func checkKnownKeys(_ file: TOMLSubset, origin: String) throws(ServiceError) {
@@ -187,7 +193,7 @@ public struct Settings: Sendable {
             }
             if !ok {
                 throw configError("\(origin): unknown setting '\(path.joined(separator: "."))'. Known: brokers, user, timeout, groups, "
-                    + "alerts, [[rules]] if/then, [[hooks]] if/run, [[views]] name/query, [keys], [topics] notifications/receipts/kinds/patterns, [schema] and [schema.<kind>] "
+                    + "alerts, mouse, [[rules]] if/then, [[hooks]] if/run, [[views]] name/query, [keys], [topics] notifications/receipts/kinds/patterns, [schema] and [schema.<kind>] "
                     + SchemaConfig.keys.joined(separator: "/") + ", [kafka] <any librdkafka property>")
             }
         }

@@ -53,6 +53,8 @@ public struct InboxModel: Sendable {
     var pinned: (id: String, storage: Int)?
     var undoStack: [[UndoItem]] = []
     var listHeight = 10
+    /// The last frame's layout (where the mouse lands).
+    var layout = RenderLayout(listHeight: 10)
     var previewPage = 5
     var previewMaxScroll = Int.max
     var helpMaxScroll = Int.max
@@ -122,6 +124,7 @@ public struct InboxModel: Sendable {
         listHeight = max(1, layout.listHeight)
         previewPage = max(1, layout.previewHeight - 1)
         previewMaxScroll = max(0, layout.previewMaxScroll)
+        self.layout = layout
         helpMaxScroll = max(0, layout.helpMaxScroll)
         previewScroll = min(previewScroll, previewMaxScroll)
         helpScroll = min(helpScroll, helpMaxScroll)
@@ -185,6 +188,7 @@ public struct InboxModel: Sendable {
         message = nil
         if key == .resize { return [] }
         userActed = true
+        if case .mouse(let row, let col, let kind) = key { return handleMouse(row: row, col: col, kind: kind) }
         if helpShown { return helpKey(key) }
         if let prompt { return answer(prompt, key) }
         if search.editing { searchInput(key); return [] }

@@ -27,12 +27,19 @@ public struct InboxRenderer: Sendable {
     /// Renders into `grid` (every cell is redrawn) and returns what the layout measured.
     @discardableResult
     public func render(_ model: InboxModel, into grid: inout CellGrid, nowMs: Int64) -> RenderLayout {
+        var spans: [Range<Int>] = []
+        var layout = renderScreen(model, into: &grid, nowMs: nowMs, tabs: &spans)
+        layout.tabSpans = spans
+        return layout
+    }
+
+    private func renderScreen(_ model: InboxModel, into grid: inout CellGrid, nowMs: Int64, tabs: inout [Range<Int>]) -> RenderLayout {
         grid = CellGrid(rows: grid.rows, cols: grid.cols)
         guard grid.cols >= Self.minimumColumns, grid.rows >= Self.minimumRows else {
             if grid.rows > 0 { grid.put("terminal too small", row: 0, col: 0) }
             return RenderLayout(listHeight: 1)
         }
-        drawHeader(model, &grid)
+        tabs = drawHeader(model, &grid)
         drawStatus(model, &grid, row: grid.rows - 2)
         drawMessageLine(model, &grid, row: grid.rows - 1)
         let top = 1
@@ -54,7 +61,11 @@ public struct InboxRenderer: Sendable {
             let previewCol = listWidth + 2
             let maxScroll = drawPreview(note, model, &grid, top: top, height: bodyHeight, col: previewCol,
                                         width: grid.cols - previewCol, nowMs: nowMs)
-            return RenderLayout(listHeight: bodyHeight, previewHeight: bodyHeight, previewMaxScroll: maxScroll)
+            var layout = RenderLayout(listHeight: bodyHeight, previewHeight: bodyHeight, previewMaxScroll: maxScroll)
+            layout.listWidth = listWidth
+            layout.previewTop = top
+            layout.previewCol = previewCol
+            return layout
         }
         let listHeight = max(2, (bodyHeight - 1) * 2 / 5)
         let previewTop = top + listHeight + 1
@@ -64,12 +75,15 @@ public struct InboxRenderer: Sendable {
                  style: CellStyle(role: .secondary), ellipsis: false)
         let maxScroll = drawPreview(note, model, &grid, top: previewTop, height: previewHeight, col: 0,
                                     width: grid.cols, nowMs: nowMs)
-        return RenderLayout(listHeight: listHeight, previewHeight: previewHeight, previewMaxScroll: maxScroll)
+        var layout = RenderLayout(listHeight: listHeight, previewHeight: previewHeight, previewMaxScroll: maxScroll)
+        layout.previewTop = previewTop
+        return layout
     }
 
     // MARK: header
 
-    private func drawHeader(_ model: InboxModel, _ grid: inout CellGrid) {
+    @discardableResult
+    private func drawHeader(_ model: InboxModel, _ grid: inout CellGrid) -> [Range<Int>] {
         let counts = model.inbox.counts
         let view = (model.tab.map { model.savedViews[$0].name } ?? model.view.displayName)
             + (model.filterQuery.map { " F: " + TerminalText.line($0.text, width: 30) } ?? "")
@@ -91,17 +105,31 @@ public struct InboxRenderer: Sendable {
             col += grid.put(part.0, row: 0, col: col, style: style)
         }
         drawTabs(model, &grid, from: col)
+        return Self.tabSpans(model, headerEnd: col)
     }
 
     /// The saved views as tabs after the counts: `│ Mine 3  CI 0`, the active one marked.
     private func drawTabs(_ model: InboxModel, _ grid: inout CellGrid, from start: Int) {
-        guard !model.savedViews.isEmpty, start + 4 < grid.cols else { return }
-        var col = start + grid.put("  │", row: 0, col: start, style: CellStyle(role: .header))
-        for (i, v) in model.savedViews.enumerated() where col + 2 < grid.cols {
+        for (i, span) in Self.tabSpans(model, headerEnd: start).enumerated() where span.lowerBound + 2 < grid.cols {
+            if i == 0 { grid.put("  │", row: 0, col: start, style: CellStyle(role: .header)) }
             let active = model.tab == i
+            grid.put(Self.tabLabel(model, i), row: 0, col: span.lowerBound, maxWidth: grid.cols - span.lowerBound,
+                     style: CellStyle(bold: active, reverse: active, role: .header))
+        }
+    }
+
+    static func tabLabel(_ model: InboxModel, _ i: Int) -> String {
+        "\(model.savedViews[i].name) \(model.inbox.unreadCount(query: i))"
+    }
+
+    /// The header columns of each tab, when the header's counts end at `headerEnd`.
+    static func tabSpans(_ model: InboxModel, headerEnd: Int) -> [Range<Int>] {
+        var col = headerEnd + 3
+        return model.savedViews.indices.map { i in
             col += 1
-            col += grid.put("\(v.name) \(model.inbox.unreadCount(query: i))", row: 0, col: col, maxWidth: grid.cols - col,
-                            style: CellStyle(bold: active, reverse: active, role: .header))
+            let w = CellGrid.width(tabLabel(model, i))
+            defer { col += w }
+            return col..<(col + w)
         }
     }
 

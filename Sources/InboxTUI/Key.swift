@@ -22,6 +22,8 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
     case tab
     /// Shift-Tab.
     case backTab
+    /// A mouse event at a screen cell.
+    case mouse(row: Int, col: Int, kind: MouseKind)
     /// The terminal was resized.
     case resize
 
@@ -45,6 +47,7 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .delete: return "Del"
         case .tab: return "Tab"
         case .backTab: return "⇧Tab"
+        case .mouse: return "mouse"
         case .resize: return "resize"
         }
     }
@@ -64,4 +67,9 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
             return .char(Character(scalar))
         }
     }
+}
+
+/// What the mouse did.
+public enum MouseKind: Sendable, Hashable {
+    case click, doubleClick, wheelUp, wheelDown
 }

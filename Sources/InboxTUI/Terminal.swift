@@ -47,6 +47,7 @@ final class Terminal: Screen {
         nonl()
         intrflush(window, false)
         keypad(window, true)
+        CNCurses_enableMouse(options.mouse ? 1 : 0)
         nodelay(window, true)
         set_escdelay(25)
         curs_set(0)
@@ -130,6 +131,12 @@ final class Terminal: Screen {
         if status == CNCurses_err() { return nil }
         guard status == CNCurses_keyCodeYes() else { return Key.fromCharacterCode(value) }
         let code = Int32(bitPattern: value)
+        if code == CNCurses_keyMouse() {
+            var row: Int32 = 0, col: Int32 = 0, kind: Int32 = 0
+            guard CNCurses_readMouse(&row, &col, &kind) == 0 else { return nil }
+            let kinds: [Int32: MouseKind] = [1: .click, 2: .doubleClick, 3: .wheelUp, 4: .wheelDown]
+            return kinds[kind].map { .mouse(row: Int(row), col: Int(col), kind: $0) }
+        }
         let table: [(Int32, Key)] = [
             (CNCurses_keyUp(), .up), (CNCurses_keyDown(), .down), (CNCurses_keyLeft(), .left),
             (CNCurses_keyRight(), .right), (CNCurses_keyHome(), .home), (CNCurses_keyEnd(), .end),

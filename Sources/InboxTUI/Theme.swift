@@ -45,6 +45,8 @@ public struct TUIOptions: Sendable {
     public var theme: Theme
     /// The browser command for `o`; nil uses `$BROWSER`, else `xdg-open`.
     public var browser: String?
+    /// Whether the mouse selects, opens, scrolls and switches tabs (`mouse = false`: off).
+    public var mouse = true
     /// How live arrivals are announced (`alerts`).
     public var alerts: AlertMode = .off
     /// Whether terminal alerts use OSC 9 rather than OSC 777.

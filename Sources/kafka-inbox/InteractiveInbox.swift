@@ -34,6 +34,7 @@ struct InteractiveInbox {
         model.announceArrivals = settings.triage.alerts != "off" || !settings.triage.hooks.isEmpty
         var options = TUIOptions(noColor: noColor ? true : nil)
         options.alerts = AlertMode(rawValue: settings.triage.alerts) ?? .off
+        options.mouse = settings.mouse
         let env = ProcessInfo.processInfo.environment
         options.osc9 = AlertWriter.prefersOSC9(termProgram: env["TERM_PROGRAM"], term: env["TERM"])
         let app = InboxApp(model: model, events: pipeline.events, send: { pipeline.send($0) }, options: options)

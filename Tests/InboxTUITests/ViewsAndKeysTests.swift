@@ -80,6 +80,28 @@ import Testing
         #expect(Fixture.ids(model) == ["b", "c1"])
     }
 
+    @Test func theMouseSelectsOpensScrollsAndSwitchesTabs() throws {
+        var model = InboxModel(views: [SavedView(name: "Bob", query: try InboxQuery("from:bob"))])
+        model.apply([.arrived((1...8).map { Fixture.note("n\($0)", minutesAgo: Int64($0), actor: $0 % 2 == 0 ? "bob" : "carol") }),
+                     .catchUp(loaded: 8, total: 8, done: true)])
+        func frame() {
+            let (_, layout) = InboxRenderer().render(model, rows: 12, cols: 80, nowMs: Fixture.now)
+            model.updateLayout(layout)
+        }
+        frame()
+        _ = model.handle(.mouse(row: 3, col: 10, kind: .click))
+        #expect(model.cursor == 2)
+        _ = model.handle(.mouse(row: 5, col: 10, kind: .wheelDown))
+        #expect(model.cursor == 5)
+        let effects = model.handle(.mouse(row: 2, col: 10, kind: .doubleClick))
+        #expect(model.previewShown && Fixture.sent(effects) == ["read:n2"])
+        frame()
+        let header = Fixture.render(model, rows: 12, cols: 80).line(0)
+        let bobColumn = try #require(header.range(of: "Bob 3")).lowerBound.utf16Offset(in: header)
+        _ = model.handle(.mouse(row: 0, col: bobColumn + 1, kind: .click))
+        #expect(model.tab == 0)
+    }
+
     @Test func everyActionHasAReadableName() {
         #expect(KeyMap.name(of: .openURL) == "open-url")
         #expect(KeyMap.name(of: .markAllRead) == "mark-all-read")
