@@ -154,7 +154,12 @@ public struct InboxModel: Sendable {
                 if !done, let total, total > 0 { inbox.reserveCapacity(total) }
                 status.loaded = loaded
                 status.total = total
-                if done && !status.caughtUp { arrivals.caughtUpNow = true }
+                if done && !status.caughtUp {
+                    arrivals.caughtUpNow = true
+                    // Headroom for live growth: growing the id table rehashes every id, a stall
+                    // of 100+ ms at a million; with room for half as many again it comes rarely.
+                    inbox.reserveIDCapacity(inbox.count + inbox.count / 2 + 10_000)
+                }
                 status.caughtUp = done
             case .pendingReceipts(let count):
                 status.pendingReceipts = count

@@ -62,13 +62,15 @@ final class InboxRun {
         result["catchup_max_ui_backlog"] = maxBacklog
         log("  inbox: at most \(maxBacklog) decoded notifications waited for the UI thread during catch-up")
         log("  inbox: consumer woke librdkafka's fetcher \(fetcherWakeUps.value) times during catch-up (its queue had reached queued.min.messages)")
-        let model = app.model
-        result["inbox_count"] = model.inbox.count
-        result["unread_rows"] = model.rows.count
-        result["catchup_messages"] = model.status.loaded
+        // Read through `app` (no local copy of the model: a copy held on would make the
+        // first live insert copy every array of the inbox, a stall the product never has).
+        let (held, unreadRows, loaded) = (app.model.inbox.count, app.model.rows.count, app.model.status.loaded)
+        result["inbox_count"] = held
+        result["unread_rows"] = unreadRows
+        result["catchup_messages"] = loaded
         result["rss_hwm_after_catchup"] = procStatusBytes("VmHWM")
         log(String(format: "  inbox: caught up on %d messages (%d notifications, %d unread) in %.2f s, VmHWM %d MB",
-                   model.status.loaded, model.inbox.count, model.rows.count, catchup, procStatusBytes("VmHWM") >> 20))
+                   loaded, held, unreadRows, catchup, procStatusBytes("VmHWM") >> 20))
         if options.full {
             measureKeys()
             measureSearch()
