@@ -58,6 +58,10 @@ static inline int CNCurses_readMouse(int *row, int *col, int *kind) {
     return 0;
 }
 static inline int CNCurses_colorBlack(void) { return COLOR_BLACK; }
+/* How many colours the terminal has (the COLORS global, after start_color). */
+static inline int CNCurses_colors(void) { return COLORS; }
+/* A colour pair of any colour numbers (256 colours, or 0xRRGGBB on direct-colour terminals). */
+static inline int CNCurses_initPair(int pair, int fg, int bg) { return init_extended_pair(pair, fg, bg); }
 static inline int CNCurses_colorRed(void) { return COLOR_RED; }
 static inline int CNCurses_colorGreen(void) { return COLOR_GREEN; }
 static inline int CNCurses_colorYellow(void) { return COLOR_YELLOW; }

@@ -10,7 +10,30 @@ public struct KeySetting: Sendable, Hashable {
     public var origin: String
 }
 
+/// One `[theme]` entry as written: an element, a colour, and the line it is on.
+public struct ThemeSetting: Sendable, Hashable {
+    /// The element (`header`, `unread`, `kind-owner`, …).
+    public var element: String
+    /// The colour (`red`, `bright-blue`, `208`, `#ff8800`).
+    public var color: String
+    /// `config file … line N`.
+    public var origin: String
+}
+
 extension Settings {
+    /// `[theme]`: element = colour, checked by the inbox's theme.
+    static func readTheme(_ file: TOMLSubset, origin: String) throws(ServiceError) -> [ThemeSetting] {
+        var out: [ThemeSetting] = []
+        for (path, value) in file.values where path.first == "theme" {
+            let place = file.lines[path].map { "\(origin) line \($0)" } ?? origin
+            guard path.count == 2, case .string(let color) = value else {
+                throw configError("\(place): [theme] takes element = \"colour\", e.g. header = \"#5f87ff\"")
+            }
+            out.append(ThemeSetting(element: path[1], color: color, origin: place))
+        }
+        return out.sorted { $0.origin < $1.origin }
+    }
+
     /// `[[views]]` (name and query, the query parsed) and `[keys]` (checked by the inbox's key map).
     static func readViews(_ file: TOMLSubset, origin: String) throws(ServiceError) -> (views: [SavedView], keys: [KeySetting]) {
         func line(_ path: [String]) -> String { file.lines[path].map { "\(origin) line \($0)" } ?? origin }

@@ -61,6 +61,8 @@ public struct Settings: Sendable {
     public var views: [SavedView] = []
     /// `[keys]` bindings, as written.
     public var keys: [KeySetting] = []
+    /// `[theme]` colours, as written.
+    public var theme: [ThemeSetting] = []
     /// Whether the inbox takes the mouse (`mouse = false`: no).
     public var mouse = true
 
@@ -80,6 +82,7 @@ public struct Settings: Sendable {
         var triage = TriageSettings()
         var views: [SavedView] = []
         var keys: [KeySetting] = []
+        var themeSettings: [ThemeSetting] = []
         var fileOrigin = "the config file"
         var timeout: Double = 10
         var user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "me"
@@ -95,6 +98,7 @@ public struct Settings: Sendable {
             (groups, schema) = try readSchema(file, origin: origin)
             triage = try readTriage(file, origin: origin, environment: environment)
             (views, keys) = try readViews(file, origin: origin)
+            themeSettings = try readTheme(file, origin: origin)
             if let v = file["brokers"] { brokers = v.text; brokersOrigin = origin }
             if let v = file["user"] { user = v.text; userOrigin = origin }
             if let v = file["timeout"] {
@@ -137,6 +141,7 @@ public struct Settings: Sendable {
             settings.mouse = on
         }
         settings.keys = keys
+        settings.theme = themeSettings
         settings.isUnconfigured = path == nil && brokersOrigin == "built-in default"
         return settings
     }
@@ -187,13 +192,13 @@ public struct Settings: Sendable {
             case "kafka": ok = path.count > 1
             case "topics": ok = path.count == 2 && knownTopics.contains(path[1])
             case "rules", "hooks", "views": ok = path.count == 3
-            case "keys": ok = path.count == 2
+            case "keys", "theme": ok = path.count == 2
             case "schema": ok = SchemaConfig.keys.contains(path.last ?? "") && (path.count == 2 || (path.count == 3 && Kind.isValidName(path[1])))
             default: ok = path.count == 1 && knownTopLevel.contains(path[0])
             }
             if !ok {
                 throw configError("\(origin): unknown setting '\(path.joined(separator: "."))'. Known: brokers, user, timeout, groups, "
-                    + "alerts, mouse, [[rules]] if/then, [[hooks]] if/run, [[views]] name/query, [keys], [topics] notifications/receipts/kinds/patterns, [schema] and [schema.<kind>] "
+                    + "alerts, mouse, [[rules]] if/then, [[hooks]] if/run, [[views]] name/query, [keys], [theme], [topics] notifications/receipts/kinds/patterns, [schema] and [schema.<kind>] "
                     + SchemaConfig.keys.joined(separator: "/") + ", [kafka] <any librdkafka property>")
             }
         }

@@ -3,10 +3,13 @@ import InboxCore
 /// `[keys]` of the config file: `"ctrl-r" = "mark-read"`, `x = "done"`.
 extension KeyMap {
     /// The name of an action in `[keys]`: its case in kebab-case (`markRead` → `mark-read`, `openURL` → `open-url`).
-    public static func name(of action: Action) -> String {
+    public static func name(of action: Action) -> String { kebab(action.rawValue) }
+
+    /// `markAllRead` → `mark-all-read`, `openURL` → `open-url`.
+    static func kebab(_ camel: String) -> String {
         var out = ""
         var previousLower = false
-        for c in action.rawValue {
+        for c in camel {
             if c.isUppercase && previousLower { out += "-" }
             out += c.lowercased()
             previousLower = c.isLowercase

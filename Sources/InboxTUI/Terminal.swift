@@ -55,7 +55,7 @@ final class Terminal: Screen {
             start_color()
             use_default_colors()
             for role in ColorRole.allCases {
-                init_pair(Int16(role.rawValue + 1), Self.colorNumber(options.theme.color(for: role)), -1)
+                _ = CNCurses_initPair(Int32(role.rawValue + 1), options.theme.color(for: role).number(colors: Int(CNCurses_colors())), -1)
             }
             useColor = true
         } else {
@@ -169,19 +169,6 @@ final class Terminal: Screen {
         return a
     }
 
-    private static func colorNumber(_ color: ThemeColor) -> Int16 {
-        switch color {
-        case .black: return Int16(CNCurses_colorBlack())
-        case .red: return Int16(CNCurses_colorRed())
-        case .green: return Int16(CNCurses_colorGreen())
-        case .yellow: return Int16(CNCurses_colorYellow())
-        case .blue: return Int16(CNCurses_colorBlue())
-        case .magenta: return Int16(CNCurses_colorMagenta())
-        case .cyan: return Int16(CNCurses_colorCyan())
-        case .white: return Int16(CNCurses_colorWhite())
-        case .terminalDefault: return -1
-        }
-    }
 
     /// A terminfo string capability's bytes, empty when absent.
     private static func capability(_ name: String) -> [UInt8] {

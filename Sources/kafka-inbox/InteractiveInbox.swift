@@ -15,15 +15,17 @@ struct InteractiveInbox {
 
     /// Opens the inbox; returns after the user quits, with pending receipts flushed.
     func run(banner: String? = nil) throws {
+        let keyMap: KeyMap
+        let theme: Theme
+        do throws(KeyMapError) {
+            keyMap = try KeyMap.standard.rebinding(settings.keys.map { ($0.key, $0.action, $0.origin) })
+            theme = try Theme.standard.applying(settings.theme.map { ($0.element, $0.color, $0.origin) })
+        } catch {
+            throw CommandFailure(message: error.message, exit: ExitStatus.configError)
+        }
         guard isatty(0) == 1 && isatty(1) == 1 else {
             throw CommandFailure(message: "the interactive inbox needs a terminal; for scripts use `kafka-inbox list` or `watch`",
                                  exit: .failure)
-        }
-        let keyMap: KeyMap
-        do throws(KeyMapError) {
-            keyMap = try KeyMap.standard.rebinding(settings.keys.map { ($0.key, $0.action, $0.origin) })
-        } catch {
-            throw CommandFailure(message: error.message, exit: ExitStatus.configError)
         }
         let logPath = LogFile.open(settings)
         let pipeline = try InboxPipeline(settings: settings, kinds: kinds, snapshots: snapshots)
@@ -32,7 +34,7 @@ struct InteractiveInbox {
         var model = InboxModel(inbox: pipeline.takeRestored(), keyMap: keyMap, markReadOnOpen: markReadOnOpen,
                                kinds: kinds ?? settings.layout.kinds, triage: settings.triage.config, views: settings.views)
         model.announceArrivals = settings.triage.alerts != "off" || !settings.triage.hooks.isEmpty
-        var options = TUIOptions(noColor: noColor ? true : nil)
+        var options = TUIOptions(noColor: noColor ? true : nil, theme: theme)
         options.alerts = AlertMode(rawValue: settings.triage.alerts) ?? .off
         options.mouse = settings.mouse
         let env = ProcessInfo.processInfo.environment

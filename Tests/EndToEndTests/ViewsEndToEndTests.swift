@@ -62,4 +62,15 @@ import Testing
         #expect(Date().timeIntervalSince(sent) < 5, "a new line soon after the arrival (about 1 s here; bound kept loose)")
         #expect(lines.next(timeout: 1.5) == nil, "nothing printed while the count stays the same")
     }
+
+    @Test func aBadKeyOrColourIsExit78NamingTheLine() throws {
+        for (config, expected) in [("[keys]\nx = \"explode\"\n", "line 2: unknown action 'explode'"),
+                                   ("user = \"alice\"\n[theme]\nheader = \"pink\"\n", "line 3: 'pink' is not a colour"),
+                                   ("[[views]]\nname = \"X\"\nquery = \"is:nope\"\n", "line 3: views[1].query: is:nope (column 1)")] {
+            let home = try TriageSharingTests.home(config)
+            let r = try Harness.inbox(["-b", "127.0.0.1:1", "--user", "alice"], environment: home, timeout: 20)
+            #expect(r.status == 78, "\(config): \(r.stderr)")
+            #expect(r.stderr.contains(expected), "\(r.stderr)")
+        }
+    }
 }
