@@ -73,4 +73,24 @@ import Testing
             #expect(r.stderr.contains(expected), "\(r.stderr)")
         }
     }
+
+    @Test func aThreadRowMarksExactlyItsNotifications() throws {
+        let broker = try BrokerProcess(arguments: ["--user", "alice"])
+        let home = try TriageSharingTests.home("")
+        try TriageSharingTests.send(broker.bootstrap, [
+            #"{"id":"t1","kind":"owner","actor":"bob","title":"first on graph 7","object":{"type":"graph","id":"7"},"created_at":"2026-11-30T10:00:00Z"}"#,
+            #"{"id":"t2","kind":"owner","actor":"dan","title":"second on graph 7","object":{"type":"graph","id":"7"},"created_at":"2026-11-30T10:05:00Z"}"#,
+            #"{"id":"x1","kind":"owner","actor":"eve","title":"other thing","created_at":"2026-11-30T10:03:00Z"}"#,
+        ])
+        let t = try TmuxSession(["-b", broker.bootstrap, "--user", "alice"], environment: home)
+        t.waitFor("catch-up") { $0.statusBar.contains("up to date") && $0.listRows.count == 3 }
+        t.press("=")
+        var s = t.waitFor("threads") { $0.listRows.count == 2 }
+        #expect(s.listRows[0].contains("(2 · 2 unread) second on graph 7"))
+        t.press("r")
+        s = t.waitFor("the thread read") { $0.listRows.count == 1 }
+        #expect(s.listRows[0].contains("other thing"))
+        let receipts = try Harness.waitForReceipts(broker.bootstrap, count: 2)
+        #expect(Set(receipts.map(\.description)) == ["read:t1", "read:t2"])
+    }
 }
