@@ -49,11 +49,11 @@ public struct Inbox: Sendable {
         var dirty = false
     }
 
-    private var storage = NotificationStore()
-    private var ids = IDIndex()
+    var storage = NotificationStore()
+    var ids = IDIndex()
     /// States of ids not held (a receipt may precede its notification), keyed by the id's
     /// hash and bytes; taken over by `stateAt` when the notification arrives.
-    private var orphans: [HashedID: Orphan] = [:]
+    var orphans: [HashedID: Orphan] = [:]
     /// State of each held notification, by storage index.
     var stateAt: [ReadState] = []
     /// `Flag` bits of each held notification, by storage index.
@@ -70,13 +70,13 @@ public struct Inbox: Sendable {
     var labelsAt: [Int32: [String]] = [:]
     var keys: [OrderKey] = []
     /// Kind of each notification, as an index into `kindTable`.
-    private var kindOrdinals: [UInt32] = []
-    private var kindTable: [Kind] = []
-    private var kindIndex: [Kind: UInt32] = [:]
+    var kindOrdinals: [UInt32] = []
+    var kindTable: [Kind] = []
+    var kindIndex: [Kind: UInt32] = [:]
     /// `SearchSignature` of each notification, by storage index.
-    private var signatures: [SearchSignature.Bits] = []
+    var signatures: [SearchSignature.Bits] = []
     var topicNames: [String] = []
-    private var topicOrdinals: [String: Int32] = [:]
+    var topicOrdinals: [String: Int32] = [:]
     /// `lists[0]` holds every notification; others are created when first asked for.
     var lists: [SortedList] = [SortedList(key: ListKey(state: nil, kind: nil))]
     var listIndex: [ListKey: Int] = [ListKey(state: nil, kind: nil): 0]
@@ -192,7 +192,7 @@ public struct Inbox: Sendable {
 
     /// The storage index of `id`, whose hash is `hash`.
     @inline(__always)
-    private func find(_ id: String, hash: UInt64) -> Int? {
+    func find(_ id: String, hash: UInt64) -> Int? {
         let store = storage
         return ids.find(hash: hash) { i in store.withID(at: i) { IDIndex.matches($0, id) } }
     }
@@ -266,75 +266,6 @@ public struct Inbox: Sendable {
         let hash = IDIndex.hash(id)
         if let index = find(id, hash: hash) { return stateAt[index] }
         return orphans[HashedID(hash: hash, id: id)]?.state ?? .unread
-    }
-
-    /// The state of the notification at a storage index.
-    public func state(at index: Int) -> ReadState { stateAt[index] }
-
-    /// The kind of the notification at a storage index.
-    @inline(__always)
-    public func kind(at index: Int) -> Kind { kindTable[Int(kindOrdinals[index])] }
-
-    /// The source topic of the notification at a storage index.
-    public func topic(at index: Int) -> String { topicNames[Int(keys[index].topic)] }
-
-    /// Every id not held that has a state other than unread (a receipt may precede its
-    /// notification). Used by snapshots (`SnapshotCodec`).
-    public var orphanStates: [String: ReadState] {
-        Dictionary(uniqueKeysWithValues: orphans.map { ($0.key.id, $0.value.state) })
-    }
-
-    /// When the snooze of an id not held ends, for the orphans whose state is snoozed.
-    public var orphanSnoozes: [String: Int64] {
-        Dictionary(uniqueKeysWithValues: orphans.filter { $0.value.state == .snoozed }.map { ($0.key.id, $0.value.untilMs) })
-    }
-
-    /// Every id with a state other than unread, held or not (built on demand).
-    public var explicitStates: [String: ReadState] {
-        var all = orphanStates.filter { $0.value != .unread }
-        for i in 0..<count where stateAt[i] != .unread {
-            all[id(at: i)] = stateAt[i]
-        }
-        return all
-    }
-
-    /// The id of the notification at a storage index (only the id is unpacked).
-    public func id(at index: Int) -> String {
-        storage.withID(at: index) { String(decoding: $0, as: UTF8.self) }
-    }
-
-    /// The notification with this id, if held.
-    public func notification(id: String) -> Notification? {
-        index(ofID: id).map { notification(at: $0) }
-    }
-
-    /// Calls `body` with the UTF-8 bytes of the searchable text (title, actor, body) of the
-    /// notification at a storage index, read in place.
-    @inline(__always)
-    public func withSearchText<R>(at index: Int,
-                                  _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?) -> R) -> R {
-        storage.withSearchText(at: index, body)
-    }
-
-    /// The `SearchSignature` of the notification at a storage index: a row can contain a
-    /// query only if `signature.covers(mask)` (`SearchSignature.mask(query:)`).
-    @inline(__always)
-    public func searchSignature(at index: Int) -> SearchSignature.Bits { signatures[index] }
-
-    /// Calls `body` with the search signatures of every notification, by storage index.
-    public func withSearchSignatures<R>(_ body: (UnsafeBufferPointer<SearchSignature.Bits>) -> R) -> R {
-        signatures.withUnsafeBufferPointer(body)
-    }
-
-    /// The storage index of the notification with this id, if held.
-    public func index(ofID id: String) -> Int? { find(id, hash: IDIndex.hash(id)) }
-
-    /// The notification at a storage index (as returned by `newestFirst()`).
-    public func notification(at index: Int) -> Notification {
-        let key = keys[index]
-        return storage.notification(at: index, kind: kind(at: index), createdAtMs: key.ms,
-                                    source: SourcePosition(topic: topicNames[Int(key.topic)], partition: key.partition,
-                                                           offset: key.offset))
     }
 
     /// Whether `a` sorts before `b` in newest-first order.
