@@ -14,20 +14,22 @@ extension Inbox {
             queryUnreadMember[q].reserveCapacity(count)
         }
         for i in 0..<count { addQueryMembership(i, rowClass(at: i)) }
-        for l in lists.indices where lists[l].key.query >= 0 {
-            lists[l].dirty = true
-            lists[l].pending = []
-        }
+        dropQueryLists(from: 0)
+    }
+
+    /// Forgets the sorted lists of query slots `from` and above (rebuilt when next asked for),
+    /// so that no list outlives the membership it is kept by.
+    mutating func dropQueryLists(from slot: Int) {
+        guard lists.contains(where: { $0.key.query >= Int32(slot) }) else { return }
+        lists.removeAll { $0.key.query >= Int32(slot) }
+        listIndex = Dictionary(uniqueKeysWithValues: lists.enumerated().map { ($0.element.key, $0.offset) })
     }
 
     /// Sets query `slot` (an index up to `queryCount`): a new last slot, a replacement, or
     /// with nil the removal of the last slot. Only that slot's rows are matched (O(n) once).
     public mutating func setQuery(_ query: InboxQuery?, at slot: Int) {
         precondition(slot <= queries.count, "query slot out of range")
-        for l in lists.indices where lists[l].key.query >= Int32(slot) {
-            lists[l].dirty = true
-            lists[l].pending = []
-        }
+        dropQueryLists(from: slot)
         guard let query else {
             guard slot == queries.count - 1 else { return }
             queries.removeLast()
@@ -107,6 +109,23 @@ extension Inbox {
             queryMember[q].append(member)
             queryUnreadMember[q].append(unread)
             if unread && c == .unread { queryUnread[q] += 1 }
+        }
+    }
+
+    /// Matches a row again after a rule gave it a label (only queries that name `is:tagged`
+    /// can change; their lists are rebuilt when next asked for).
+    mutating func rematchTagged(_ index: Int) {
+        var n: Notification?
+        let c = rowClass(at: index)
+        for q in queries.indices where queries[q].namesTags {
+            let member = matches(queries[q], index, c, &n)
+            let unread = matches(queries[q], index, .unread, &n)
+            if unread != queryUnreadMember[q][index], c == .unread { queryUnread[q] += unread ? 1 : -1 }
+            queryUnreadMember[q][index] = unread
+            if member != queryMember[q][index] {
+                queryMember[q][index] = member
+                for l in lists.indices where lists[l].key.query == Int32(q) { lists[l].dirty = true; lists[l].pending = [] }
+            }
         }
     }
 

@@ -46,7 +46,7 @@ extension Inbox {
                     case .tag(let name):
                         addLabel(name, at: index)
                     case .muteThread:
-                        guard let type = n.objectType, let id = n.objectID else { continue }
+                        guard MuteScope.canMuteThread(of: n), let type = n.objectType, let id = n.objectID else { continue }
                         let mute = Mute(scope: .thread(type: type, id: id))
                         guard mutes.byID[mute.id] == nil else { continue }
                         mutes.add(mute)
@@ -93,6 +93,8 @@ extension Inbox {
 
     private mutating func addLabel(_ name: String, at index: Int) {
         let key = Int32(truncatingIfNeeded: index)
-        if labelsAt[key]?.contains(name) != true { labelsAt[key, default: []].append(name) }
+        guard labelsAt[key]?.contains(name) != true else { return }
+        labelsAt[key, default: []].append(name)
+        if !queries.isEmpty { rematchTagged(index) }
     }
 }

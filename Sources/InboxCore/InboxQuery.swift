@@ -77,6 +77,17 @@ public struct InboxQuery: Sendable, Hashable {
     /// Whether the query names no state (`is:`): then its answer does not change with the row's state.
     public var isStateFree: Bool { !Self.namesState(root) }
 
+    /// Whether the query asks `is:tagged` (its answer changes when a rule labels a row).
+    public var namesTags: Bool { Self.names(root) { $0 == .state(.tagged) } }
+
+    private static func names(_ node: Node, _ test: (Node) -> Bool) -> Bool {
+        switch node {
+        case .all(let list), .any(let list): return list.contains { names($0, test) }
+        case .not(let inner): return names(inner, test)
+        default: return test(node)
+        }
+    }
+
     private static func namesState(_ node: Node) -> Bool {
         switch node {
         case .all(let list), .any(let list): return list.contains(where: namesState)

@@ -36,13 +36,21 @@ public enum MuteScope: Sendable, Hashable, Codable {
     public init?(name: String, value: String) {
         switch name {
         case "thread":
-            guard let colon = value.firstIndex(of: ":"), colon != value.startIndex else { return nil }
+            guard let colon = value.firstIndex(of: ":"), colon != value.startIndex,
+                  value.index(after: colon) != value.endIndex else { return nil }
             self = .thread(type: String(value[..<colon]), id: String(value[value.index(after: colon)...]))
         case "actor": self = .actor(value)
         case "kind": self = .kind(value)
         case "filter": self = .filter(value)
         default: return nil
         }
+    }
+
+    /// Whether `n`'s thread can be muted: an object type without `:` (the separator in
+    /// `TYPE:ID`) and a non-empty id.
+    public static func canMuteThread(of n: Notification) -> Bool {
+        guard let type = n.objectType, let id = n.objectID else { return false }
+        return !type.isEmpty && !type.contains(":") && !id.isEmpty
     }
 
     /// Whether `n` is in this scope; filters are decided by `filter`.

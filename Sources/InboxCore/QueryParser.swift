@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the text of an `InboxQuery` (see there for the language).
 struct QueryParser {
     private enum Token: Equatable {
@@ -102,7 +104,7 @@ struct QueryParser {
             return .not(try unary())  // -( … )
         case .word(let w) where w.hasPrefix("-") && w.count > 1:
             // Negation applies to the rest of the word as a term of its own.
-            var sub = QueryParser(String(w.dropFirst()), nowMs: nowMs)
+            var sub = QueryParser(String(t.text.dropFirst()), nowMs: nowMs)  // as typed: quotes kept
             do throws(QueryError) { return .not(try sub.parse()) } catch {
                 throw QueryError(token: t.text, column: t.column + error.column, reason: error.reason)
             }
@@ -151,7 +153,13 @@ struct QueryParser {
 
     private func time(_ value: String) -> Int64? {
         if let d = Timestamps.parseDuration(value) { return nowMs - d }
-        if value.count == 10, let ms = Timestamps.parseISO8601(value + "T00:00:00Z") { return ms }
+        if value.count == 10, Timestamps.parseISO8601(value + "T00:00:00Z") != nil {
+            // A date alone is local midnight, as snooze times are local.
+            let parts = value.split(separator: "-").compactMap { Int($0) }
+            var c = DateComponents()
+            (c.year, c.month, c.day) = (parts[0], parts[1], parts[2])
+            if let d = Calendar(identifier: .gregorian).date(from: c) { return Int64(d.timeIntervalSince1970 * 1000) }
+        }
         return Timestamps.parseISO8601(value)
     }
 }

@@ -1,5 +1,5 @@
 /// Section 5 of a snapshot, triage: the rows that are muted, back from a snooze or snoozed
-/// (storage index, flag bits, snooze end or 0), the snooze ends of ids not held, and the
+/// (storage index, flag bits: muted, back from a snooze, decided; snooze end or 0), the snooze ends of ids not held, and the
 /// mutes (id, scope name and value, end or -1).
 extension SnapshotCodec {
     /// What section 5 holds, applied after the notifications are restored.
@@ -12,7 +12,7 @@ extension SnapshotCodec {
             for row in rows {
                 guard row.index < inbox.count else { throw .malformed("triage row \(row.index) of \(inbox.count)") }
                 inbox.setMuted(row.flags & Inbox.Flag.muted != 0, at: row.index)
-                if row.flags & Inbox.Flag.wasSnoozed != 0 { inbox.flags[row.index] |= Inbox.Flag.wasSnoozed }
+                inbox.flags[row.index] |= row.flags & (Inbox.Flag.wasSnoozed | Inbox.Flag.decided)
                 if inbox.state(at: row.index) == .snoozed {
                     inbox.snoozeUntil[Int32(truncatingIfNeeded: row.index)] = row.untilMs
                 }
@@ -23,7 +23,7 @@ extension SnapshotCodec {
     }
 
     static func encodeTriage(_ inbox: Inbox, into w: inout ByteWriter) {
-        let keep = Inbox.Flag.muted | Inbox.Flag.wasSnoozed
+        let keep = Inbox.Flag.muted | Inbox.Flag.wasSnoozed | Inbox.Flag.decided
         let rows = (0..<inbox.count).filter { inbox.flags[$0] & keep != 0 || inbox.state(at: $0) == .snoozed }
         let orphans = inbox.orphanSnoozes.sorted { $0.key < $1.key }
         let mutes = inbox.mutes.byID.values.sorted { $0.id < $1.id }
@@ -63,8 +63,8 @@ extension SnapshotCodec {
             let name = try r.string()
             let value = try r.string()
             let until = try r.signed()
-            guard let scope = MuteScope(name: name, value: value) else { throw .malformed("mute scope \(name)") }
-            t.mutes.append(Mute(id: id, scope: scope, untilMs: until < 0 ? nil : until))
+            // A scope this version cannot read is left out, not a reason to drop the snapshot.
+            if let scope = MuteScope(name: name, value: value) { t.mutes.append(Mute(id: id, scope: scope, untilMs: until < 0 ? nil : until)) }
         }
         return t
     }

@@ -32,9 +32,12 @@ public struct CountWatch {
         let triage = settings.triage.config
         var inbox = Inbox()
         var last: [UInt8]?
+        var ruled = false
+        var lastMuteEnd = Int64.min
         while true {
             let now = Timestamps.nowMs()
-            let wait = inbox.nextSnoozeEndMs.map { Int32(clamping: max(0, min(500, $0 - now))) } ?? 500
+            let next = [inbox.nextSnoozeEndMs, inbox.mutes.nextEndMs(after: now)].compactMap { $0 }.min()
+            let wait = next.map { Int32(clamping: max(0, min(500, $0 - now))) } ?? 500
             let batch = reader.step(timeoutMs: wait)
             let before = inbox.count
             inbox.insert(contentsOf: batch.notifications)
@@ -43,8 +46,16 @@ public struct CountWatch {
                 if r.type == .mute || r.type == .unmute { mutes = true }
                 inbox.applyEvent(r)
             }
-            if mutes || (!inbox.mutes.isEmpty && inbox.count > before) { inbox.refreshMutes(nowMs: now, filter: triage.filterMatches) }
-            if reader.caughtUp { _ = inbox.applyRules(triage.rules, to: before..<inbox.count, nowMs: now) }
+            let muteEnded = inbox.mutes.byID.values.contains { m in m.untilMs.map { $0 > lastMuteEnd && $0 <= now } ?? false }
+            lastMuteEnd = now
+            if mutes || muteEnded || (!inbox.mutes.isEmpty && inbox.count > before) {
+                inbox.refreshMutes(nowMs: now, filter: triage.filterMatches)
+            }
+            if reader.caughtUp {
+                // Rules see the backlog once the receipts are read, then each arrival (as the inbox does).
+                _ = inbox.applyRules(triage.rules, to: (ruled ? before : 0)..<inbox.count, nowMs: now)
+                ruled = true
+            }
             inbox.expireSnoozes(nowMs: Timestamps.nowMs())
             guard reader.caughtUp else { continue }
             let line = self.line(inbox)

@@ -26,7 +26,7 @@ public struct TriageSettings: Sendable {
 
     /// The triage configuration the inbox model needs.
     public var config: TriageConfig {
-        TriageConfig(rules: rules, filters: FilterCache { try? NotificationFilter($0) })
+        TriageConfig(rules: rules, filters: FilterCache { try? NotificationFilter(nativeOnly: $0) })
     }
 }
 

@@ -89,14 +89,15 @@ public final class InboxApp {
             }
             beforeWait?(model)
             let fds = [terminal.inputFD, events.readFD, signalFD]
+            let wake = model.nextWakeMs  // before the wait: afterwards a mute that has ended is no longer "next"
             let now = Posix.nowMs()
             var wait = pacer.msUntilDue(nowMs: now) ?? Self.msToNextMinute(now)
-            if let wake = model.nextWakeMs { wait = min(wait, Int32(clamping: max(0, wake - now))) }
+            if let wake { wait = min(wait, Int32(clamping: max(0, wake - now))) }
             if let maxWaitMs { wait = min(wait, maxWaitMs) }
             let ready = try Posix.poll(fds, timeoutMs: wait)
             // Woken by nothing: the minute's redraw of relative ages, or a paced frame now due.
             if ready.allSatisfy({ $0 == 0 }) { pacer.changed(urgent: true) }
-            if let wake = model.nextWakeMs, wake <= Posix.nowMs(), model.tick() { pacer.changed(urgent: true) }
+            if let wake, wake <= Posix.nowMs(), model.tick() { pacer.changed(urgent: true) }
             if ready[2] != 0 {
                 pacer.changed(urgent: true)
                 for sig in takeSignals() {

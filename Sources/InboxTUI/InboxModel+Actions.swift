@@ -83,7 +83,8 @@ extension InboxModel {
         var changes: [Change] = []
         for item in items {
             let now = inbox.state(of: item.id)
-            guard now != item.previous else { continue }
+            let untilNow = inbox.index(ofID: item.id).flatMap { inbox.snoozedUntil(at: $0) }
+            guard now != item.previous || (now == .snoozed && untilNow != item.previousUntil) else { continue }
             let until = item.previous == .snoozed ? item.previousUntil : nil
             inbox.setState(item.previous, for: item.id, untilMs: until)
             requests.append(ReceiptRequest(notificationID: item.id, kind: item.kind, source: item.source,

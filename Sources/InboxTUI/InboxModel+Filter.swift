@@ -7,7 +7,7 @@ extension InboxModel {
     mutating func answerFilter(_ text: String, _ key: Key) {
         switch key {
         case .escape:
-            message = filterQuery == nil ? "cancelled" : nil
+            if filterQuery != nil { setFilterQuery(nil) } else { message = "cancelled" }
         case .backspace:
             prompt = .filter(text: String(text.dropLast()))
         case .enter:

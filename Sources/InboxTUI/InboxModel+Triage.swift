@@ -99,7 +99,8 @@ extension InboxModel {
     public mutating func tick() -> Bool {
         let now = clock()
         var changed = !inbox.expireSnoozes(nowMs: now).isEmpty
-        if let end = lastMuteCheck.flatMap({ inbox.mutes.nextEndMs(after: $0) }), end <= now {
+        let since = lastMuteCheck ?? Int64.min
+        if inbox.mutes.byID.values.contains(where: { m in m.untilMs.map { $0 > since && $0 <= now } ?? false }) {
             changed = inbox.refreshMutes(nowMs: now, filter: triage.filterMatches) > 0 || changed
         }
         lastMuteCheck = now

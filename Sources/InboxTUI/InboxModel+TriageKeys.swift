@@ -13,7 +13,7 @@ extension InboxModel {
     /// `m`: asks whether to mute the cursor row's thread, actor or kind.
     mutating func askMute() {
         guard let n = cursorNotification else { return }
-        prompt = .mute(index: rows[cursor], hasThread: n.objectType != nil && n.objectID != nil)
+        prompt = .mute(index: rows[cursor], hasThread: MuteScope.canMuteThread(of: n))
     }
 
     /// `A`: asks which of the cursor row's actions to run.

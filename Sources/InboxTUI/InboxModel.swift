@@ -100,6 +100,8 @@ public struct InboxModel: Sendable {
         if !views.isEmpty { self.inbox.setQueries(views.map(\.query)) }
         self.inbox.applyTagRules(triage.rules, to: 0..<inbox.count)
         if !inbox.mutes.isEmpty { self.inbox.refreshMutes(nowMs: Timestamps.nowMs(), filter: triage.filterMatches) }
+        // Rows restored from a snapshot meet the rules too, once the receipts are read (as in `list`).
+        if !triage.rules.isEmpty { pendingRuleRows = (0..<inbox.count).filter { !inbox.isDecided(at: $0) } }
         rebuildRows()
     }
 

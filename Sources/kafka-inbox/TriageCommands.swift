@@ -52,7 +52,7 @@ struct MuteCommand: ParsableCommand {
         guard given.count == 1 else { throw ValidationError("give exactly one of --thread, --actor, --kind, --filter") }
         guard let scope = given[0] else { throw ValidationError("--thread takes TYPE:ID, e.g. --thread graph:123") }
         if case .filter(let f) = scope {
-            do { _ = try NotificationFilter(f) } catch { throw ValidationError("--filter is not a valid jq expression: \(error.message)") }
+            do { _ = try NotificationFilter(nativeOnly: f) } catch { throw ValidationError("--filter: \(error.message)") }
         }
         if case .kind(let k) = scope, !Kind.isValidName(k) { throw ValidationError("--kind: '\(k)' is not a kind name (\(Kind.nameRule))") }
         return scope
@@ -101,7 +101,7 @@ struct MutesCommand: ParsableCommand {
                     w.endObject()
                     Console.out(String(decoding: w.bytes, as: UTF8.self))
                 } else {
-                    Console.out([m.id, scope.name.padding(6), TerminalText.sanitize(scope.value), until.map { "until " + $0 } ?? ""]
+                    Console.out([TerminalText.sanitize(m.id), scope.name.padding(6), TerminalText.sanitize(scope.value), until.map { "until " + $0 } ?? ""]
                         .joined(separator: "  "))
                 }
             }

@@ -105,4 +105,25 @@ import Testing
         #expect(back.orphanSnoozes == ["ghost": 70_000])
         #expect(back.counts == inbox.counts)
     }
+
+    @Test func theSnapshotKeepsWhatTheUserDecidedSoRulesLeaveItAlone() throws {
+        var inbox = Inbox()
+        inbox.insert(Self.note("a"))
+        inbox.setState(.unread, for: "a")  // the user's own "unread"
+        inbox.mutes.add(Mute(id: "m1", scope: .actor("x")))
+        let header = SnapshotHeader(user: "alice", cluster: "c", clusterID: nil, layout: TopicLayout(), writtenAtMs: 0,
+                                    partitions: [], writer: "test")
+        let back = try SnapshotCodec.decode(SnapshotCodec.encode(header, inbox: inbox)).inbox
+        #expect(back.isDecided(at: 0))
+    }
+
+    @Test func negationKeepsItsQuotes() throws {
+        let q = try InboxQuery("-\"deploy failed\"")
+        var other = Self.note("o")
+        other.title = "failed to deploy"
+        var exact = Self.note("e")
+        exact.title = "the deploy failed"
+        #expect(q.matches(other, InboxQuery.Facts(rowClass: .unread)))
+        #expect(!q.matches(exact, InboxQuery.Facts(rowClass: .unread)))
+    }
 }
