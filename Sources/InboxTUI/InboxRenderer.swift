@@ -86,6 +86,7 @@ public struct InboxRenderer: Sendable {
     private func drawHeader(_ model: InboxModel, _ grid: inout CellGrid) -> [Range<Int>] {
         let counts = model.inbox.counts
         let view = (model.tab.map { model.savedViews[$0].name } ?? model.view.displayName)
+            + (model.threaded ? (model.openThread == nil ? " threads" : " thread") : "")
             + (model.filterQuery.map { " F: " + TerminalText.line($0.text, width: 30) } ?? "")
         func segments(short: Bool) -> [(String, Kind?)] {
             model.kinds.map { kind in
