@@ -20,7 +20,11 @@ extension Inbox {
     /// The rows of `view` limited to `kind` (every kind when nil), newest first. Cheap when
     /// the list is up to date (the list is shared, not copied); after inserts it merges them.
     public mutating func rows(in view: InboxView, kind: Kind?) -> RowList {
-        let key = ListKey(state: view.rowClass, kind: kind)
+        rows(of: ListKey(state: view.rowClass, kind: kind))
+    }
+
+    /// The rows of the list of `key`, created (dirty, built on demand) when first asked for.
+    mutating func rows(of key: ListKey) -> RowList {
         let l: Int
         if let existing = listIndex[key] {
             l = existing

@@ -69,17 +69,7 @@ extension Inbox {
 
     /// The rows of saved query `q`, limited to `kind`, newest first (kept sorted like the views').
     public mutating func rows(query q: Int, kind: Kind?) -> RowList {
-        let key = ListKey(state: nil, kind: kind, query: Int32(q))
-        let l: Int
-        if let existing = listIndex[key] {
-            l = existing
-        } else {
-            l = lists.count
-            lists.append(SortedList(key: key, dirty: true))
-            listIndex[key] = l
-        }
-        settle(l)
-        return lists[l].rows
+        rows(of: ListKey(state: nil, kind: kind, query: Int32(q)))
     }
 
     func facts(_ index: Int, _ c: RowClass) -> InboxQuery.Facts {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InboxCore
+import InboxEvents
 import InboxService
 
 /// `kafka-inbox snooze ID… --until WHEN`.
@@ -25,9 +26,7 @@ struct SnoozeCommand: ParsableCommand {
             let settings = try global.settings()
             try ReceiptDelivery.run(settings: settings, kinds: nil, report: { "snoozed \($0) of \($1) until \(Timestamps.iso8601(ms: untilMs))" }) { inbox, f in
                 try ReceiptDelivery.notifications(ids, in: inbox, settings: settings).map { n in
-                    var r = f.receipt(.snoozed, for: n)
-                    r.untilMs = untilMs
-                    return r
+                    f.receipt(for: ReceiptRequest(notificationID: n.id, kind: n.kind, source: n.source, type: .snoozed, untilMs: untilMs))
                 }
             }
         }
@@ -71,9 +70,7 @@ struct MuteCommand: ParsableCommand {
         try runReportingFailures {
             let settings = try global.settings()
             try ReceiptDelivery.run(settings: settings, kinds: nil, report: { _, _ in "muted (id \(mute.id))" }) { _, f in
-                var r = f.receipt(.mute, id: "", kind: nil, source: nil)
-                r.mute = mute
-                return [r]
+                [f.receipt(for: .mute(mute))]
             }
             Console.out(mute.id)
         }
@@ -124,9 +121,7 @@ struct UnmuteCommand: ParsableCommand {
                         throw CommandFailure(message: "no mute with id '\(TerminalText.sanitize(id))'; nothing was sent (see `kafka-inbox mutes`)",
                                              exit: ExitStatus.noSuchID)
                     }
-                    var r = f.receipt(.unmute, id: "", kind: nil, source: nil)
-                    r.mute = Mute(id: m.id, scope: nil)
-                    return r
+                    return f.receipt(for: .mute(Mute(id: m.id, scope: nil), type: .unmute))
                 }
             }
         }
@@ -157,9 +152,8 @@ struct ActCommand: ParsableCommand {
                     link = url
                     return []
                 }
-                var event = f.receipt(.action, for: n)
-                event.action = a.id
-                return [event, f.receipt(.acknowledged, for: n)]
+                return [f.receipt(for: ReceiptRequest(notificationID: n.id, kind: n.kind, source: n.source, type: .action, action: a.id)),
+                        f.receipt(.acknowledged, for: n)]
             }
             if let link { Console.out(TerminalText.sanitize(link)) }
         }

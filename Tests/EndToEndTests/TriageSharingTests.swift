@@ -13,6 +13,21 @@ import Testing
         return ["XDG_STATE_HOME": dir + "/state", "XDG_CONFIG_HOME": dir + "/config", "HOOK_OUT": dir + "/hook.out"]
     }
 
+    /// Starts kafka-inbox with `arguments` in `environment` (added to ours), its output read line by line.
+    static func follow(_ arguments: [String], environment: [String: String]) throws -> (Process, LineCollector) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Harness.binary)
+        p.arguments = arguments
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let lines = LineCollector()
+        lines.start(out.fileHandleForReading)
+        return (p, lines)
+    }
+
     static func send(_ broker: String, _ lines: [String]) throws {
         let r = try Harness.inbox(["send", "-b", broker, "--user", "alice", "--file", "-"], input: lines.joined(separator: "\n"))
         try #require(r.status == 0, "send failed: \(r.stderr)")
@@ -99,19 +114,9 @@ import Testing
         let until = ISO8601DateFormatter().string(from: Date().addingTimeInterval(4))
         let r = try Harness.inbox(["snooze", "-b", broker.bootstrap, "--user", "alice", "later", "--until", until], environment: home)
         try #require(r.status == 0, "\(r.stderr)")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Harness.binary)
-        p.arguments = ["watch", "-b", broker.bootstrap, "--user", "alice", "--unread-only", "--from", "beginning", "--format", "{id}"]
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in home { env[k] = v }
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let (p, lines) = try Self.follow(["watch", "-b", broker.bootstrap, "--user", "alice", "--unread-only", "--from", "beginning",
+                                          "--format", "{id}"], environment: home)
         defer { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }  // SIGTERM may be blocked in a child of the test runner
-        let lines = LineCollector()
-        lines.start(out.fileHandleForReading)
         #expect(lines.next(timeout: 10) == "now", "the snoozed one must wait")
         #expect(lines.next(timeout: 12) == "later")
     }

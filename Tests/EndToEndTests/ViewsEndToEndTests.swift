@@ -40,19 +40,9 @@ import Testing
         let broker = try BrokerProcess(arguments: ["--user", "alice"])
         let home = try TriageSharingTests.home("")
         try TriageSharingTests.send(broker.bootstrap, [#"{"id":"a","kind":"owner","actor":"bob","title":"one"}"#])
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Harness.binary)
-        p.arguments = ["count", "--watch", "--format", "json", "-b", broker.bootstrap, "--user", "alice"]
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in home { env[k] = v }
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let (p, lines) = try TriageSharingTests.follow(["count", "--watch", "--format", "json", "-b", broker.bootstrap, "--user", "alice"],
+                                                       environment: home)
         defer { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
-        let lines = LineCollector()
-        lines.start(out.fileHandleForReading)
         let first = try #require(lines.next(timeout: 15))
         #expect(first == #"{"unread":1,"by_kind":{"group":0,"owner":1,"watching":0},"text":"1 unread"}"#)
         let sent = Date()
