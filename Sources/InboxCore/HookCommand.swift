@@ -17,10 +17,6 @@
 public struct HookCommand: Sendable, Hashable {
     /// The argv as configured, placeholders unexpanded; `run[0]` is the program.
     public var run: [String]
-    /// The `if` expression that selects notifications for this hook, as written (nil: all).
-    /// Not evaluated here.
-    public var condition: String?
-
     /// The longest value substituted or exported, in UTF-8 bytes.
     public static let maxValueBytes = 1024
 
@@ -28,9 +24,8 @@ public struct HookCommand: Sendable, Hashable {
     public static let placeholders = ["id", "kind", "title", "body", "actor", "url", "object", "created_at", "topic"]
 
     /// Creates a hook.
-    public init(run: [String], condition: String? = nil) {
+    public init(run: [String]) {
         self.run = run
-        self.condition = condition
     }
 
     /// The argv to run for `n` (placeholders replaced in all but `argv[0]`) and the

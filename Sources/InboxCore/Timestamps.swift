@@ -166,11 +166,17 @@ public enum Timestamps {
     }
 
     /// `Wed 2 Dec 17:00` in the local time zone (for snooze ends on screen).
-    public static func localTime(ms: Int64) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "EEE d MMM HH:mm"
-        return f.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+    /// Built from calendar fields, not a `DateFormatter` (one per call was a cost of every
+    /// frame showing snoozed rows).
+    public static func localTime(ms: Int64, zone: TimeZone = .current) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.weekday, .day, .month, .hour, .minute],
+                                        from: Date(timeIntervalSince1970: Double(ms) / 1000))
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ n: Int?) -> String { n.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
+        return "\(days[((c.weekday ?? 1) - 1) % 7]) \(c.day ?? 1) \(months[((c.month ?? 1) - 1) % 12]) \(two(c.hour)):\(two(c.minute))"
     }
 
     /// `2026-11-25 14:00:00Z` (UTC, seconds) for milliseconds since the epoch.

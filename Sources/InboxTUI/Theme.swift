@@ -1,3 +1,4 @@
+import CNCurses
 import InboxCore
 import Foundation
 
@@ -41,8 +42,15 @@ public enum ThemeColor: Sendable, Hashable {
         case .rgb(let r, let g, let b):
             if colors >= 1 << 24 { return Int32(r) << 16 | Int32(g) << 8 | Int32(b) }
             if colors >= 256 { return Int32(Self.cube(r, g, b)) }
-            return Int32(Self.nearestBasic(r, g, b))
-        default: return Int32(Self.basic.firstIndex(of: self) ?? 7)
+            return Self.basic[Self.nearestBasic(r, g, b)].number(colors: colors)
+        case .black: return CNCurses_colorBlack()
+        case .red: return CNCurses_colorRed()
+        case .green: return CNCurses_colorGreen()
+        case .yellow: return CNCurses_colorYellow()
+        case .blue: return CNCurses_colorBlue()
+        case .magenta: return CNCurses_colorMagenta()
+        case .cyan: return CNCurses_colorCyan()
+        case .white: return CNCurses_colorWhite()
         }
     }
 
@@ -52,7 +60,7 @@ public enum ThemeColor: Sendable, Hashable {
         return 16 + 36 * level(r) + 6 * level(g) + level(b)
     }
 
-    /// The basic colour nearest to a truecolour (each channel on or off).
+    /// The index in `basic` of the colour nearest to a truecolour (each channel on or off).
     static func nearestBasic(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> Int {
         (r >= 128 ? 1 : 0) | (g >= 128 ? 2 : 0) | (b >= 128 ? 4 : 0)
     }

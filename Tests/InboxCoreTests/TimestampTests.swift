@@ -85,4 +85,10 @@ import Testing
         let foundation = Int64(Date().timeIntervalSince1970 * 1000)
         #expect(abs(Timestamps.nowMs() - foundation) < 5000)
     }
+
+    @Test func localTimeNamesTheDayInTheZone() throws {
+        let ms = try #require(Timestamps.parseISO8601("2026-12-02T16:05:00Z"))
+        #expect(Timestamps.localTime(ms: ms, zone: try #require(TimeZone(identifier: "Europe/Berlin"))) == "Wed 2 Dec 17:05")
+        #expect(Timestamps.localTime(ms: ms, zone: try #require(TimeZone(identifier: "UTC"))) == "Wed 2 Dec 16:05")
+    }
 }
