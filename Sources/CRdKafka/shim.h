@@ -12,6 +12,7 @@ static inline int64_t CRdKafka_offsetBeginning(void) { return RD_KAFKA_OFFSET_BE
 static inline int64_t CRdKafka_offsetEnd(void) { return RD_KAFKA_OFFSET_END; }
 static inline int64_t CRdKafka_offsetStored(void) { return RD_KAFKA_OFFSET_STORED; }
 static inline int64_t CRdKafka_offsetInvalid(void) { return RD_KAFKA_OFFSET_INVALID; }
+static inline int64_t CRdKafka_offsetTail(int64_t count) { return RD_KAFKA_OFFSET_TAIL(count); }
 static inline int32_t CRdKafka_partitionUA(void) { return RD_KAFKA_PARTITION_UA; }
 static inline int CRdKafka_msgFlagCopy(void) { return RD_KAFKA_MSG_F_COPY; }
 static inline int CRdKafka_eventDR(void) { return RD_KAFKA_EVENT_DR; }

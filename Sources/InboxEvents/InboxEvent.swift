@@ -8,6 +8,9 @@ public enum ConnectionState: Sendable, Hashable {
     case up(String)
     /// The broker at this address cannot be reached.
     case unreachable(String)
+    /// Connected to the cluster at this address, but some of its brokers cannot be reached;
+    /// `note` says which (their partitions wait).
+    case degraded(String, note: String)
 }
 
 /// Something that happened outside the UI thread, delivered through an `EventQueue`.

@@ -43,30 +43,36 @@ extension InboxReader {
     }
 
     func startPartitions(_ all: [TopicInfo], initial: Bool) throws {
-        var offsets: [TopicPartition: Int64] = [:]
-        var timed: [TopicPartition] = []
+        var wanted: [TopicPartition] = []
         for topic in wantedTopics(all) where topic.errorCode == 0 {
             for p in topic.partitions {
                 let tp = TopicPartition(topic: topic.name, partition: p)
-                guard !consumer.startedPartitions.contains(tp) else { continue }
-                let marks = try consumer.client.watermarks(topic: tp.topic, partition: p, timeoutMs: config.timeoutMs)
-                let isReceipts = topic.name == receiptsTopic
-                let position = (isReceipts || !initial) ? StartPosition.beginning : config.start
-                var start: Int64
-                switch position {
-                case .beginning: start = max(marks.low, startOffsets[tp] ?? marks.low)
-                case .end: start = marks.high
-                case .offset(let n): start = min(max(n, marks.low), marks.high)
-                case .last(let n): start = max(marks.low, marks.high - n)
-                case .time: start = marks.low; timed.append(tp)
-                }
-                offsets[tp] = start
-                startPositions[tp] = start
-                lowWatermarks[tp] = marks.low
-                if initial && marks.high > start {
-                    targets[tp] = marks.high
-                    catchUpTotal += marks.high - start
-                }
+                if !consumer.startedPartitions.contains(tp) && unknownEnds[tp] == nil { wanted.append(tp) }
+            }
+        }
+        guard !wanted.isEmpty else { return }
+        // Asked concurrently and briefly: a partition whose leader does not answer starts
+        // anyway, its end learnt from its first fetch (`resolveUnknownEnds`).
+        let (found, failures) = consumer.client.watermarks(of: wanted, timeoutMs: min(config.timeoutMs, 3000))
+        if found.isEmpty, let failure = failures.values.first { throw failure }
+        var offsets: [TopicPartition: Int64] = [:]
+        var timed: [TopicPartition] = []
+        for tp in wanted {
+            let isReceipts = tp.topic == receiptsTopic
+            let position = (isReceipts || !initial) ? StartPosition.beginning : config.start
+            guard let marks = found[tp] else {
+                unknownEnds[tp] = UnknownEnd(position: position, initial: initial)
+                offsets[tp] = startOffsets[tp] ?? Self.logicalOffset(position)
+                continue
+            }
+            let start = Self.start(position, marks: marks, resume: startOffsets[tp])
+            if case .time = position { timed.append(tp) }
+            offsets[tp] = start
+            startPositions[tp] = start
+            lowWatermarks[tp] = marks.low
+            if initial && marks.high > start {
+                targets[tp] = marks.high
+                catchUpTotal += marks.high - start
             }
         }
         if case .time(let t) = config.start, !timed.isEmpty {
@@ -87,11 +93,46 @@ extension InboxReader {
         if !offsets.isEmpty { try consumer.assign(offsets) }
     }
 
+    /// Where a partition with these watermarks starts.
+    static func start(_ position: StartPosition, marks: (low: Int64, high: Int64), resume: Int64?) -> Int64 {
+        switch position {
+        case .beginning: return max(marks.low, resume ?? marks.low)
+        case .end: return marks.high
+        case .offset(let n): return min(max(n, marks.low), marks.high)
+        case .last(let n): return max(marks.low, marks.high - n)
+        case .time: return marks.low
+        }
+    }
+
+    /// The offset librdkafka resolves itself, for a partition whose watermarks are unknown.
+    static func logicalOffset(_ position: StartPosition) -> Int64 {
+        switch position {
+        case .beginning, .time: return KafkaOffset.beginning
+        case .end: return KafkaOffset.end
+        case .offset(let n): return n
+        case .last(let n): return KafkaOffset.tail(n)
+        }
+    }
+
     func condition(_ e: KafkaError) -> ReaderCondition {
         let brokers = config.kafka.brokers
         if e.isAuthentication { return .authentication(brokers: brokers, reason: e.reason) }
-        if e.isUnreachable { return .unreachable(brokers: brokers, reason: e.reason) }
+        if e.isUnreachable {
+            if let name = Self.failingBroker(e) { return .brokerUnreachable(name: name, reason: e.reason) }
+            return .unreachable(brokers: brokers, reason: e.reason)
+        }
         return .other(e.reason)
+    }
+
+    /// The broker a transport error names, when it names one known by id: librdkafka starts
+    /// such reasons with `host:port/ID: ` (a `…/bootstrap` name is not a cluster member yet).
+    static func failingBroker(_ e: KafkaError) -> String? {
+        guard e.isTransport, let colon = e.reason.firstRange(of: ": ") else { return nil }
+        let name = e.reason[..<colon.lowerBound]
+        guard let slash = name.lastIndex(of: "/"), !name.contains(" ") else { return nil }
+        let id = name[name.index(after: slash)...]
+        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return String(name)
     }
 
     /// Group mode: subscribes to the notification topics and the layout's patterns.
@@ -104,13 +145,10 @@ extension InboxReader {
     /// Group mode: the end of every partition of the topics found at start (for `caughtUp`);
     /// a partition whose end cannot be read is not waited for.
     func noteGroupEnds() -> [TopicPartition: Int64] {
+        let all = groupTopics.filter { $0.errorCode == 0 }.flatMap { t in t.partitions.map { TopicPartition(topic: t.name, partition: $0) } }
+        let found = consumer.client.watermarks(of: all, timeoutMs: min(config.timeoutMs, 3000)).marks
         var ends: [TopicPartition: Int64] = [:]
-        for topic in groupTopics where topic.errorCode == 0 {
-            for p in topic.partitions {
-                let tp = TopicPartition(topic: topic.name, partition: p)
-                ends[tp] = (try? consumer.client.watermarks(topic: topic.name, partition: p, timeoutMs: config.timeoutMs))?.high ?? 0
-            }
-        }
+        for tp in all { ends[tp] = found[tp]?.high ?? 0 }
         groupEnds = ends
         return ends
     }

@@ -20,7 +20,7 @@ public final class InboxReader: @unchecked Sendable {
     var targets: [TopicPartition: Int64] = [:]
     /// What the per-message path needs of a topic, by `MessageView.topicIndex` (no hashing
     /// of topic names per message).
-    private struct TopicEntry {
+    struct TopicEntry {
         var name: String
         var kind: Kind?
         var isReceipts: Bool
@@ -29,9 +29,13 @@ public final class InboxReader: @unchecked Sendable {
         /// High watermark to reach per partition; -1 when none (reached, or none set).
         var targets: [Int64]
     }
-    private var topics: [TopicEntry?] = []
+    var topics: [TopicEntry?] = []
     /// Partitions in `topics` whose target is not reached yet.
-    private var entryTargets = 0
+    var entryTargets = 0
+    /// Started partitions whose watermarks their leader did not tell at start (a broker
+    /// down, a leader moving): catch-up waits for them until a fetch tells their end.
+    var unknownEnds: [TopicPartition: UnknownEnd] = [:]
+    var lastEndCheck = ContinuousClock.now
     /// Total messages to read to catch up, and read so far.
     public internal(set) var catchUpTotal: Int64 = 0
     public private(set) var catchUpRead: Int64 = 0
@@ -90,7 +94,7 @@ public final class InboxReader: @unchecked Sendable {
     /// Whether every partition has been read up to its high watermark at start (group mode:
     /// every partition the group gave this member).
     public var caughtUp: Bool {
-        guard config.group != nil else { return targets.isEmpty && entryTargets == 0 }
+        guard config.group != nil else { return targets.isEmpty && entryTargets == 0 && unknownEnds.isEmpty }
         guard let assigned = try? consumer.assignment(), !assigned.isEmpty else { return false }
         let ends = groupEnds ?? noteGroupEnds()
         return assigned.allSatisfy { tp in
@@ -162,6 +166,7 @@ public final class InboxReader: @unchecked Sendable {
         var batch = ReadBatch()
         consumer.consumeBatch(timeoutMs: timeoutMs) { m in handle(m, into: &batch) }
         for e in consumer.pollErrors() { batch.conditions.append(condition(e)) }
+        if !unknownEnds.isEmpty, ContinuousClock.now - lastEndCheck > .milliseconds(100) { resolveUnknownEnds() }
         // Only a layout that can gain topics (patterns, or standard topics not created yet)
         // asks for the cluster's topic list again; never more than every 10 s. (A group
         // subscription follows patterns by itself.)
@@ -203,6 +208,7 @@ public final class InboxReader: @unchecked Sendable {
         let p = Int(m.partition)
         if m.errorCode != 0 {
             if m.isPartitionEOF {
+                if !unknownEnds.isEmpty { reachedEnd(TopicPartition(topic: m.topic, partition: m.partition), at: m.offset) }
                 if p >= 0, p < topics[t]!.targets.count, topics[t]!.targets[p] >= 0 {
                     topics[t]!.targets[p] = -1
                     entryTargets -= 1

@@ -25,6 +25,9 @@ public struct ReadBatch: Sendable {
 public enum ReaderCondition: Sendable, Hashable, CustomStringConvertible {
     /// No broker of the cluster answers (librdkafka keeps retrying).
     case unreachable(brokers: String, reason: String)
+    /// One broker of the cluster cannot be reached (`name` is librdkafka's, e.g.
+    /// `127.0.0.1:37809/2`); the others serve their partitions, its partitions wait.
+    case brokerUnreachable(name: String, reason: String)
     /// The cluster rejected our credentials.
     case authentication(brokers: String, reason: String)
     /// A partition cannot be read: it no longer exists, or we may not read it. Catch-up no
@@ -36,6 +39,7 @@ public enum ReaderCondition: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreachable(let brokers, let reason): return "broker unreachable: \(brokers) (\(reason))"
+        case .brokerUnreachable(let name, let reason): return "broker \(name) unreachable (\(reason))"
         case .authentication(let brokers, let reason): return "authentication failed at \(brokers): \(reason)"
         case .partitionUnreadable(let tp, let reason): return "\(tp.topic)/\(tp.partition): \(reason)"
         case .other(let text): return text

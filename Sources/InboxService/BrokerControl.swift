@@ -7,32 +7,41 @@ import KafkaKit
 ///
 ///     down [BROKER]                 take broker BROKER (default 1) down
 ///     up [BROKER]                   bring it back
+///     leader TOPIC PARTITION BROKER move a partition's leader to BROKER
+///     rotate-leaders                move every partition's leader to another broker
+///     coordinator GROUP BROKER      move a consumer group's coordinator to BROKER
 ///     rtt MS [BROKER]               delay every response by MS milliseconds (0 = none)
 ///     produce-errors N [ERROR]      fail the next N produce requests with ERROR
 ///     clear-produce-errors          drop produce errors still queued
 ///
 /// ERROR is a librdkafka code number or one of `request-timed-out` (retriable, the
 /// default), `not-leader`, `topic-authorization-failed`, `message-too-large`, `invalid-record`.
-public struct BrokerControl {
+public final class BrokerControl: @unchecked Sendable {
     let cluster: MockCluster
+    let topics: [(name: String, partitions: Int32)]
+    /// How far `rotate-leaders` has turned the leaders (touched by the control thread only).
+    private var rotation: Int32 = 0
 
-    /// Control of `cluster`.
-    public init(cluster: MockCluster) { self.cluster = cluster }
+    /// Control of `cluster`, whose `topics` `rotate-leaders` moves.
+    public init(cluster: MockCluster, topics: [(name: String, partitions: Int32)] = []) {
+        self.cluster = cluster
+        self.topics = topics
+    }
 
     /// The commands, for `broker --help`.
     public static let help = """
         With --control, reads commands from stdin, one per line, answering `ok …` or `error …` on stdout: \
-        down [BROKER] | up [BROKER] | rtt MS [BROKER] | produce-errors N [ERROR] | clear-produce-errors. \
+        down [BROKER] | up [BROKER] | leader TOPIC PARTITION BROKER (move a partition's leader) | \
+        rotate-leaders (every partition's leader to the next broker) | coordinator GROUP BROKER | rtt MS [BROKER] | produce-errors N [ERROR] | clear-produce-errors. \
         ERROR: request-timed-out (default), not-leader, topic-authorization-failed, message-too-large, \
         invalid-record, or a number.
         """
 
     /// Reads commands until end of input, on a thread of its own.
     public func start() {
-        let thread = Thread { [cluster] in
-            let control = BrokerControl(cluster: cluster)
+        let thread = Thread { [self] in
             while let line = readLine() {
-                let reply = control.execute(line)
+                let reply = execute(line)
                 FileHandle.standardOutput.write(Data((reply + "\n").utf8))
             }
         }
@@ -51,6 +60,20 @@ public struct BrokerControl {
             case "down", "up":
                 guard let id = broker(0) else { return "error bad broker id" }
                 try cluster.setBroker(id, up: verb == "up")
+            case "leader":
+                guard args.count == 3, let partition = Int32(args[1]), let id = Int32(args[2]) else {
+                    return "error usage: leader TOPIC PARTITION BROKER"
+                }
+                try cluster.setLeader(topic: args[0], partition: partition, broker: id)
+            case "rotate-leaders":
+                rotation += 1
+                let n = cluster.brokerCount
+                for t in topics {
+                    for p in 0..<t.partitions { try cluster.setLeader(topic: t.name, partition: p, broker: (p + rotation) % n + 1) }
+                }
+            case "coordinator":
+                guard args.count == 2, let id = Int32(args[1]) else { return "error usage: coordinator GROUP BROKER" }
+                try cluster.setGroupCoordinator(args[0], broker: id)
             case "rtt":
                 guard let ms = args.first.flatMap({ Int32($0) }), ms >= 0, let id = broker(1) else { return "error usage: rtt MS [BROKER]" }
                 try cluster.setRoundTripTime(ms, broker: id)

@@ -7,12 +7,16 @@ public final class EmbeddedBroker {
     private let forwarder: TCPForwarder?
     /// The address clients should bootstrap on.
     public let bootstrap: String
+    /// The topics created at start, with their partition counts.
+    public let topics: [(name: String, partitions: Int32)]
 
-    /// Starts a broker with `topics`; with `port`, clients bootstrap on that fixed port.
-    public init(port: UInt16?, topics: [String], partitions: Int32) throws(ServiceError) {
+    /// Starts a cluster of `brokers` brokers with `topics` (replicated on up to 3 of them);
+    /// with `port`, clients bootstrap on that fixed port (forwarded to broker 1).
+    public init(port: UInt16?, topics: [String], partitions: Int32, brokers: Int32 = 1) throws(ServiceError) {
         KafkaLog.redirect(to: 2, level: 3)
+        self.topics = topics.map { ($0, partitions) }
         do {
-            cluster = try MockCluster()
+            cluster = try MockCluster(brokers: brokers)
             for t in topics { try cluster.createTopic(t, partitions: partitions) }
         } catch {
             throw .failed("embedded broker: \((error as? KafkaError)?.reason ?? "\(error)")")

@@ -113,6 +113,10 @@ public final class LiveFeed: @unchecked Sendable {
         for t in reader.missingTopics { KafkaLog.write("note: topic \(t) does not exist (yet)") }
         var reportedCaughtUp = false
         var down = false
+        var health = BrokerHealth(probeEvery: settings.timings.probe)
+        func connection() -> InboxEvent {
+            health.summary.map { .connection(.degraded(address, note: $0)) } ?? .connection(.up(address))
+        }
         let clock = ContinuousClock()
         var lastProbe = clock.now
         while !stopping {
@@ -127,18 +131,23 @@ public final class LiveFeed: @unchecked Sendable {
                 if !confirmed.isEmpty { try? outbox?.markDone(confirmed) }
             }
             if batch.badReceipts > 0 { out.append(.error("\(batch.badReceipts) malformed receipt(s) skipped")) }
+            var healthChanged = false
             for c in batch.conditions {
                 if c.isUnreachable {
                     if !down { out.append(.connection(.unreachable(address))) }
                     down = true
+                } else if case .brokerUnreachable = c {
+                    if let change = health.note(c) { KafkaLog.write(change.description); healthChanged = true }
                 } else {
                     out.append(.error(c.description))
                 }
             }
+            for change in health.recheck() { KafkaLog.write(change.description); healthChanged = true }
             if down && (batch.hasMessages || brokerAnswers(reader, &lastProbe)) {
                 down = false
-                out.append(.connection(.up(address)))
+                healthChanged = true
             }
+            if healthChanged && !down { out.append(connection()) }
             if !reportedCaughtUp {
                 let done = reader.caughtUp
                 out.append(.catchUp(loaded: Int(reader.catchUpRead), total: Int(reader.catchUpTotal), done: done))

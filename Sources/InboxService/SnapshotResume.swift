@@ -51,9 +51,18 @@ final class SnapshotResume: @unchecked Sendable {
             let tp = TopicPartition(topic: p.topic, partition: p.partition)
             guard let topic = byName[p.topic], topic.errorCode == 0 else { return reject("topic \(p.topic) no longer exists") }
             guard topic.partitions.contains(p.partition) else { return reject("partition \(tp) no longer exists") }
-            let marks: (low: Int64, high: Int64)
-            do { marks = try client.watermarks(topic: p.topic, partition: p.partition, timeoutMs: settings.timeoutMs) } catch {
-                return reject("cannot check \(tp): \(error)")
+        }
+        // Asked concurrently: a partition whose leader does not answer now (a broker down)
+        // is resumed where the snapshot left it, unchecked, rather than losing the snapshot.
+        let asked = header.partitions.map { TopicPartition(topic: $0.topic, partition: $0.partition) }
+        let (found, failures) = client.watermarks(of: asked, timeoutMs: min(settings.timeoutMs, 3000))
+        if found.isEmpty, let failure = failures.values.first { return reject("cannot check the partitions: \(failure)") }
+        if !failures.isEmpty { notes.append("\(failures.count) partition(s) resumed unchecked: their leader did not answer") }
+        for p in header.partitions {
+            let tp = TopicPartition(topic: p.topic, partition: p.partition)
+            guard let marks = found[tp] else {
+                if !(p.topic == settings.receiptsTopic && !resumeReceipts) { offsets[tp] = p.nextOffset }
+                continue
             }
             if marks.high < p.nextOffset {
                 return reject("\(tp) ends at offset \(marks.high), before the snapshot's \(p.nextOffset) (topic recreated or truncated)")

@@ -19,6 +19,8 @@ public struct WatchSession {
     /// Where printed text and warnings go.
     let output: (String) -> Void
     let warn: (String) -> Void
+    /// Brokers lost and back, told once each.
+    private var health = BrokerHealth()
     private var states = Inbox()
     private var printed = Set<String>()
     private var printedCount = 0
@@ -81,7 +83,14 @@ public struct WatchSession {
 
     private mutating func apply(_ batch: ReadBatch) {
         for r in overlay.filter(batch.receipts).apply { states.applyEvent(r) }
-        for c in batch.conditions { warn(c.description) }
+        for c in batch.conditions {
+            if case .brokerUnreachable = c {
+                if let change = health.note(c) { warn(change.description) }
+            } else {
+                warn(c.description)
+            }
+        }
+        for change in health.recheck() { warn(change.description) }
     }
 
     /// Runs until `limit` is reached, or (with `exitAtEnd`) the end of what existed at start.

@@ -197,6 +197,9 @@ public struct InboxRenderer: Sendable {
         case .connecting(let address)?: parts.append((compact ? "connecting" : "connecting to \(address)", .status))
         case .up(let address)?: parts.append((compact ? "up" : "connected to \(address)", .status))
         case .unreachable(let address)?: parts.append(("broker unreachable: \(address)", .error))
+        case .degraded(let address, let note)?:
+            if !compact { parts.append(("connected to \(address)", .status)) }
+            parts.append((note, .error))
         case nil: break
         }
         if s.caughtUp {

@@ -296,4 +296,6 @@ public enum KafkaOffset {
     public static var end: Int64 { CRdKafka_offsetEnd() }
     /// The group's committed offset.
     public static var stored: Int64 { CRdKafka_offsetStored() }
+    /// `count` messages before the end.
+    public static func tail(_ count: Int64) -> Int64 { CRdKafka_offsetTail(count) }
 }

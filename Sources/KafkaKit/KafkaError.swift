@@ -37,6 +37,9 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
             || c == RD_KAFKA_RESP_ERR__TIMED_OUT || c == RD_KAFKA_RESP_ERR__RESOLVE
     }
 
+    /// Whether the code is a failed connection to one broker (librdkafka's `_TRANSPORT`).
+    public var isTransport: Bool { rd_kafka_resp_err_t(rawValue: code) == RD_KAFKA_RESP_ERR__TRANSPORT }
+
     /// Whether the code is an authentication failure.
     public var isAuthentication: Bool {
         let c = rd_kafka_resp_err_t(rawValue: code)

@@ -25,9 +25,25 @@ public final class MockCluster: @unchecked Sendable {
     /// The bootstrap address list, e.g. `127.0.0.1:39123`.
     public var bootstrapServers: String { String(cString: rd_kafka_mock_cluster_bootstraps(cluster)) }
 
-    /// Creates a topic with `partitions` partitions (replication factor 1).
-    public func createTopic(_ name: String, partitions: Int32) throws {
-        try KafkaError.check(rd_kafka_mock_topic_create(cluster, name, partitions, 1), "create topic \(name)")
+    /// Creates a topic with `partitions` partitions, each with `replicas` replicas (at most
+    /// the broker count; default: up to 3). The embedded broker spreads the leaders over
+    /// the brokers.
+    public func createTopic(_ name: String, partitions: Int32, replicas: Int32? = nil) throws {
+        let factor = max(1, min(replicas ?? 3, brokerCount))
+        try KafkaError.check(rd_kafka_mock_topic_create(cluster, name, partitions, factor), "create topic \(name)")
+    }
+
+    /// Makes broker `id` the leader of `topic`'s `partition`; clients learn it from their next
+    /// request (NOT_LEADER, then a metadata refresh), as after a real leader election.
+    public func setLeader(topic: String, partition: Int32, broker id: Int32) throws {
+        try KafkaError.check(rd_kafka_mock_partition_set_leader(cluster, topic, partition, id),
+                             "move the leader of \(topic) [\(partition)] to broker \(id)")
+    }
+
+    /// Makes broker `id` the group coordinator for consumer group `group`.
+    public func setGroupCoordinator(_ group: String, broker id: Int32) throws {
+        try KafkaError.check(rd_kafka_mock_coordinator_set(cluster, "group", group, id),
+                             "move the coordinator of group \(group) to broker \(id)")
     }
 
     /// Takes broker `id` down (connections closed, new ones refused) or brings it back.

@@ -17,12 +17,15 @@ struct BrokerCommand: ParsableCommand {
 
     @Option(help: "Fixed port for clients to bootstrap on (default: a free port).") var port: UInt16?
     @Option(help: "Partitions of each topic created.") var partitions: Int32 = 3
+    @Option(help: ArgumentHelp("Brokers in the cluster (ids 1…N); partitions get up to 3 replicas and their leaders are spread over the brokers.",
+                               valueName: "N")) var brokers: Int32 = 1
     @Option(help: ArgumentHelp("Topics to create, comma-separated.", valueName: "list")) var topics: String?
     @Option(name: [.customShort("u"), .long], help: "Create this user's standard topics (repeatable).") var user: [String] = []
     @Flag(help: "Read fault-injection commands from stdin (see below).") var control = false
 
     func validate() throws {
         if partitions < 1 || partitions > 10_000 { throw ValidationError("--partitions must be 1…10000") }
+        if brokers < 1 || brokers > 16 { throw ValidationError("--brokers must be 1…16") }
     }
 
     func run() throws {
@@ -33,11 +36,11 @@ struct BrokerCommand: ParsableCommand {
             let layout = TopicLayout()
             for u in user { names += layout.topics(user: u) + [layout.receiptsTopic(user: u)] }
             EmbeddedBroker.blockTerminationSignals()
-            let broker = try EmbeddedBroker(port: port, topics: names, partitions: partitions)
+            let broker = try EmbeddedBroker(port: port, topics: names, partitions: partitions, brokers: brokers)
             Console.out(broker.bootstrap)
-            Console.error("kafka-inbox: embedded broker listening on \(broker.bootstrap)"
+            Console.error("kafka-inbox: embedded \(brokers == 1 ? "broker" : "cluster of \(brokers) brokers") listening on \(broker.bootstrap)"
                 + (names.isEmpty ? "" : " with topics \(names.joined(separator: ", "))") + "; Ctrl-C stops it")
-            if control { BrokerControl(cluster: broker.cluster).start() }
+            if control { BrokerControl(cluster: broker.cluster, topics: broker.topics).start() }
             let signal = EmbeddedBroker.waitForTermination()
             Console.error("kafka-inbox: stopping the broker (\(signal))")
             withExtendedLifetime(broker) {}

@@ -8,9 +8,9 @@ final class ControlledBroker {
     private let lines = LineCollector()
     let bootstrap: String
 
-    init(user: String = "alice", partitions: Int = 2) throws {
+    init(user: String = "alice", partitions: Int = 2, brokers: Int = 1) throws {
         process.executableURL = URL(fileURLWithPath: Harness.binary)
-        process.arguments = ["broker", "--control", "--user", user, "--partitions", String(partitions)]
+        process.arguments = ["broker", "--control", "--user", user, "--partitions", String(partitions), "--brokers", String(brokers)]
         let out = Pipe()
         process.standardOutput = out
         process.standardInput = input
