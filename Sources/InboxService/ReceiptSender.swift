@@ -164,7 +164,8 @@ public final class ReceiptSender: Sendable {
     /// Keeps `receipts` in memory only; tells the UI the cause when it is new, and the count.
     private func keep(_ receipts: [Receipt], because trouble: StorageTrouble) {
         let (isNew, count) = unsaved.withLock { u in (u.keep(receipts, because: trouble), u.count) }
-        if isNew { events.push(.error(trouble.inboxMessage)) }
+        // At once on the message line (over "1 marked read"), and kept there as the last error.
+        if isNew { events.push(contentsOf: [.error(trouble.inboxMessage), .notice(trouble.inboxMessage)]) }
         events.push(.unsavedReceipts(count, why: trouble.inboxMessage))
     }
 

@@ -94,4 +94,21 @@ import Testing
                 "\(text)")
         #expect(!text.contains("kept in the outbox"), "\(text)")
     }
+
+    @Test(.enabled(if: Harness.which("tmux") != nil, "tmux is not installed"))
+    func theInboxWhoseJournalCannotBeWrittenNeverSaysAnUnconfirmedReceiptIsKept() throws {
+        let world = try OutboxWorld(notifications: ["n-1"])
+        // The journal opens (an empty file needs no room) but takes no byte: EFBIG, as a full disk.
+        let t = try TmuxSession(["-b", world.b, "--user", "alice"], cols: 240, shell: "trap '' XFSZ; ulimit -f 0")
+        t.waitUntilUpToDate()
+        world.broker.control("down")
+        t.press("r")
+        let told = t.waitFor(text: "receipts not saved locally (file size limit reached: EFBIG) — sending straight to Kafka")
+        #expect(told.statusBar.contains("1 receipt pending · 1 not saved locally"), "\(told.statusBar)")
+        t.press("q")
+        let text = t.waitFor(text: "EXITED:", timeout: 40).joined(separator: " ")
+        #expect(text.contains("1 receipt(s) not confirmed by \(world.b) and not saved locally (file size limit reached: EFBIG): they are lost"),
+                "\(text)")
+        #expect(!text.contains("kept in the outbox"), "\(text)")
+    }
 }
