@@ -27,6 +27,9 @@ public enum InboxEvent: Sendable, Hashable {
     case catchUp(loaded: Int, total: Int?, done: Bool)
     /// How many receipts wait in the outbox for a delivery report.
     case pendingReceipts(Int)
+    /// How many unconfirmed receipts are kept in memory only, because the outbox journal
+    /// cannot be written (`why`, in words); `why` nil: the journal takes receipts again.
+    case unsavedReceipts(Int, why: String?)
     /// An error to show in words on the status line.
     case error(String)
     /// Information for the message line until the next key (e.g. the demo broker's address).

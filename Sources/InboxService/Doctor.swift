@@ -105,6 +105,10 @@ public struct Doctor {
 
     /// The outbox, the snapshot and the library: no broker needed.
     private func local(_ report: (DoctorCheck) -> Void) {
+        if let trouble = StorageTrouble.probe(settings.state.directory) {
+            report(DoctorCheck(verdict: .problem, text: "state directory \(settings.state.directory): \(trouble.cause) (\(trouble.detail)): "
+                + "receipts are not saved locally (sent straight to Kafka) and no snapshot is kept", fix: trouble.fix))
+        }
         let outboxPath = settings.outboxPath
         if FileManager.default.fileExists(atPath: outboxPath) {
             do {

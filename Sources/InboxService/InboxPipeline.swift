@@ -28,8 +28,9 @@ public final class InboxPipeline: @unchecked Sendable {
         do { events = try EventQueue() } catch { throw .failed("cannot create the event queue: \(error)") }
         let events = self.events
         var box: Outbox?
+        var openFailure: StorageTrouble?
         do { box = try Outbox(path: settings.outboxPath) } catch {
-            events.push(.error("outbox unavailable (\(error)): receipts are kept in memory only"))
+            openFailure = StorageTrouble(error, directory: settings.state.directory)  // the sender says so
         }
         outbox = box
         if let note = box?.damageNote { events.push(.error(note)) }
@@ -37,11 +38,12 @@ public final class InboxPipeline: @unchecked Sendable {
         earlier = (try? box?.pending()) ?? []
         let overlay = PendingOverlay(earlier)
         if !earlier.isEmpty { events.push(.receipts(earlier)) }
-        sender = ReceiptSender(settings: settings, events: events, outbox: box, overlay: overlay)
+        sender = ReceiptSender(settings: settings, events: events, outbox: box, overlay: overlay, openFailure: openFailure)
         let keeper = snapshots && kinds == nil ? SnapshotKeeper(settings: settings) { report in
             KafkaLog.write(report.text)
             if case .resumed(_, _, let notes) = report { for n in notes { KafkaLog.write("snapshot: \(n)") } }
-            if report.isProblem { events.push(.error(report.text)) }
+            // A snapshot not written costs only a slower next start: the log says so (once per cause).
+            if report.isProblem, !report.isWriteFailure { events.push(.error(report.text)) }
         } : nil
         snapshot = keeper
         restored = keeper?.load() ?? Inbox()
@@ -70,8 +72,10 @@ public final class InboxPipeline: @unchecked Sendable {
 
     /// What `finish` leaves to say.
     public struct Finished: Sendable {
-        /// Receipts still unconfirmed (they stay in the outbox, when there is one).
+        /// Receipts still unconfirmed (they stay in the outbox, except the `unsaved` ones).
         public var unconfirmed: Int
+        /// Of those, the receipts the outbox could not take: lost (`problems` says so).
+        public var unsaved: Int
         /// Problems found on the way out (the snapshot not written, receipts not kept), in words.
         public var problems: [String]
     }
@@ -79,14 +83,18 @@ public final class InboxPipeline: @unchecked Sendable {
     /// Stops the consumer thread, writes the snapshot of `inbox` (what the UI showed last),
     /// waits up to `flushTimeout` for pending receipts, stops the sender, and waits up to
     /// `joinTimeout` for the consumer thread (which may be inside a metadata request).
+    /// Receipts kept in memory only (the journal could not take them) are waited for up to
+    /// `unsavedTimeout` more: quitting loses them.
     @discardableResult
-    public func finish(_ inbox: Inbox, flushTimeout: Duration, joinTimeout: Duration = .seconds(15)) -> Finished {
+    public func finish(_ inbox: Inbox, flushTimeout: Duration, unsavedTimeout: Duration = .zero,
+                       joinTimeout: Duration = .seconds(15)) -> Finished {
         feed.stop(wait: false)
         var problems: [String] = []
         if let report = snapshot?.finish(inbox, drained: events.drainedCount), report.isProblem { problems.append(report.text) }
-        let left = sender.flush(timeout: flushTimeout)
+        var left = sender.flush(timeout: flushTimeout)
+        if sender.unsavedCount > 0 { left = sender.flush(timeout: unsavedTimeout, unsavedOnly: true) }
         if let problem = sender.stop() { problems.append(problem) }
         feed.stop(timeout: joinTimeout)
-        return Finished(unconfirmed: left, problems: problems)
+        return Finished(unconfirmed: left, unsaved: sender.unsavedCount, problems: problems)
     }
 }

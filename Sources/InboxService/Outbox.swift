@@ -48,9 +48,9 @@ public final class Outbox: Sendable {
                 let contents = OutboxContents(bytes: try Posix.readToEnd(fd, call: "read \(path)"))
                 if !contents.damaged.isEmpty { Self.keepDamaged(contents.damaged, path: path + ".damaged") }
                 if contents.needsCompaction {
+                    // Compaction can wait: a full disk must not keep the journal from opening.
                     var j = Journal(fd: fd)
-                    try Self.rewrite(&j, path: path, with: contents.pending)
-                    fd = j.fd
+                    if (try? Self.rewrite(&j, path: path, with: contents.pending)) != nil { fd = j.fd }
                 }
                 return contents.damaged.count
             }
@@ -120,7 +120,13 @@ public final class Outbox: Sendable {
                                      sync: Bool) throws {
         _ = try refresh(&j, path: path)
         let before = lseek(j.fd, 0, SEEK_END)
-        let written = try appendBytes(j.fd, bytes, path: path, sync: sync)
+        let written: Int
+        do { written = try appendBytes(j.fd, bytes, path: path, sync: sync) } catch {
+            // A full disk (or a file-size limit) may have taken part of the lines: cut them
+            // off again (truncating needs no space), so the journal holds all of them or none.
+            if before >= 0 { try? Posix.truncate(j.fd, to: Int(before), call: "ftruncate \(path)") }
+            throw error
+        }
         if Int(before) == j.offset, before >= 0 {
             if records.count > 64 { j.contents.reserve(records.count) }
             for r in records { j.contents.apply(r) }

@@ -4,10 +4,19 @@ import KafkaKit
 /// The outbox as a one-shot command (read/unread/ack, list, count, watch) uses it: open it,
 /// learn from the receipts topic which entries are already delivered, deliver the rest
 /// first, and know what to show as pending.
+///
+/// When the journal cannot be opened or written (`trouble`: the state directory full,
+/// read-only, missing), a command's new receipts are delivered straight to Kafka: they
+/// count as done only once the broker confirms them, and those it does not confirm are
+/// said to be lost (`failureNote`), never to be kept.
 public final class OutboxSession {
     let settings: Settings
-    /// The outbox; nil when it could not be opened (only allowed for read-only commands).
+    /// The outbox; nil when it could not be opened.
     public let outbox: Outbox?
+    /// Why the journal could not be opened or written, if it could not.
+    public private(set) var trouble: StorageTrouble?
+    /// Receipts of this command the journal could not take.
+    public private(set) var unsavedIDs = Set<String>()
     /// Whether this process may replay older entries (see `SenderLock`).
     public let lock: SenderLock?
     /// Entries pending when the command started, oldest first (minus those found delivered).
@@ -16,16 +25,16 @@ public final class OutboxSession {
     /// not required), damaged lines skipped.
     public private(set) var notes: [String] = []
 
-    /// Opens the user's outbox. With `required`, a failure is thrown; otherwise it is kept
-    /// in `openFailure` and the command goes on without it.
-    public init(settings: Settings, required: Bool) throws(ServiceError) {
+    /// Opens the user's outbox. A failure is kept in `trouble`, and the command goes on
+    /// without it; a read-only command (not `required`) says so in `notes`, one that makes
+    /// receipts says it when it has some (`add`).
+    public init(settings: Settings, required: Bool) {
         self.settings = settings
         do {
             outbox = try Outbox(path: settings.outboxPath)
         } catch {
-            let text = "outbox: cannot open it under \(settings.state.directory): \(error)"
-            if required { throw .outbox(text + "; nothing was marked") }
-            notes.append("warning: " + text)
+            trouble = StorageTrouble(error, directory: settings.state.directory)
+            if !required { notes.append("warning: outbox: cannot open it under \(settings.state.directory): \(error)") }
             outbox = nil
         }
         if let note = outbox?.damageNote { notes.append(note) }
@@ -49,11 +58,21 @@ public final class OutboxSession {
         for r in pending { inbox.applyEvent(r) }
     }
 
-    /// Journals `new` receipts (fsync'd) before anything is sent.
-    public func add(_ new: [Receipt]) throws(ServiceError) {
-        do { try outbox?.add(new, sync: true) } catch {
-            throw .outbox("outbox: cannot write \(outbox?.path ?? ""): \(error); nothing was marked")
+    /// Journals `new` receipts (fsync'd) before anything is sent. When the journal cannot
+    /// take them, they are kept in `unsavedIDs`, and the warning to show is returned
+    /// (`trouble`: they go straight to Kafka, confirmed or said lost).
+    public func add(_ new: [Receipt]) -> String? {
+        guard !new.isEmpty else { return nil }
+        if let outbox {
+            do {
+                try outbox.add(new, sync: true)
+                return nil
+            } catch {
+                trouble = StorageTrouble(error, directory: settings.state.directory)
+            }
         }
+        unsavedIDs.formUnion(new.map(\.receiptID))
+        return trouble.map { "warning: \($0.commandMessage)" }
     }
 
     /// Delivers the older pending entries (if this process holds the sender lock) and then
@@ -75,6 +94,16 @@ public final class OutboxSession {
         return (old.filter { !failedIDs.contains($0.receiptID) }.count, failed, restarts)
     }
 
+    /// What to say of `failed` receipts: kept in the outbox, or lost (not saved locally).
+    public func failureNote(_ failed: [Receipt]) -> String {
+        let lost = failed.filter { unsavedIDs.contains($0.receiptID) }.count
+        let kept = failed.count - lost
+        var parts: [String] = []
+        if kept > 0 { parts.append(keptNote(kept)) }
+        if lost > 0, let trouble { parts.append(trouble.lostMessage(lost, brokers: settings.kafka.brokers)) }
+        return parts.joined(separator: "; ")
+    }
+
     /// The note for entries still pending.
     public func keptNote(_ count: Int) -> String {
         "\(count) receipt(s) kept in the outbox \(outbox?.path ?? "") — they are sent first by the next kafka-inbox command"
@@ -88,7 +117,7 @@ extension OutboxSession {
     /// `notes` receives what to tell the user on the way.
     public static func loadInbox(settings: Settings, kinds: [Kind]?, snapshot: SnapshotKeeper? = nil,
                                  notes: (String) -> Void) throws(ServiceError) -> (inbox: Inbox, warnings: [String]) {
-        let session = try OutboxSession(settings: settings, required: false)
+        let session = OutboxSession(settings: settings, required: false)
         session.notes.forEach(notes)
         var loaded = try InboxLoader(settings: settings, kinds: kinds, snapshot: snapshot).load(lookingFor: session.pendingIDs)
         session.confirm(found: loaded.found)

@@ -1,5 +1,6 @@
 import InboxCore
 import InboxEvents
+import InboxSystem
 import Synchronization
 import Foundation
 
@@ -12,6 +13,11 @@ import Foundation
 /// in words); a fatal producer is recreated by the `DeliveryEngine`. Older entries (earlier
 /// runs, or commands that could not deliver) are replayed once this process holds the
 /// `SenderLock` and the receipts topic has been read to its end.
+///
+/// When the journal cannot be written (the state directory full, read-only, missing), the
+/// receipts are still produced, kept in memory only (`UnsavedReceipts`) until confirmed:
+/// the UI is told once per cause (`.error`) and always how many are unsaved
+/// (`.unsavedReceipts`); the journal is tried again now and then and takes them once it can.
 public final class ReceiptSender: Sendable {
     private struct Shared {
         /// Made on the UI thread, not yet journaled.
@@ -32,14 +38,23 @@ public final class ReceiptSender: Sendable {
     /// Ids of the receipts this process made: the outbox's other entries (earlier runs, or a
     /// command that could not deliver while this inbox held the sender lock) are adopted.
     private let createdHere = Mutex<Set<String>>([])
+    /// Receipts the journal could not take, and why (the sending thread, then `stop`).
+    private let unsaved = Mutex(UnsavedReceipts())
 
-    /// `outbox` nil: receipts are kept in memory only (the outbox could not be opened).
-    public init(settings: Settings, events: EventQueue, outbox: Outbox?, overlay: PendingOverlay) {
+    /// `outbox` nil: receipts are kept in memory only (the outbox could not be opened, for
+    /// the reason `openFailure`, told to the UI at once).
+    public init(settings: Settings, events: EventQueue, outbox: Outbox?, overlay: PendingOverlay,
+                openFailure: StorageTrouble? = nil) {
         self.settings = settings
         self.events = events
         self.factory = ReceiptFactory(user: settings.user)
         self.outbox = outbox
         self.overlay = overlay
+        if outbox == nil { keep([], because: openFailure ?? Self.noOutbox(settings)) }
+    }
+
+    private static func noOutbox(_ settings: Settings) -> StorageTrouble {
+        StorageTrouble(SystemError(call: "open \(settings.outboxPath)", errno: ENOENT), directory: settings.state.directory)
     }
 
     /// Called once the receipts topic is read to its end: older entries are replayed after
@@ -65,10 +80,17 @@ public final class ReceiptSender: Sendable {
     /// Receipts not yet confirmed.
     public var pending: Int { shared.withLock { $0.pending } }
 
-    /// Waits until nothing is pending or `timeout` passes; returns what is still pending.
-    public func flush(timeout: Duration) -> Int {
+    /// Receipts not yet confirmed that are kept in memory only (the journal could not take them).
+    public var unsavedCount: Int { unsaved.withLock { $0.count } }
+
+    /// Why the journal cannot be written, if it cannot (as far as is known).
+    public var trouble: StorageTrouble? { unsaved.withLock { $0.trouble } }
+
+    /// Waits until nothing is pending (with `unsavedOnly`: nothing unsaved) or `timeout`
+    /// passes; returns what is still pending.
+    public func flush(timeout: Duration, unsavedOnly: Bool = false) -> Int {
         let deadline = DispatchTime.now() + timeout.seconds
-        while pending > 0 {
+        while unsavedOnly ? unsavedCount > 0 : pending > 0 {
             if progress.wait(timeout: deadline) == .timedOut { break }
         }
         return pending
@@ -83,12 +105,15 @@ public final class ReceiptSender: Sendable {
     }
 
     /// Stops the thread and waits for it; receipts not journaled yet are written to the
-    /// outbox then (what is in flight stays there for the next start). Returns why that
-    /// write failed, if it did.
+    /// outbox then (what is in flight stays there for the next start). Returns, when some
+    /// could still not be written, that they are lost (neither confirmed nor saved).
     @discardableResult
     public func stop() -> String? {
         worker.stop { wake.signal() }
-        return journalFresh().problem
+        _ = journalFresh(retry: true)
+        let (count, trouble) = unsaved.withLock { ($0.count, $0.trouble) }
+        guard count > 0, let trouble else { return nil }
+        return trouble.lostMessage(count, brokers: settings.kafka.brokers)
     }
 
     private func setPending(_ change: Int) {
@@ -109,21 +134,39 @@ public final class ReceiptSender: Sendable {
     /// process, found on the receipts topic, or superseded by a newer receipt).
     private func stillPending(_ receipts: [Receipt]) -> [Receipt] {
         guard let outbox, !receipts.isEmpty, let ids = try? Set(outbox.pending().map(\.receiptID)) else { return receipts }
-        let kept = receipts.filter { ids.contains($0.receiptID) }
+        let kept = unsaved.withLock { u in receipts.filter { ids.contains($0.receiptID) || u.contains($0.receiptID) } }
         setPending(kept.count - receipts.count)
         return kept
     }
 
     /// Journals the receipts made on the UI thread since the last turn (one write, one
-    /// fsync); returns them, and why they could not be journaled, if they could not.
-    private func journalFresh() -> (receipts: [Receipt], problem: String?) {
+    /// fsync), after those an earlier failure kept in memory only (when there are fresh
+    /// ones, or with `retry`); returns the fresh ones. What cannot be written is kept in
+    /// memory only (and produced all the same).
+    private func journalFresh(retry: Bool = false) -> [Receipt] {
         let fresh = shared.withLock { s in defer { s.fresh.removeAll() }; return s.fresh }
-        guard !fresh.isEmpty else { return (fresh, nil) }
-        guard let outbox else { return (fresh, "\(fresh.count) receipt(s) could not be kept: the outbox could not be opened") }
-        do { try outbox.add(fresh, sync: true) } catch {
-            return (fresh, "\(fresh.count) receipt(s) could not be written to the outbox \(outbox.path): \(error)")
+        let earlier = unsaved.withLock { u in retry || !fresh.isEmpty ? u.receipts : [] }
+        guard !fresh.isEmpty || !earlier.isEmpty else { return fresh }
+        guard let outbox else {  // not opened at start: nothing to retry
+            if !fresh.isEmpty { keep(fresh, because: unsaved.withLock { $0.trouble } ?? Self.noOutbox(settings)) }
+            return fresh
         }
-        return (fresh, nil)
+        do { try outbox.add(earlier + fresh, sync: true) } catch {
+            keep(fresh, because: StorageTrouble(error, directory: settings.state.directory))
+            return fresh
+        }
+        if unsaved.withLock({ $0.saved() }) {
+            events.push(contentsOf: [.unsavedReceipts(0, why: nil), .notice("receipts are saved locally again (\(outbox.path))")])
+        }
+        return fresh
+    }
+
+    /// Keeps `receipts` in memory only; tells the UI the cause when it is new, and the count.
+    private func keep(_ receipts: [Receipt], because trouble: StorageTrouble) {
+        let (isNew, count) = unsaved.withLock { u in (u.keep(receipts, because: trouble), u.count) }
+        // At once on the message line (over "1 marked read"), and kept there as the last error.
+        if isNew { events.push(contentsOf: [.error(trouble.inboxMessage), .notice(trouble.inboxMessage)]) }
+        events.push(.unsavedReceipts(count, why: trouble.inboxMessage))
     }
 
     /// Older outbox entries this process did not make and does not know yet.
@@ -144,14 +187,17 @@ public final class ReceiptSender: Sendable {
         let started = clock.now
         var lastLockTry = clock.now
         var lastAdopt = clock.now
+        var lastJournalTry = clock.now
         while !worker.isStopping {
             if state.inflight.isEmpty {
                 let untilRetry = state.nextRetry.map { clock.now.duration(to: $0) } ?? .seconds(1)
                 _ = wake.wait(timeout: .now() + min(max(untilRetry, .milliseconds(5)), .seconds(1)).seconds)
             }
             if worker.isStopping { break }
-            var (batch, problem) = journalFresh()
-            if let problem, outbox != nil { events.push(.error("outbox: \(problem) — these receipts are kept in memory only")) }
+            // Receipts kept in memory only go to the journal with the next fresh ones, or now and then.
+            let retryJournal = clock.now - lastJournalTry > timings.journalRetry && unsavedCount > 0
+            if retryJournal { lastJournalTry = clock.now }
+            var batch = journalFresh(retry: retryJournal)
             if lock == nil, let outbox, clock.now - lastLockTry > timings.lockRetry {
                 lastLockTry = clock.now
                 if let l = SenderLock(outboxPath: outbox.path) {
@@ -204,19 +250,28 @@ public final class ReceiptSender: Sendable {
                 if let why = engine.produce(message, token: token) {
                     state.untrack(token)
                     state.retryLater([r], now: clock.now)
-                    events.push(.error("receipt not queued: \(why); kept in the outbox, will retry"))
+                    events.push(.error("receipt not queued: \(why); \(keptWhere(r)), will retry"))
                 }
             }
             let reports = state.inflight.isEmpty ? [] : engine.poll(timeoutMs: 100)
             let (delivered, failures) = state.take(reports, now: clock.now)
             if !delivered.isEmpty {
-                do { try outbox?.markDone(delivered.map(\.receiptID)) } catch { events.push(.error("outbox: \(error)")) }
+                let (journaled, left, trouble) = unsaved.withLock { u in (u.delivered(delivered.map(\.receiptID)), u.count, u.trouble) }
+                if journaled.count < delivered.count { events.push(.unsavedReceipts(left, why: trouble?.inboxMessage)) }
+                do { try outbox?.markDone(journaled) } catch {
+                    keep([], because: StorageTrouble(error, directory: settings.state.directory))
+                }
                 setPending(-delivered.count)
             }
             if let (r, why) = failures.last {
                 let wait = Int(state.backoff(for: r).seconds.rounded())
-                events.push(.error("\(failures.count) receipt(s) not delivered: \(why); kept in the outbox, retrying in \(wait) s"))
+                events.push(.error("\(failures.count) receipt(s) not delivered: \(why); \(keptWhere(r)), retrying in \(wait) s"))
             }
         }
+    }
+
+    /// Where a receipt waiting for a retry is kept, in words.
+    private func keptWhere(_ r: Receipt) -> String {
+        unsaved.withLock { $0.contains(r.receiptID) } ? "kept in memory only (not saved locally)" : "kept in the outbox"
     }
 }

@@ -7,6 +7,9 @@ public struct ServiceTimings: Sendable, Hashable {
     public var probe: Duration = .seconds(3)
     /// The sender: how often to try for the sender lock held by another process.
     public var lockRetry: Duration = .seconds(5)
+    /// The sender, while the outbox journal cannot be written: how often to try it again
+    /// (besides with every new receipt) with the receipts kept in memory only.
+    public var journalRetry: Duration = .seconds(5)
     /// The sender, holding the lock: how often to adopt entries another process left in the outbox.
     public var adopt: Duration = .seconds(10)
     /// The sender: replay older entries after this long even if the receipts topic was never

@@ -2,6 +2,7 @@ import Foundation
 import InboxCore
 import InboxEvents
 import InboxFeed
+import InboxSystem
 import KafkaKit
 import Synchronization
 
@@ -40,6 +41,8 @@ public final class SnapshotKeeper: @unchecked Sendable {
     private var lastTick = ContinuousClock.now
     private let writer = DispatchQueue(label: "kafka-inbox.snapshot")
     private let busy = Atomic<Bool>(false)
+    /// The errno of the last write that failed, reported once (nil: the last write worked).
+    private let failed = Mutex<Int32?>(nil)
 
     /// The snapshot of `settings`' user and cluster.
     public init(settings: Settings, sink: @escaping @Sendable (SnapshotReport) -> Void) {
@@ -165,7 +168,8 @@ public final class SnapshotKeeper: @unchecked Sendable {
     }
 
     /// At quit (UI stopped): waits for a write in flight, then writes if positions moved.
-    /// Returns what the write reported (also given to the sink), if it wrote.
+    /// Returns what the write reported (also given to the sink), if it wrote and that was
+    /// news (a failure for a cause already reported is not said again).
     @discardableResult
     public func finish(_ inbox: Inbox, drained: UInt64) -> SnapshotReport? {
         writer.sync {}
@@ -175,17 +179,21 @@ public final class SnapshotKeeper: @unchecked Sendable {
         return write(mark, clusterID: clusterID, inbox: inbox)
     }
 
-    /// Writes the file (any thread: touches no state of the keeper).
+    /// Writes the file (any thread: touches no state of the keeper but `failed`). A failure
+    /// is reported once per cause (errno): a full disk is not logged again every minute.
     @discardableResult
-    private func write(_ mark: Mark, clusterID: String?, inbox: Inbox) -> SnapshotReport {
+    private func write(_ mark: Mark, clusterID: String?, inbox: Inbox) -> SnapshotReport? {
         let clock = ContinuousClock()
         let started = clock.now
         let header = SnapshotResume.header(settings: settings, clusterID: clusterID, positions: mark.positions, lows: mark.lows)
         let report: SnapshotReport
         do {
             let bytes = try store.save(header, inbox: inbox)
+            failed.withLock { $0 = nil }
             report = .written(notifications: inbox.count, bytes: bytes, ms: Int(((clock.now - started).seconds * 1000).rounded()))
         } catch {
+            let code = error.errno
+            guard failed.withLock({ old in defer { old = code }; return old != code }) else { return nil }
             report = .writeFailed("\(error)")
         }
         sink(report)

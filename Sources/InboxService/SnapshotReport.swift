@@ -28,6 +28,11 @@ public enum SnapshotReport: Sendable, Hashable {
         }
     }
 
+    /// Whether this says the snapshot could not be written.
+    public var isWriteFailure: Bool {
+        if case .writeFailed = self { return true } else { return false }
+    }
+
     /// One line, in words.
     public var text: String {
         switch self {
@@ -39,7 +44,7 @@ public enum SnapshotReport: Sendable, Hashable {
         case .resumed(let n, let new, _): return "resumed from snapshot: \(n) notifications, read \(new) new messages"
         case .readAll(let m): return "read \(m) messages from Kafka (no snapshot used)"
         case .written(let n, let bytes, let ms): return "snapshot written: \(n) notifications, \(bytes) bytes in \(ms) ms"
-        case .writeFailed(let why): return "cannot write the snapshot: \(why)"
+        case .writeFailed(let why): return "cannot write the snapshot (the inbox goes on without it): \(why)"
         }
     }
 }

@@ -31,7 +31,8 @@ public struct SnapshotStore: Sendable {
         let started = clock.now
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
-            if errno == ENOENT { return .none }
+            // No file, or no state directory at all (its parent a file): no snapshot yet.
+            if errno == ENOENT || errno == ENOTDIR { return .none }
             return .unusable("cannot open it: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }

@@ -82,6 +82,16 @@ public enum Posix {
         }
     }
 
+    /// Removes the file at `path` (`unlink`).
+    public static func remove(_ path: String) throws(SystemError) {
+        try SystemError.check("unlink \(path)") { unlink(path) }
+    }
+
+    /// Cuts the file to `length` bytes (`ftruncate`; needs no free space).
+    public static func truncate(_ fd: Int32, to length: Int, call: @autoclosure () -> String) throws(SystemError) {
+        try SystemError.check(call()) { ftruncate(fd, off_t(length)) }
+    }
+
     /// Reads from `offset` to the end of the file (as long as it is when asked).
     public static func readToEnd(_ fd: Int32, from offset: Int = 0, call: @autoclosure () -> String) throws(SystemError) -> [UInt8] {
         var st = stat()

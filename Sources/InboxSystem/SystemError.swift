@@ -21,6 +21,16 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether the disk (or the user's quota) is full.
     public var isDiskFull: Bool { errno == ENOSPC || errno == EDQUOT }
 
+    /// The errno's symbolic name (`ENOSPC`) for the codes a file system gives, else `errno N`.
+    public var errnoName: String {
+        let names: [Int32: String] = [
+            ENOSPC: "ENOSPC", EDQUOT: "EDQUOT", EFBIG: "EFBIG", EROFS: "EROFS", EACCES: "EACCES", EPERM: "EPERM",
+            ENOTDIR: "ENOTDIR", ENOENT: "ENOENT", EISDIR: "EISDIR", EIO: "EIO", ENAMETOOLONG: "ENAMETOOLONG",
+            ELOOP: "ELOOP", EMFILE: "EMFILE", ENFILE: "ENFILE", EEXIST: "EEXIST", EBADF: "EBADF", EINVAL: "EINVAL",
+        ]
+        return names[errno] ?? "errno \(errno)"
+    }
+
     /// Runs a call that returns -1 and sets `errno` on failure; EINTR is retried here (the
     /// one place it is handled), unless `retryOnInterrupt` is false.
     @discardableResult

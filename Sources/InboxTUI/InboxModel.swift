@@ -165,6 +165,9 @@ public struct InboxModel: Sendable {
                 status.caughtUp = done
             case .pendingReceipts(let count):
                 status.pendingReceipts = count
+            case .unsavedReceipts(let count, let why):
+                status.unsavedReceipts = count
+                status.notSavedLocally = why
             case .error(let text):
                 status.lastError = text
             case .notice(let text):

@@ -213,6 +213,10 @@ public struct InboxRenderer: Sendable {
             let noun = compact ? "" : s.pendingReceipts == 1 ? " receipt" : " receipts"
             parts.append(("\(s.pendingReceipts)\(noun) pending", .error))
         }
+        if s.notSavedLocally != nil {
+            let n = s.unsavedReceipts
+            parts.append((n > 0 ? (compact ? "\(n) unsaved" : "\(n) not saved locally") : (compact ? "not saved" : "receipts not saved locally"), .error))
+        }
         parts.append(("\(model.inbox.counts.count(.unread)) unread", .status))
         if !model.tags.isEmpty { parts.append(("\(model.tags.count) tagged", .tag)) }
         if model.inbox.malformedCount > 0 { parts.append(("\(model.inbox.malformedCount) malformed", .error)) }

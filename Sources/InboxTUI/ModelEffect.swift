@@ -27,6 +27,10 @@ public struct StatusInfo: Sendable, Hashable {
     public var caughtUp = false
     /// Receipts waiting for a delivery report.
     public var pendingReceipts = 0
+    /// Unconfirmed receipts kept in memory only (the outbox journal cannot be written).
+    public var unsavedReceipts = 0
+    /// Why receipts are not saved locally (nil: they are).
+    public var notSavedLocally: String?
     /// The last error, in words.
     public var lastError: String?
     /// What to do, shown while the list is empty (no broker, no topics, nothing configured).

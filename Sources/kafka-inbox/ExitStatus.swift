@@ -13,6 +13,8 @@ enum ExitStatus {
     static let unavailable = ExitCode(69)
     /// The outbox (a local file) cannot be created or written.
     static let cannotCreate = ExitCode(73)
+    /// The output (stdout) could not be written (a full disk, a file-size limit).
+    static let ioError = ExitCode(74)
     /// A message was not confirmed by its delivery report.
     static let deliveryFailed = ExitCode(75)
     /// The configuration (file, flag or librdkafka property) is invalid.

@@ -50,16 +50,18 @@ struct InteractiveInbox {
             throw CommandFailure(message: "terminal: \(error)", exit: .failure)
         }
         if pipeline.sender.pending > 0 { Console.error("kafka-inbox: sending \(pipeline.sender.pending) receipt(s)…") }
+        if pipeline.sender.unsavedCount > 0 {
+            Console.error("kafka-inbox: \(pipeline.sender.unsavedCount) of them are not saved locally: waiting up to 15 s for the broker")
+        }
         // The consumer thread may be inside a metadata request: it is not waited for long.
-        let finished = pipeline.finish(app.model.inbox, flushTimeout: .seconds(5), joinTimeout: .milliseconds(500))
+        let finished = pipeline.finish(app.model.inbox, flushTimeout: .seconds(5), unsavedTimeout: .seconds(15),
+                                       joinTimeout: .milliseconds(500))
         for problem in finished.problems { Console.error("kafka-inbox: \(problem)") }
-        let left = finished.unconfirmed
-        if left > 0, let outbox = pipeline.outbox {
-            Console.error("kafka-inbox: \(left) receipt(s) not yet confirmed by \(settings.kafka.brokers) are kept in the outbox "
+        // The unsaved ones are said to be lost among the problems; the others are in the outbox.
+        let kept = finished.unconfirmed - finished.unsaved
+        if kept > 0, let outbox = pipeline.outbox {
+            Console.error("kafka-inbox: \(kept) receipt(s) not yet confirmed by \(settings.kafka.brokers) are kept in the outbox "
                 + "(\(outbox.path)) and sent at the next start of kafka-inbox; see \(logPath)")
-        } else if left > 0 {
-            Console.error("kafka-inbox: \(left) receipt(s) could not be delivered to \(settings.kafka.brokers) and are lost "
-                + "(the outbox could not be opened); see \(logPath)")
         }
         if case .signal(let sig) = exit, sig != SIGINT { Foundation.exit(128 + sig) }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CBuildInfo
 import Foundation
 import InboxService
+import InboxSystem
 import KafkaKit
 
 /// The `kafka-inbox` command: the interactive inbox by default, and one-shot commands.
@@ -19,7 +20,8 @@ struct KafkaInbox: ParsableCommand {
         discussion: """
         Without a subcommand, opens the interactive inbox of the configured user.
         Exit codes: 0 ok, 64 usage, 65 bad input line, 66 unknown id or unreadable input file, \
-        69 broker unreachable, 73 outbox not writable, 75 delivery not confirmed (kept in the outbox), \
+        69 broker unreachable, 73 outbox not writable (`outbox`), 74 output not writable, \
+        75 delivery not confirmed (kept in the outbox, or lost if it cannot be written), \
         77 authentication failed, 78 bad configuration.
         """,
         version: versionText,
@@ -44,14 +46,23 @@ func runReportingFailures(_ body: () throws -> Void) throws {
     }
 }
 
-/// stderr/stdout helpers (stdout is for data only).
+/// stderr/stdout helpers (stdout is for data only). A write that fails (stdout redirected
+/// to a full disk or past a file-size limit) never crashes: stdout's failure is said on
+/// stderr and ends the command (exit 74), since the data would be incomplete; stderr's is ignored.
 enum Console {
     static func error(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        try? Posix.writeAll(2, Array((line + "\n").utf8), call: "write stderr")
     }
 
-    static func out(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    static func out(_ line: String) { write(Array((line + "\n").utf8)) }
+
+    /// Writes `bytes` to stdout, or ends the command saying why it cannot.
+    static func write(_ bytes: [UInt8]) {
+        do { try Posix.writeAll(1, bytes, call: "write stdout") } catch {
+            if error.errno == EPIPE { Foundation.exit(0) }  // the reader went away (SIGPIPE ignored)
+            Console.error("kafka-inbox: cannot write the output: \(error) (\(error.errnoName)); it is incomplete")
+            Foundation.exit(ExitStatus.ioError.rawValue)
+        }
     }
 
     static var stdoutIsTerminal: Bool { isatty(1) == 1 }

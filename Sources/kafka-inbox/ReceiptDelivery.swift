@@ -4,13 +4,15 @@ import InboxService
 /// What every command that writes to the receipts topic does: load the inbox, make the
 /// events, journal them in the outbox, deliver what the outbox holds (older entries
 /// first), report. Undelivered events stay in the outbox for the next command (exit 75).
+/// When the outbox cannot take them (the state directory full, read-only, missing), they
+/// are delivered straight to Kafka: confirmed by the broker, or said to be lost (exit 75).
 enum ReceiptDelivery {
     /// Runs one delivery; `make` builds the events from the loaded inbox (pending receipts
     /// applied). `report(confirmed, made)` is the closing line ("marked 3 of 3 read"). Returns the inbox.
     @discardableResult
     static func run(settings: Settings, kinds: [Kind]?, report: (Int, Int) -> String,
                     make: (inout Inbox, ReceiptFactory) throws -> [Receipt]) throws -> Inbox {
-        let session = try OutboxSession(settings: settings, required: true)
+        let session = OutboxSession(settings: settings, required: true)
         for note in session.notes { Console.error("kafka-inbox: \(note)") }
         let loaded = try InboxLoader(settings: settings, kinds: kinds).load(lookingFor: session.pendingIDs)
         var inbox = loaded.inbox
@@ -19,20 +21,24 @@ enum ReceiptDelivery {
         session.applyPending(to: &inbox)
         let factory = ReceiptFactory(user: settings.user)
         let receipts = try make(&inbox, factory)
-        try session.add(receipts)
+        if let warning = session.add(receipts) { Console.error("kafka-inbox: \(warning)") }
         let (replayed, failed, restarts) = try session.deliver(new: receipts)
         for r in restarts { Console.error("kafka-inbox: producer restarted after a fatal error: \(r)") }
         if replayed > 0 { Console.error("kafka-inbox: delivered \(replayed) pending receipt(s) from the outbox") }
         let newIDs = Set(receipts.map(\.receiptID))
         let failedNew = failed.filter { newIDs.contains($0.0.receiptID) }.count
-        if !receipts.isEmpty { Console.error("kafka-inbox: " + report(receipts.count - failedNew, receipts.count)) }
+        if !receipts.isEmpty {
+            // Without the outbox, what counts is the broker's confirmation: say whose it is.
+            let confirmed = session.unsavedIDs.isEmpty || failedNew == receipts.count ? "" : " (confirmed by \(settings.kafka.brokers))"
+            Console.error("kafka-inbox: " + report(receipts.count - failedNew, receipts.count) + confirmed)
+        }
         if !failed.isEmpty {
             for (r, why) in failed.prefix(10) {
                 let what = r.notificationID.isEmpty ? r.subject : r.notificationID
                 Console.error("kafka-inbox: not confirmed: \(TerminalText.sanitize(what)) (\(r.type.rawValue)): \(why)")
             }
             throw CommandFailure(message: "\(failed.count) receipt(s) were not confirmed by \(settings.kafka.brokers); "
-                + session.keptNote(failed.count), exit: ExitStatus.deliveryFailed)
+                + session.failureNote(failed.map(\.0)), exit: ExitStatus.deliveryFailed)
         }
         return inbox
     }

@@ -47,7 +47,7 @@ struct WatchCommand: ParsableCommand {
             var pending: [Receipt] = []
             if unreadOnly {
                 // Deliver the user's pending receipts first, and filter by them meanwhile.
-                let outbox = try OutboxSession(settings: settings, required: false)
+                let outbox = OutboxSession(settings: settings, required: false)
                 for note in outbox.notes { Console.error("kafka-inbox: \(note)") }
                 pending = outbox.pending
                 if !pending.isEmpty {
@@ -62,7 +62,7 @@ struct WatchCommand: ParsableCommand {
                                            (query?.matches(n, InboxQuery.Facts(rowClass: RowClass(state, muted: false))) ?? true)
                                                && (filter?.matches(n, state: state) ?? true)
                                        },
-                                       output: { FileHandle.standardOutput.write(Data($0.utf8)) },
+                                       output: { Console.write(Array($0.utf8)) },
                                        warn: { Console.error("kafka-inbox: \($0)") })
             if group != nil {
                 if case .offset = position { throw CommandFailure(message: "--from <offset> does not combine with --group", exit: .validationFailure) }

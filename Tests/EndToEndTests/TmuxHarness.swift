@@ -13,7 +13,8 @@ final class TmuxSession {
 
     /// Starts `kafka-inbox <arguments>` in a new detached tmux session of `cols` × `rows`.
     /// The command is followed by `echo EXITED:$?; sleep 30` so that its exit status stays on screen.
-    init(_ arguments: [String], cols: Int = 100, rows: Int = 20, environment: [String: String] = [:]) throws {
+    /// `shell`, when given, runs first in the `sh` that then execs the inbox (e.g. `ulimit -f 0`).
+    init(_ arguments: [String], cols: Int = 100, rows: Int = 20, environment: [String: String] = [:], shell: String? = nil) throws {
         try #require(Harness.which("tmux") != nil, "tmux is not installed")
         let unique = "\(getpid())-\(UUID().uuidString.prefix(8))"
         socket = "kie2e-\(unique)"
@@ -26,6 +27,7 @@ final class TmuxSession {
         for (k, v) in environment { env[k] = v }
         let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }
         let command = (["env", "-u", "KAFKA_INBOX_BROKERS", "-u", "KAFKA_INBOX_USER", "-u", "NO_COLOR"] + assignments
+            + (shell.map { ["sh", "-c", Self.quote($0 + "; exec \"$0\" \"$@\"")] } ?? [])
             + [Self.quote(Harness.binary)] + arguments.map(Self.quote)).joined(separator: " ")
             + "; echo EXITED:$?; sleep 30"
         let r = try tmuxRun(["new-session", "-d", "-s", target, "-x", String(cols), "-y", String(rows), command])

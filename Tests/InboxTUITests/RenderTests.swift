@@ -27,6 +27,20 @@ import Testing
         #expect(grid.line(8) == "connected to localhost:9092 · up to date · 5 unread")
     }
 
+    @Test func receiptsNotSavedLocallyAreCountedOnTheStatusBarUntilTheJournalTakesThemAgain() {
+        var model = Fixture.five()
+        let why = "receipts not saved locally (state dir full: ENOSPC) — sending straight to Kafka; quitting before they are confirmed loses them"
+        _ = model.apply([.pendingReceipts(2), .unsavedReceipts(2, why: why), .error(why)])
+        #expect(Fixture.render(model, rows: 10, cols: 120).line(8)
+                == "connected to localhost:9092 · up to date · 2 receipts pending · 2 not saved locally · 5 unread")
+        #expect(Fixture.render(model, rows: 10, cols: 120).line(9).hasPrefix("error: receipts not saved locally (state dir full: ENOSPC) — "))
+        #expect(Fixture.render(model, rows: 10, cols: 60).line(8) == "up · up to date · 2 pending · 2 unsaved · 5 unread")
+        _ = model.apply([.pendingReceipts(0), .unsavedReceipts(0, why: why)])
+        #expect(Fixture.render(model, rows: 10, cols: 120).line(8) == "connected to localhost:9092 · up to date · receipts not saved locally · 5 unread")
+        _ = model.apply([.unsavedReceipts(0, why: nil)])
+        #expect(Fixture.render(model, rows: 10, cols: 120).line(8) == "connected to localhost:9092 · up to date · 5 unread")
+    }
+
     @Test func cursorRowReversedUnreadBoldAndMarkedWithoutColour() {
         var model = Fixture.five()
         model.apply([.receipts([Fixture.receipt(.read, "b"), Fixture.receipt(.acknowledged, "c")])])

@@ -66,6 +66,7 @@ extension ServiceTimings {
         t.probe = .milliseconds(50)
         t.lockRetry = .milliseconds(20)
         t.adopt = .milliseconds(20)
+        t.journalRetry = .milliseconds(20)
         t.replayDeadline = .seconds(600)
         t.firstBackoff = .milliseconds(10)
         t.maxBackoff = .milliseconds(100)
