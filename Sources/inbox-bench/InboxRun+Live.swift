@@ -6,9 +6,15 @@ import KafkaKit
 /// The live phase of the inbox child: a producer thread streams stamped notifications at
 /// `--live-rate` for `--live-seconds`; latency is taken to the frame that shows each one.
 extension InboxRun {
+    /// The size of one live notification as produced (for the payload the UI has shown).
+    static let liveSize = BenchData.notification(0, prefix: "01JLIVE", sentNs: 1_000_000_000_000_000_000).count
+
     func measureLive() throws {
         let rate = options.liveRate
         let total = rate * options.liveSeconds
+        let livePayload = Counter()
+        let atRest = Double(max(0, (result["rss_now_bytes"] as? Int ?? 0) - startRSS)) / Double(max(1, options.payloadBytes))
+        let memory = LiveMemory(bytesPerPayloadByte: atRest)
         let base = options.notifications
         let brokers = options.brokers
         let done = StopFlag()
@@ -44,6 +50,7 @@ extension InboxRun {
                     for _ in 0..<perTick where i < total {
                         let item = base + i
                         let value = BenchData.notification(item, prefix: "01JLIVE", sentNs: monoNs())
+                        livePayload.value += value.count
                         try producer.produce(topic: BenchData.topic(BenchData.kind(of: item)),
                                              key: Array(BenchData.id("01JLIVE", item).utf8), value: value,
                                              token: UInt(i + 1), reports: &reports)
@@ -68,6 +75,7 @@ extension InboxRun {
         var latencies: [Double] = []
         latencies.reserveCapacity(total)
         let deadline = monoNs() + UInt64(options.liveSeconds + 20) * 1_000_000_000
+        var payloadShown = 0
         var frameMax: UInt64 = 0
         var slowFrames = 0
         var liveFrames = 0
@@ -83,16 +91,19 @@ extension InboxRun {
                 // Unpacked here for the time stamps only (measurement, not the product's work).
                 guard case .notifications(let batch) = event else { continue }
                 for n in batch.notifications {
+                    payloadShown += n.raw?.utf8.count ?? Self.liveSize
                     guard let f = n.extra.first(where: { $0.key == "bench_sent_ns" }), let sent = UInt64(f.value) else { continue }
                     latencies.append(Double(at &- sent) / 1e6)
                     if let id = n.objectID.flatMap({ Int($0) }) { trace.shown(id - base, sent: sent, at: at) }
                 }
             }
+            memory.sample(payload: payloadShown)
         }
         app.maxWaitMs = 100
         app.shouldStop = { _ in latencies.count >= total || monoNs() >= deadline }
         try app.run(on: screen)
         shown = nil
+        memory.report(into: &result, livePayload: livePayload.value)
         log(String(format: "  live: %d frames, UI work per frame max %.1f ms, %d frames over 10 ms",
                    liveFrames, Double(frameMax) / 1e6, slowFrames))
         result["live_received"] = latencies.count

@@ -10,6 +10,10 @@ struct Options: ParsableArguments {
     @Option(help: "Rounds of the key sequence.") var keyRounds = 40
     @Option(help: ArgumentHelp("Live phase: notifications per second.", valueName: "msgs-per-s")) var liveRate = 10_000
     @Option(help: "Live phase: seconds.") var liveSeconds = 10
+    @Option(help: ArgumentHelp("Soak: a live phase of this many seconds at --live-rate, reporting resident memory at the start and the end of the steady phase, the growth the payload does not explain, and the latency over the whole soak.",
+                               valueName: "seconds")) var soak: Int?
+    /// The live phase's length: the soak's when there is one.
+    var liveDuration: Int { soak ?? liveSeconds }
     @Option(name: .customLong("mark"), help: "Receipts to confirm in the mark-read measurement.") var markCount = 100_000
     @Flag(help: "Leave kcat out (no ratio).") var skipKcat = false
     @Option(help: "Mapped run: this many messages in a foreign shape on shared topics, half for other users (default: as many as --notifications; 0: none).")
@@ -22,6 +26,7 @@ struct Options: ParsableArguments {
     @Flag(help: .hidden) var full = false
     @Option(help: .hidden) var expected = 0
     @Option(help: .hidden) var configPath: String?
+    @Option(help: .hidden) var payloadBytes = 0
 
     var receiptCount: Int { receipts ?? notifications * 3 / 10 }
 
@@ -29,6 +34,7 @@ struct Options: ParsableArguments {
         for (name, value) in [("--notifications", notifications), ("--runs", runs), ("--key-rounds", keyRounds)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
+        if let soak, soak < 10 { throw ValidationError("--soak must be at least 10 seconds") }
         for (name, value) in [("--live-rate", liveRate), ("--live-seconds", liveSeconds), ("--mark", markCount)] where value < 0 {
             throw ValidationError("\(name) must be 0 or more")
         }
@@ -37,7 +43,7 @@ struct Options: ParsableArguments {
     /// Arguments that pass this configuration on to a child.
     var childArguments: [String] {
         ["--notifications", String(notifications), "--receipts", String(receiptCount), "--key-rounds", String(keyRounds),
-         "--live-rate", String(liveRate), "--live-seconds", String(liveSeconds)]
+         "--live-rate", String(liveRate), "--live-seconds", String(liveDuration)]
     }
 }
 

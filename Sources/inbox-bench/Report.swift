@@ -29,6 +29,14 @@ struct Report {
         return Double(rss - Self.fixedBytes) / Double(payloadBytes)
     }
 
+    /// Peak resident size during the live phase against everything held then (the backlog's
+    /// payload and the live one), after the fixed 30 MB: target ≤ 2.
+    var livePeakRSSRatio: Double? {
+        guard let peak = child["live_peak_rss_bytes"] as? Int, let live = child["live_payload_bytes"] as? Int,
+              payloadBytes + live > 0 else { return nil }
+        return Double(peak - Self.fixedBytes) / Double(payloadBytes + live)
+    }
+
     /// (JSON name, value, target, lower is better, unit)
     var rows: [(String, Double?, Double?, String)] {
         [("catchup_seconds", catchup, nil, "s"),
@@ -42,6 +50,9 @@ struct Report {
          ("rss_ratio", rssRatio, 2.0, "×"),
          ("receipts_100k_seconds", receiptsSeconds, 2.0, "s"),
          ("live_p99_ms", child["live_p99_ms"] as? Double, 50.0, "ms"),
+         ("live_peak_rss_bytes", (child["live_peak_rss_bytes"] as? Int).map(Double.init), nil, "MB"),
+         ("live_peak_rss_ratio", livePeakRSSRatio, 2.0, "×"),
+         ("soak_excess_slope_mb_per_min", child["soak_excess_slope_mb_per_min"] as? Double, nil, "MB/min"),
          ("mapped_catchup_seconds", mappedCatchup, nil, "s"),
          ("mapped_kcat_seconds", median(mappedKcatRuns), nil, "s"),
          ("mapped_catchup_ratio", mappedRatio, 2.0, "×")]
@@ -99,7 +110,8 @@ struct Report {
         json["met"] = met
         for key in ["key_p99_by_key_ms", "key_max_ms", "key_samples", "search_p50_ms", "search_max_ms", "search_samples",
                     "live_p50_ms", "live_max_ms", "live_received", "live_sent", "inbox_count", "rss_hwm_after_catchup",
-                    "rss_now_bytes"] {
+                    "rss_now_bytes", "live_payload_bytes", "soak_seconds", "soak_rss_start_bytes", "soak_rss_end_bytes",
+                    "soak_payload_added_bytes", "soak_bytes_per_payload_byte", "live_inbox_p99_ms"] {
             if let v = child[key] { json[key] = v }
         }
         let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
