@@ -29,6 +29,8 @@ public struct PackedNotifications: Sendable, Hashable {
     public var count: Int { items.count }
     /// Whether it holds none.
     public var isEmpty: Bool { items.isEmpty }
+    /// About how much memory the batch holds (its bytes, and per item its record and id).
+    public var byteCount: Int { bytes.count + items.count * (MemoryLayout<Item>.stride + 16) }
 
     /// Notification `i`, unpacked (for readers that want `Notification` values).
     public func notification(at i: Int) -> Notification {

@@ -19,6 +19,8 @@ public final class EventQueue: Sendable {
         var drained: UInt64 = 0
         /// Notifications and receipts in `queue`.
         var items = 0
+        /// About how many bytes they hold.
+        var bytes = 0
     }
     private let pending = Mutex(State())
     /// The descriptor to poll for readability; owned by the queue.
@@ -52,7 +54,11 @@ public final class EventQueue: Sendable {
             let empty = state.queue.isEmpty
             state.queue.append(contentsOf: events)
             state.pushed += UInt64(events.count)
-            for e in events { state.items += Self.items(in: e) }
+            for e in events {
+                let (items, bytes) = Self.size(of: e)
+                state.items += items
+                state.bytes += bytes
+            }
             return (empty, state.pushed)
         }
         // A full pipe already holds a wake-up; any other failure cannot be reported from here,
@@ -65,27 +71,36 @@ public final class EventQueue: Sendable {
     /// (see `waitForRoom`): about 25 MB decoded (up to twice that while the UI thread applies
     /// the batch it has just taken), and some 50 ms of UI work per batch.
     public static let backlogLimit = 50_000
+    /// How many bytes of them (large notifications reach it first): 16 MB.
+    public static let backlogByteLimit = 16 << 20
 
     /// Notifications and receipts pushed and not drained yet.
     public var queuedItems: Int { pending.withLock { $0.items } }
+    /// About how many bytes they hold.
+    public var queuedBytes: Int { pending.withLock { $0.bytes } }
 
-    /// Returns once at most `limit` notifications and receipts are queued, or `stop` says so.
+    /// Returns once at most `limit` notifications and receipts, of at most `byteLimit`
+    /// bytes, are queued, or `stop` says so.
     ///
     /// The consumer thread calls it before reading more: when the UI thread applies slower
-    /// than Kafka delivers (catching up on a million), the backlog then waits in Kafka's
-    /// own bounded fetch queue instead of growing here, decoded, without bound.
-    public func waitForRoom(limit: Int, stop: () -> Bool = { false }) {
-        while queuedItems > limit && !stop() {
+    /// than Kafka delivers (catching up on a million), or cannot apply at all (blocked in a
+    /// write to a terminal that stopped reading), the backlog then waits in Kafka's own
+    /// bounded fetch queue instead of growing here, decoded, without bound.
+    public func waitForRoom(limit: Int = backlogLimit, byteLimit: Int = backlogByteLimit, stop: () -> Bool = { false }) {
+        while !stop() {
+            let (items, bytes) = pending.withLock { ($0.items, $0.bytes) }
+            if items <= limit && bytes <= byteLimit { return }
             var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
             nanosleep(&pause, nil)
         }
     }
 
-    private static func items(in event: InboxEvent) -> Int {
+    /// Notifications and receipts in an event, and about how many bytes they hold.
+    private static func size(of event: InboxEvent) -> (items: Int, bytes: Int) {
         switch event {
-        case .notifications(let batch): return batch.count
-        case .receipts(let list): return list.count
-        default: return 0
+        case .notifications(let batch): return (batch.count, batch.byteCount)
+        case .receipts(let list): return (list.count, list.count * 256)
+        default: return (0, 0)
         }
     }
 
@@ -103,6 +118,7 @@ public final class EventQueue: Sendable {
             state.queue.removeAll(keepingCapacity: false)
             state.drained = state.pushed
             state.items = 0
+            state.bytes = 0
             return all
         }
     }

@@ -110,11 +110,25 @@ public final class InboxReader: @unchecked Sendable {
         if case .time(let t) = config.start { startTimeMs = t } else { startTimeMs = nil }
         var kafka = config.kafka
         if kafka["enable.partition.eof"] == nil { kafka.set("enable.partition.eof", "true", origin: "kafka-inbox") }
+        if kafka["queued.max.messages.kbytes"] == nil {
+            // Fetched and not yet read: every partition forwards to one queue, so this bounds
+            // them all together (plus the fetch responses in flight), whatever their count.
+            kafka.set("queued.max.messages.kbytes", String(InboxReaderTuning.queuedKilobytes), origin: "kafka-inbox (memory bound)")
+        }
+        if kafka["fetch.max.bytes"] == nil {
+            // A fetch response may overshoot that bound by its size: 16 MB, not 50.
+            kafka.set("fetch.max.bytes", String(InboxReaderTuning.fetchMaxBytes), origin: "kafka-inbox (memory bound)")
+        }
         // If messages expire between the watermark query and the first fetch, start at the
         // oldest left rather than jumping to the end (which would lose receipts).
         if let group = config.group {
             kafka.set("group.id", group, origin: "--group")
             kafka.set("auto.offset.reset", config.start == .beginning ? "earliest" : "latest", origin: "--from")
+            if kafka["session.timeout.ms"] == nil {
+                // A join whose answer a failing coordinator lost leaves a member behind that the
+                // group waits for until its session times out: 10 s, not librdkafka's 45.
+                kafka.set("session.timeout.ms", "10000", origin: "kafka-inbox (group fail-over)")
+            }
         } else if kafka["auto.offset.reset"] == nil {
             kafka.set("auto.offset.reset", "earliest", origin: "kafka-inbox")
         }

@@ -120,7 +120,7 @@ public final class LiveFeed: @unchecked Sendable {
         let clock = ContinuousClock()
         var lastProbe = clock.now
         while !stopping {
-            events.waitForRoom(limit: EventQueue.backlogLimit) { self.stopping }
+            events.waitForRoom { self.stopping }
             let batch = reader.step(timeoutMs: 500)
             afterStep?(batch, reader)
             var out: [InboxEvent] = []

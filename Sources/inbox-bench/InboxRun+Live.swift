@@ -13,8 +13,7 @@ extension InboxRun {
         let rate = options.liveRate
         let total = rate * options.liveSeconds
         let livePayload = Counter()
-        let atRest = Double(max(0, (result["rss_now_bytes"] as? Int ?? 0) - startRSS)) / Double(max(1, options.payloadBytes))
-        let memory = LiveMemory(bytesPerPayloadByte: atRest)
+        let memory = LiveMemory()
         let base = options.notifications
         let brokers = options.brokers
         let done = StopFlag()

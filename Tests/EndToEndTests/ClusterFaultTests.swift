@@ -20,6 +20,11 @@ import Testing
         }
     }
 
+    /// The end of a file (diagnostics).
+    static func tail(_ path: String) -> String {
+        String(((try? String(contentsOfFile: path, encoding: .utf8)) ?? "(none)").suffix(3000))
+    }
+
     @Test func leadersMoveAndBrokersFailDuringCatchUpAndLiveWithNothingLostOrDoubled() throws {
         let broker = try ControlledBroker(partitions: 6, brokers: 3)
         let b = broker.bootstrap
@@ -27,7 +32,7 @@ import Testing
         let home = try TriageSharingTests.home("")
         let (watch, printed) = try TriageSharingTests.follow(
             ["watch", "-b", b, "--user", "alice", "--group", "cluster-test", "--from", "beginning", "--format", "json"],
-            environment: home)
+            environment: home, stderr: home["XDG_STATE_HOME"]! + "/watch.err")
         defer { kill(watch.processIdentifier, SIGKILL); watch.waitUntilExit() }
 
         // Catch-up under faults: slow brokers, every leader moved, broker 2 down.
@@ -69,10 +74,11 @@ import Testing
 
         // watch --group: every message at least once, none missing.
         var ids: [String] = []
-        #expect(eventually("watch saw all 6300", timeout: 30) {
+        // (A join the failing coordinator lost an answer to waits for the session timeout, 10 s.)
+        #expect(eventually("watch saw all 6300", timeout: 45) {
             while let line = printed.next(timeout: 0.05) { ids += Self.printedIDs([line]) }
             return Set(ids).count == 6300
-        }, "watch --group printed \(Set(ids).count) distinct of 6300")
+        }, "watch --group printed \(Set(ids).count) distinct of 6300; its stderr: \(Self.tail(home["XDG_STATE_HOME"]! + "/watch.err"))")
 
         // Each loss and return logged once, not once per retry.
         let log = try String(contentsOfFile: home["XDG_STATE_HOME"]! + "/kafka-inbox/alice.log", encoding: .utf8)

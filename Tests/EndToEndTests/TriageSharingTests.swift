@@ -14,14 +14,19 @@ import Testing
     }
 
     /// Starts kafka-inbox with `arguments` in `environment` (added to ours), its output read line by line.
-    static func follow(_ arguments: [String], environment: [String: String]) throws -> (Process, LineCollector) {
+    static func follow(_ arguments: [String], environment: [String: String], stderr: String? = nil) throws -> (Process, LineCollector) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Harness.binary)
         p.arguments = arguments
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
+        if let stderr { try? FileManager.default.createDirectory(atPath: (stderr as NSString).deletingLastPathComponent, withIntermediateDirectories: true) }
+        if let stderr, FileManager.default.createFile(atPath: stderr, contents: nil), let handle = FileHandle(forWritingAtPath: stderr) {
+            p.standardError = handle
+        } else {
+            p.standardError = FileHandle.nullDevice
+        }
         try p.run()
         let lines = LineCollector()
         lines.start(out.fileHandleForReading)
