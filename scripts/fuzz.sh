@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in Fuzz/Targets and runs each on its stored corpus.
 #
-#   scripts/fuzz.sh [--seconds N] [--merge] [--jobs N] [TARGET…]
+#   scripts/fuzz.sh [--seconds N] [--merge | --build-only] [TARGET…]
 #
 #   --seconds N   run each target for N seconds (default 20); CI runs --seconds 15
 #   --merge       after the run, minimise the new inputs into Fuzz/Corpus/<TARGET>
@@ -9,17 +9,20 @@
 #   --build-only  build the targets and stop
 #   TARGET…       names of files in Fuzz/Targets without .swift (default: all)
 #
-# The stored corpus is never written to unless --merge is given: each run works on a
-# copy in .build-fuzz/work/<TARGET>. A crash leaves its input in .build-fuzz/crashes/
-# and makes the script exit non-zero. Extra sources a target needs from outside
-# InboxCore are named in its "// fuzz-sources:" line, extra compiler flags in "// fuzz-flags:",
-# other library modules it imports in "// fuzz-modules:" and libraries in "// fuzz-link:".
+# The stored corpus is only read unless --merge is given: new inputs go to
+# .build-fuzz/work/<TARGET> (kept between runs, so repeated runs go deeper). A crash, a
+# leak or a timeout leaves its input in .build-fuzz/crashes/ and makes the script exit 1.
+#
+# A target names what it needs besides InboxCore in comment lines: "// fuzz-sources:"
+# (files compiled into it), "// fuzz-modules:" (modules built as libraries),
+# "// fuzz-flags:" (compiler flags) and "// fuzz-link:" (libraries).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 # libFuzzer and ASan report a crash; the Swift backtracer would fight them over it.
 export SWIFT_BACKTRACE=enable=no
+export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 seconds=20
 merge=0
@@ -31,7 +34,7 @@ while [ $# -gt 0 ]; do
         --seconds=*) seconds="${1#*=}"; shift ;;
         --merge) merge=1; shift ;;
         --build-only) build_only=1; shift ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac

@@ -27,7 +27,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // The mapper compiles every expression with libjq first (`MessageMapper.check`) and
     // refuses the config when it cannot, so the native subset runs only where libjq compiles
     // (an expression with a NUL never does: libjq reads the text as a C string).
-    guard let jq = try? JQProgram(prelude + "{\"x\": ([(" + expression + "\n)][0])}") else { return 0 }
+    guard let jq = program(prelude + "{\"x\": ([(" + expression + "\n)][0])}") else { return 0 }
     let meta = JQInput.object([("topic", .string("notify.alice.owner")), ("headers", .stringObject([("h", "v")]))])
     let bytes = Array(message)
     guard case .object(let real)? = try? jq.first([.json(bytes), meta]) else {
@@ -36,6 +36,18 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     require(native["x"] == real["x"], "\(expression) on \(String(decoding: bytes, as: UTF8.self)): native "
                  + "\(String(describing: native["x"])), libjq \(String(describing: real["x"]))")
     return 0
+}
+
+/// Programs compiled so far (most mutations change the message, not the expression, and
+/// libjq's compile costs more than everything else here); nil: libjq cannot compile it.
+nonisolated(unsafe) private var compiled: [String: JQProgram?] = [:]
+
+private func program(_ text: String) -> JQProgram? {
+    if let known = compiled[text] { return known }
+    if compiled.count >= 512 { compiled.removeAll() }
+    let p = try? JQProgram(text)
+    compiled[text] = p
+    return p
 }
 
 /// Stops with `message` when `condition` fails (`precondition` drops its message in -O builds).
