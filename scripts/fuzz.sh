@@ -5,7 +5,7 @@
 #
 #   --seconds N   run each target for N seconds (default 20); CI runs --seconds 15
 #   --merge       after the run, minimise the new inputs into Fuzz/Corpus/<TARGET>
-#                 (only inputs that add coverage are kept)
+#                 (-set_cover_merge: a small set of inputs that adds all new coverage)
 #   --build-only  build the targets and stop
 #   TARGET…       names of files in Fuzz/Targets without .swift (default: all)
 #
@@ -120,7 +120,7 @@ for t in "${targets[@]}"; do
         { grep -E '^#[0-9]+' "$out/$t.log" | tail -1; grep -E 'stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$out/$t.log"; } | sed "s/^/  $t: /" >&2 || true
     fi
     if [ "$merge" = 1 ]; then
-        "$out/$t" -merge=1 "$corpus" "$work" "${dict[@]}" -max_len=16384 -rss_limit_mb=2048 -timeout=10 \
+        "$out/$t" -set_cover_merge=1 "$corpus" "$work" "${dict[@]}" -max_len=16384 -rss_limit_mb=2048 -timeout=10 \
             >"$out/$t.merge.log" 2>&1 || failed+=("$t(merge)")
         rm -rf "$work"
     fi
