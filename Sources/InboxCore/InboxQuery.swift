@@ -123,7 +123,9 @@ public struct InboxQuery: Sendable, Hashable {
             case .body: return !(n.body ?? "").isEmpty
             }
         case .text(let t):
-            return [n.title, n.body ?? "", n.actor ?? ""].contains { $0.lowercased().contains(t) }
+            // firstRange(of:), not Foundation's contains(_:), which ignores NULs at the end of
+            // the needle at the end of the text ("deploy".contains("y\0") is true).
+            return [n.title, n.body ?? "", n.actor ?? ""].contains { $0.lowercased().firstRange(of: t) != nil }
         }
     }
 }

@@ -53,10 +53,11 @@ public enum ReceiptCodec {
 
     /// Decodes a receipt value tolerantly: unknown fields are ignored, ids may be numbers,
     /// missing `receipt_id`, `user` or `at` become empty, `at` and `until` as epoch numbers
-    /// are read as such, and a `source` that is incomplete is left out. Returns nil when the
-    /// value is not a JSON object, its `type` is not one of `ReceiptType` (any case), a
-    /// state or an action has no `notification_id`, a `snoozed` has no readable `until`, an
-    /// `action` no `action`, a `mute` no `mute_id` or scope, or an `unmute` no `mute_id`.
+    /// are read as such (an `until` outside the years 0000–9999 is unreadable), and a
+    /// `source` that is incomplete is left out. Returns nil when the value is not a JSON
+    /// object, its `type` is not one of `ReceiptType` (any case), a state or an action has
+    /// no `notification_id`, a `snoozed` has no readable `until`, an `action` no `action`, a
+    /// `mute` no `mute_id` or scope, or an `unmute` no `mute_id`.
     public static func decode(_ value: UnsafeRawBufferPointer) -> Receipt? {
         let bytes = value.assumingMemoryBound(to: UInt8.self)
         guard bytes.count <= NotificationDecoder.maxValueBytes else { return nil }
@@ -143,13 +144,18 @@ public enum ReceiptCodec {
         }
     }
 
-    /// An ISO 8601 string or an epoch number (seconds or milliseconds) as ms; nil otherwise.
+    /// An ISO 8601 string or an epoch number (seconds or milliseconds) as ms; nil otherwise,
+    /// and nil for a time outside the years 0000–9999: `encode` writes `until` as ISO 8601,
+    /// which could not be read back (a snooze would be lost, a timed mute made permanent).
     private static func readTime(_ s: inout JSONScanner) throws(JSONScanError) -> Int64? {
+        let ms: Int64?
         if try s.valueKind() == .number {
             let r = try s.scanNumber()
-            return JSONScanner.epochMs(UnsafeBufferPointer(rebasing: s.buf[r]))
+            ms = JSONScanner.epochMs(UnsafeBufferPointer(rebasing: s.buf[r]))
+        } else {
+            ms = try s.textValue(depth: 2).flatMap { Timestamps.parseISO8601($0) }
         }
-        return try s.textValue(depth: 2).flatMap { Timestamps.parseISO8601($0) }
+        return ms.flatMap { Timestamps.fourDigitYears.contains($0) ? $0 : nil }
     }
 
     private static func readSource(_ s: inout JSONScanner) throws(JSONScanError) -> SourcePosition? {

@@ -10,6 +10,10 @@ public enum Timestamps {
         Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
     }
 
+    /// The times `iso8601(ms:)` writes with a four-digit year, the only ones `parseISO8601`
+    /// reads back: 0000-01-01T00:00:00.000Z through 9999-12-31T23:59:59.999Z.
+    public static let fourDigitYears: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
+
     /// `ms` as ISO 8601 in UTC with milliseconds: `2026-11-25T14:03:11.120Z`.
     /// Times beyond ±100,000,000 days of the epoch are clamped to that range.
     public static func iso8601(ms: Int64) -> String {

@@ -63,8 +63,9 @@ public struct OutboxContents: Sendable {
     /// How many receipts are pending (kept as records are folded: no walk per question).
     private(set) var pendingCount = 0
     private var latest: [String: (seq: Int, receipt: Receipt)] = [:]
-    /// The notification id of each latest receipt, by receipt id.
-    private var latestByReceipt: [String: String] = [:]
+    /// How many latest receipts carry each receipt id: one, unless the journal repeats an id
+    /// for another notification (damage, or a hand edit), and a done record then clears all.
+    private var latestCount: [String: Int] = [:]
     private var done = Set<String>()
     private var seq = 0
 
@@ -101,7 +102,7 @@ public struct OutboxContents: Sendable {
     /// Makes room for `count` more receipts (a bulk action appends thousands at once).
     mutating func reserve(_ count: Int) {
         latest.reserveCapacity(latest.count + count)
-        latestByReceipt.reserveCapacity(latestByReceipt.count + count)
+        latestCount.reserveCapacity(latestCount.count + count)
     }
 
     /// Folds a record this process has just appended (no need to read it back).
@@ -109,16 +110,17 @@ public struct OutboxContents: Sendable {
         switch record {
         case .add(let r):
             if let old = latest[r.subject] {
-                latestByReceipt[old.receipt.receiptID] = nil
-                if !done.contains(old.receipt.receiptID) { pendingCount -= 1 }  // superseded
+                let id = old.receipt.receiptID
+                latestCount[id] = latestCount[id].flatMap { $0 > 1 ? $0 - 1 : nil }
+                if !done.contains(id) { pendingCount -= 1 }  // superseded
             }
             latest[r.subject] = (seq, r)
-            latestByReceipt[r.receiptID] = r.subject
+            latestCount[r.receiptID, default: 0] += 1
             if !done.contains(r.receiptID) { pendingCount += 1 }
             seq += 1
             records += 1
         case .done(let ids):
-            for id in ids where done.insert(id).inserted && latestByReceipt[id] != nil { pendingCount -= 1 }
+            for id in ids where done.insert(id).inserted { pendingCount -= latestCount[id] ?? 0 }
             records += 1
         }
     }

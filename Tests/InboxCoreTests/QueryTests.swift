@@ -103,4 +103,22 @@ import Testing
         }
         #expect(decided > 100, "most questions are answered from the bytes")
     }
+
+    /// Fuzz finding (Fuzz/Corpus/Query/crash-nul-at-end-of-word): Foundation's
+    /// `contains(_:)` ignored NULs at the end of a word when the text ended with the rest,
+    /// so `done\0` (a `[[views]]` query can hold one) matched "deploy done" unpacked but
+    /// not from the stored bytes.
+    @Test func aWordEndingInNULMatchesOnlyText() throws {
+        let n = Self.note("a", title: "deploy done")
+        let facts = InboxQuery.Facts(rowClass: .unread)
+        for text in ["done\u{0}", "e\u{0}\u{0}", "\"done\u{0}\""] {
+            let q = try InboxQuery(text, nowMs: Self.now)
+            #expect(!q.matches(n, facts), "\(text.debugDescription)")
+            let packed = Array(n.title.utf8).withUnsafeBufferPointer { t in
+                q.matches(packed: InboxQuery.PackedRow(title: t, actor: nil, body: nil, kind: n.kind, createdAtMs: n.createdAtMs), facts)
+            }
+            #expect(packed == false)
+        }
+        #expect(try InboxQuery("done", nowMs: Self.now).matches(n, facts))
+    }
 }

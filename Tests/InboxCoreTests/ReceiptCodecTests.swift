@@ -80,6 +80,20 @@ import Testing
         #expect(ReceiptCodec.decode(Array(text.utf8)) == nil)
     }
 
+    /// Fuzz finding (Fuzz/Corpus/ReceiptCodec/crash-until-beyond-year-9999*): an `until` past
+    /// the year 9999 decoded, but `encode` writes it as an ISO 8601 year `parseISO8601` cannot
+    /// read, so the stored or re-sent receipt lost its snooze (or made a timed mute permanent).
+    @Test func anUntilBeyondTheYear9999IsUnreadable() throws {
+        #expect(ReceiptCodec.decode(Array(#"{"type":"snoozed","notification_id":"n","until":179600764079200123}"#.utf8)) == nil)
+        #expect(ReceiptCodec.decode(Array(#"{"type":"snoozed","notification_id":"n","until":253402300800000}"#.utf8)) == nil)
+        let last = try #require(ReceiptCodec.decode(Array(#"{"type":"snoozed","notification_id":"n","until":253402300799999}"#.utf8)))
+        #expect(ReceiptCodec.decode(ReceiptCodec.encode(last)) == last)
+        let mute = try #require(ReceiptCodec.decode(Array(
+            #"{"type":"mute","mute_id":"m1","scope":"actor","actor":"bob","until":253402300800000}"#.utf8)))
+        #expect(mute.mute?.untilMs == nil)
+        #expect(ReceiptCodec.decode(ReceiptCodec.encode(mute)) == mute)
+    }
+
     @Test func latestReceiptWinsThroughTheCodec() {
         var inbox = Inbox()
         let n = decode(#"{"id":"a","title":"t"}"#)

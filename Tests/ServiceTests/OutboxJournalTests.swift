@@ -117,6 +117,33 @@ import InboxSystem
         }
     }
 
+    /// Fuzz finding (Fuzz/Corpus/OutboxJournal/crash-receipt-id-repeated): a journal that
+    /// repeats a receipt id for another notification (damage, a hand edit) kept one of them
+    /// counted as pending after a done record named the id, so the journal was never emptied.
+    @Test func aReceiptIDRepeatedForAnotherNotificationIsDoneOnce() throws {
+        let box = try open()
+        let first = receipt("n-1")
+        var copy = receipt("n-2")
+        copy.receiptID = first.receiptID
+        try box.add([first])
+        let handle = try #require(FileHandle(forWritingAtPath: box.path))
+        handle.seekToEndOfFile()
+        handle.write(Data(OutboxRecord.add(copy).line))
+        try handle.close()
+        #expect(try box.pending().count == 2)
+        try box.markDone([first.receiptID])
+        #expect(try box.pending().isEmpty)
+        let size = (try FileManager.default.attributesOfItem(atPath: box.path)[.size] as? Int) ?? -1
+        #expect(size == 0, "emptied: nothing is pending")
+        // Superseding one of them keeps the other counted.
+        var contents = OutboxContents()
+        var later = receipt("n-2")
+        later.receiptID = "other"
+        for r in [OutboxRecord.add(first), .add(copy), .add(later), .done([first.receiptID])] { contents.apply(r) }
+        #expect(contents.pendingCount == contents.pending.count)
+        #expect(contents.pending == [later])
+    }
+
     @Test func manyReceiptsDeliveredInBatchesLeaveAnEmptyJournal() throws {
         let box = try open()
         let receipts = (0..<3000).map { receipt("n-\($0)") }
