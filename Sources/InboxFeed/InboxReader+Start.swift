@@ -55,6 +55,10 @@ extension InboxReader {
         // anyway, its end learnt from its first fetch (`resolveUnknownEnds`).
         let (found, failures) = consumer.client.watermarks(of: wanted, timeoutMs: min(config.timeoutMs, 3000))
         if found.isEmpty, let failure = failures.values.first { throw failure }
+        // Only a leader that does not answer is waited for; a refusal (not authorised, no
+        // such partition) fails the start as it always did.
+        if let refusal = failures.values.first(where: { !$0.isRetriableWatermarkFailure }) { throw refusal }
+        if !failures.isEmpty && unknownEnds.isEmpty { unknownEndsDeadline = .now + .milliseconds(3 * Int64(config.timeoutMs)) }
         var offsets: [TopicPartition: Int64] = [:]
         var timed: [TopicPartition] = []
         for tp in wanted {

@@ -11,16 +11,25 @@ struct UnknownEnd {
 
 extension InboxReader {
     /// Learns the ends of partitions started without them, from what librdkafka's fetches
-    /// told (no request): each becomes a catch-up target like the others.
-    func resolveUnknownEnds() {
+    /// told (no request): each becomes a catch-up target like the others. Past the deadline
+    /// (three timeouts) the ones still unknown are no longer waited for: catch-up completes
+    /// without them, they are still read, and `batch` says so.
+    func resolveUnknownEnds(into batch: inout ReadBatch) {
         lastEndCheck = .now
+        if ContinuousClock.now >= unknownEndsDeadline {
+            for tp in unknownEnds.keys.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }) {
+                batch.conditions.append(.leaderSilent(tp))
+            }
+            unknownEnds.removeAll()
+            return
+        }
         for (tp, unknown) in unknownEnds {
             guard let marks = consumer.client.cachedWatermarks(topic: tp.topic, partition: tp.partition) else { continue }
             unknownEnds[tp] = nil
             let low = marks.low >= 0 ? marks.low : 0
             let start = Self.start(unknown.position, marks: (low, marks.high), resume: startOffsets[tp])
             startPositions[tp] = start
-            lowWatermarks[tp] = low
+            if marks.low >= 0 { lowWatermarks[tp] = marks.low }
             let read = position(of: tp) ?? start
             guard unknown.initial, marks.high > read else { continue }
             catchUpTotal += marks.high - read
@@ -32,7 +41,9 @@ extension InboxReader {
     func reachedEnd(_ tp: TopicPartition, at offset: Int64) {
         guard unknownEnds.removeValue(forKey: tp) != nil else { return }
         if startPositions[tp] == nil { startPositions[tp] = offset }
-        if lowWatermarks[tp] == nil { lowWatermarks[tp] = consumer.client.cachedWatermarks(topic: tp.topic, partition: tp.partition)?.low ?? 0 }
+        if lowWatermarks[tp] == nil, let low = consumer.client.cachedWatermarks(topic: tp.topic, partition: tp.partition)?.low, low >= 0 {
+            lowWatermarks[tp] = low
+        }
     }
 
     /// The next offset after the last message handled from `tp`, if any.

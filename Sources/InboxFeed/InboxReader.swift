@@ -36,6 +36,8 @@ public final class InboxReader: @unchecked Sendable {
     /// down, a leader moving): catch-up waits for them until a fetch tells their end.
     var unknownEnds: [TopicPartition: UnknownEnd] = [:]
     var lastEndCheck = ContinuousClock.now
+    /// After this, a partition whose end is still unknown is no longer waited for.
+    var unknownEndsDeadline = ContinuousClock.now
     /// Total messages to read to catch up, and read so far.
     public internal(set) var catchUpTotal: Int64 = 0
     public private(set) var catchUpRead: Int64 = 0
@@ -180,7 +182,7 @@ public final class InboxReader: @unchecked Sendable {
         var batch = ReadBatch()
         consumer.consumeBatch(timeoutMs: timeoutMs) { m in handle(m, into: &batch) }
         for e in consumer.pollErrors() { batch.conditions.append(condition(e)) }
-        if !unknownEnds.isEmpty, ContinuousClock.now - lastEndCheck > .milliseconds(100) { resolveUnknownEnds() }
+        if !unknownEnds.isEmpty, ContinuousClock.now - lastEndCheck > .milliseconds(100) { resolveUnknownEnds(into: &batch) }
         // Only a layout that can gain topics (patterns, or standard topics not created yet)
         // asks for the cluster's topic list again; never more than every 10 s. (A group
         // subscription follows patterns by itself.)
@@ -238,6 +240,7 @@ public final class InboxReader: @unchecked Sendable {
                     topics[t]!.targets[p] = -1
                     entryTargets -= 1
                 }
+                if !error.isUnreachable && !unknownEnds.isEmpty { unknownEnds[tp] = nil }
             }
             return
         }

@@ -33,6 +33,9 @@ public enum ReaderCondition: Sendable, Hashable, CustomStringConvertible {
     /// A partition cannot be read: it no longer exists, or we may not read it. Catch-up no
     /// longer waits for it.
     case partitionUnreadable(TopicPartition, reason: String)
+    /// A partition whose leader has not answered since the start: catch-up no longer waits
+    /// for it; it is read when the leader answers.
+    case leaderSilent(TopicPartition)
     /// Anything else librdkafka reported, in its words.
     case other(String)
 
@@ -42,6 +45,7 @@ public enum ReaderCondition: Sendable, Hashable, CustomStringConvertible {
         case .brokerUnreachable(let name, let reason): return "broker \(name) unreachable (\(reason))"
         case .authentication(let brokers, let reason): return "authentication failed at \(brokers): \(reason)"
         case .partitionUnreadable(let tp, let reason): return "\(tp.topic)/\(tp.partition): \(reason)"
+        case .leaderSilent(let tp): return "\(tp.topic)/\(tp.partition): its leader does not answer; not waited for, read when it does"
         case .other(let text): return text
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import KafkaKit
+import Synchronization
 
 /// `kafka-inbox broker --control`: fault injection driven by lines on standard input, for
 /// tests and demos of failure handling. Each command is answered on stdout with one line,
@@ -16,11 +17,11 @@ import KafkaKit
 ///
 /// ERROR is a librdkafka code number or one of `request-timed-out` (retriable, the
 /// default), `not-leader`, `topic-authorization-failed`, `message-too-large`, `invalid-record`.
-public final class BrokerControl: @unchecked Sendable {
+public final class BrokerControl: Sendable {
     let cluster: MockCluster
     let topics: [(name: String, partitions: Int32)]
-    /// How far `rotate-leaders` has turned the leaders (touched by the control thread only).
-    private var rotation: Int32 = 0
+    /// How far `rotate-leaders` has turned the leaders.
+    private let rotation = Mutex<Int32>(0)
 
     /// Control of `cluster`, whose `topics` `rotate-leaders` moves.
     public init(cluster: MockCluster, topics: [(name: String, partitions: Int32)] = []) {
@@ -66,10 +67,13 @@ public final class BrokerControl: @unchecked Sendable {
                 }
                 try cluster.setLeader(topic: args[0], partition: partition, broker: id)
             case "rotate-leaders":
-                rotation += 1
+                let turn = rotation.withLock { value -> Int32 in
+                    value += 1
+                    return value
+                }
                 let n = cluster.brokerCount
                 for t in topics {
-                    for p in 0..<t.partitions { try cluster.setLeader(topic: t.name, partition: p, broker: (p + rotation) % n + 1) }
+                    for p in 0..<t.partitions { try cluster.setLeader(topic: t.name, partition: p, broker: (p + turn) % n + 1) }
                 }
             case "coordinator":
                 guard args.count == 2, let id = Int32(args[1]) else { return "error usage: coordinator GROUP BROKER" }

@@ -6,8 +6,9 @@ import InboxSystem
 /// often librdkafka retries in between. While one broker of several is down, the others
 /// serve their partitions and the lost one's partitions wait.
 public struct BrokerHealth: Sendable {
-    /// Failing brokers: librdkafka's name (`host:port/ID`) → when it was last probed.
-    private var failing: [String: ContinuousClock.Instant] = [:]
+    /// Failing brokers: librdkafka's name (`host:port/ID`) → when it was last probed and
+    /// when librdkafka last reported it failing.
+    private var failing: [String: (probed: ContinuousClock.Instant, failed: ContinuousClock.Instant)] = [:]
     /// How often a failing broker is probed for a listener again.
     private let probeEvery: Duration
 
@@ -43,18 +44,25 @@ public struct BrokerHealth: Sendable {
 
     /// Takes in a condition; returns the change it makes, if any.
     public mutating func note(_ condition: ReaderCondition) -> Change? {
-        guard case .brokerUnreachable(let name, _) = condition, failing[name] == nil else { return nil }
-        failing[name] = .now
+        guard case .brokerUnreachable(let name, _) = condition else { return nil }
+        let now = ContinuousClock.now
+        if let known = failing[name] {
+            failing[name] = (known.probed, now)
+            return nil
+        }
+        failing[name] = (now, now)
         return .lost(name)
     }
 
-    /// Probes the failing brokers not probed for `probeEvery`; returns those that listen again.
-    /// `listening` probes one `host:port` (a TCP connect, by default).
-    public mutating func recheck(listening: (String) -> Bool = { TCPProbe.probe($0) == .listening }) -> [Change] {
+    /// Probes the failing brokers not probed for `probeEvery`; returns those that listen again
+    /// and that librdkafka has not reported failing for `probeEvery` (a port that accepts
+    /// connections while Kafka behind it does not answer is not "back").
+    /// `listening` probes one `host:port` (a TCP connect of at most 200 ms, by default).
+    public mutating func recheck(listening: (String) -> Bool = { TCPProbe.probe($0, timeoutMs: 200) == .listening }) -> [Change] {
         var changes: [Change] = []
         let now = ContinuousClock.now
-        for (name, last) in failing where now - last >= probeEvery {
-            failing[name] = now
+        for (name, last) in failing where now - last.probed >= probeEvery && now - last.failed >= probeEvery {
+            failing[name] = (now, last.failed)
             if listening(Self.address(name)) {
                 failing[name] = nil
                 changes.append(.back(name))
@@ -62,9 +70,6 @@ public struct BrokerHealth: Sendable {
         }
         return changes.sorted { $0.description < $1.description }
     }
-
-    /// Forgets every failing broker (the whole cluster answered, or went away).
-    public mutating func reset() { failing.removeAll() }
 
     /// `host:port/ID` → `ID (host:port)`.
     static func label(_ name: String) -> String {

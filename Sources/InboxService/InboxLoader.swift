@@ -39,6 +39,7 @@ public struct InboxLoader {
         var warnings: [String] = []
         var badReceipts = 0
         let clock = ContinuousClock()
+        var health = BrokerHealth()
         var lastProgress = clock.now
         while !reader.caughtUp {
             let batch = reader.step(timeoutMs: 200)
@@ -49,7 +50,17 @@ public struct InboxLoader {
             }
             badReceipts += batch.badReceipts
             if batch.hasMessages { lastProgress = clock.now }
-            for c in batch.conditions where !warnings.contains(c.description) { warnings.append(c.description) }
+            for c in batch.conditions {
+                // A failing broker is one warning, however often librdkafka retries it.
+                if case .leaderSilent = c {
+                    // A command's answer would lack that partition: say so instead of answering.
+                    throw .unreachable("\(c.description)" + (warnings.last.map { " (\($0))" } ?? ""))
+                } else if case .brokerUnreachable = c {
+                    if let change = health.note(c) { warnings.append(change.description) }
+                } else if !warnings.contains(c.description) {
+                    warnings.append(c.description)
+                }
+            }
             if clock.now - lastProgress > .milliseconds(Int(settings.timeoutMs) * 3) {
                 throw .unreachable("reading stalled at \(reader.catchUpRead) of \(reader.catchUpTotal) messages from \(settings.kafka.brokers)"
                     + (warnings.last.map { ": \($0)" } ?? ""))

@@ -132,7 +132,12 @@ public final class LiveFeed: @unchecked Sendable {
             }
             if batch.badReceipts > 0 { out.append(.error("\(batch.badReceipts) malformed receipt(s) skipped")) }
             var healthChanged = false
+            var silent: [String] = []
             for c in batch.conditions {
+                if case .leaderSilent(let tp) = c {
+                    silent.append("\(tp.topic)/\(tp.partition)")
+                    continue
+                }
                 if c.isUnreachable {
                     if !down { out.append(.connection(.unreachable(address))) }
                     down = true
@@ -141,6 +146,12 @@ public final class LiveFeed: @unchecked Sendable {
                 } else {
                     out.append(.error(c.description))
                 }
+            }
+            if !silent.isEmpty {
+                // One line for them all, not one per partition.
+                let text = "\(silent.count) partition(s) not waited for: their leader does not answer; read when it does"
+                KafkaLog.write(text + " (\(silent.joined(separator: ", ")))")
+                out.append(.error(text))
             }
             for change in health.recheck() { KafkaLog.write(change.description); healthChanged = true }
             if down && (batch.hasMessages || brokerAnswers(reader, &lastProbe)) {

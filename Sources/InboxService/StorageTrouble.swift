@@ -65,6 +65,7 @@ public struct StorageTrouble: Sendable, Hashable, CustomStringConvertible {
             + "do it again once the broker answers; fix: \(fix)"
     }
 
+    /// The cause and its detail, e.g. "state dir full: ENOSPC (…)".
     public var description: String { "\(cause) (\(detail))" }
 
     /// Creates `directory` if need be and writes a small file in it (then removes it):

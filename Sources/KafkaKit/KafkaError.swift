@@ -37,6 +37,15 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
             || c == RD_KAFKA_RESP_ERR__TIMED_OUT || c == RD_KAFKA_RESP_ERR__RESOLVE
     }
 
+    /// Whether a watermark request failing with this code may succeed later: the leader did
+    /// not answer (down, moving, timed out), as opposed to a refusal.
+    public var isRetriableWatermarkFailure: Bool {
+        let c = rd_kafka_resp_err_t(rawValue: code)
+        return code == 0 || isUnreachable || c == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION
+            || c == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE || c == RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT
+            || c == RD_KAFKA_RESP_ERR__WAIT_COORD || c == RD_KAFKA_RESP_ERR__NODE_UPDATE
+    }
+
     /// Whether the code is a failed connection to one broker (librdkafka's `_TRANSPORT`).
     public var isTransport: Bool { rd_kafka_resp_err_t(rawValue: code) == RD_KAFKA_RESP_ERR__TRANSPORT }
 

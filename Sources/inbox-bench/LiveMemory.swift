@@ -24,26 +24,30 @@ final class LiveMemory {
     }
 
     /// The figures: the peak; resident size at the start and the end of the steady phase
-    /// (after the first tenth); and the growth the payload does not explain: the first half
-    /// of the steady phase says how many resident bytes a payload byte costs, and the second
-    /// half's growth beyond that, per minute, is what a leak would add (flat: about 0).
-    func report(into result: inout [String: Any], livePayload: Int) {
+    /// (after the first tenth); and the growth the payload does not explain: the resident
+    /// bytes a payload byte cost at rest after the catch-up (`perByte`) times the live payload
+    /// received is subtracted from each sample, and the least-squares slope of the rest, per
+    /// minute, is what a leak adds (flat: about 0; a live path that keeps more per message
+    /// than catch-up shows too).
+    func report(into result: inout [String: Any], livePayload: Int, perByte: Double) {
         result["live_peak_rss_bytes"] = procStatusBytes("VmHWM")
         result["live_payload_bytes"] = livePayload
         let steady = Array(samples.dropFirst(samples.count / 10))
         guard steady.count >= 5, let first = steady.first, let last = steady.last else { return }
-        let middle = steady[steady.count / 2]
-        let perByte = Double(middle.rss - first.rss) / Double(max(1, middle.payload - first.payload))
-        let expected = perByte * Double(last.payload - middle.payload)
-        let excess = (Double(last.rss - middle.rss) - expected) / max(1, last.seconds - middle.seconds) * 60 / 1_048_576
+        let xs = steady.map(\.seconds)
+        let ys = steady.map { Double($0.rss) - perByte * Double($0.payload) }
+        let mx = xs.reduce(0, +) / Double(xs.count), my = ys.reduce(0, +) / Double(ys.count)
+        let sxx = xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+        let sxy = zip(xs, ys).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
+        let slope = sxx > 0 ? sxy / sxx * 60 / 1_048_576 : 0
         result["soak_seconds"] = last.seconds - first.seconds
         result["soak_rss_start_bytes"] = first.rss
         result["soak_rss_end_bytes"] = last.rss
         result["soak_payload_added_bytes"] = last.payload - first.payload
         result["soak_rss_per_payload_byte"] = perByte
-        result["soak_excess_slope_mb_per_min"] = excess
-        log(String(format: "  soak: RSS %.1f → %.1f MB over %.0f s (+%.1f MB of payload, %.2f resident bytes per payload byte); growth beyond that %.2f MB/min",
+        result["soak_excess_slope_mb_per_min"] = slope
+        log(String(format: "  soak: RSS %.1f → %.1f MB over %.0f s (+%.1f MB of payload; at rest %.2f resident bytes per payload byte); growth beyond that %.2f MB/min",
                    Double(first.rss) / 1_048_576, Double(last.rss) / 1_048_576, last.seconds - first.seconds,
-                   Double(last.payload - first.payload) / 1_048_576, perByte, excess))
+                   Double(last.payload - first.payload) / 1_048_576, perByte, slope))
     }
 }

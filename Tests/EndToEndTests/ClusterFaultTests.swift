@@ -86,4 +86,30 @@ import Testing
         let back = log.split(separator: "\n").filter { $0.hasSuffix("is back") }
         #expect(lost.count == 2 && back.count == 2, "lost \(lost), back \(back)")
     }
+
+    @Test func aBrokerDownBeforeTheStartThatNeverReturnsCostsSecondsNotTheInbox() throws {
+        let broker = try ControlledBroker(partitions: 6, brokers: 3)
+        let b = broker.bootstrap
+        try TriageSharingTests.send(b, Self.lines("d", 0..<600))
+        broker.control("down 2")
+        let home = try TriageSharingTests.home("")
+        // `--timeout 2`: a partition whose leader has not answered for three timeouts is no
+        // longer waited for.
+        let tui = try TmuxSession(["-b", b, "--user", "alice", "--timeout", "2"], cols: 140, rows: 16, environment: home)
+        let early = tui.waitFor("the others' rows, and the lost broker named", timeout: 10) {
+            $0.listRows.count >= 5 && $0.statusBar.contains("broker 2 (") && $0.statusBar.contains("unreachable")
+        }
+        #expect(!early.statusBar.contains("up to date"), "\(early.statusBar)")
+        let settled = tui.waitFor("catch-up complete without broker 2's partitions", timeout: 20) { $0.statusBar.contains("up to date") }
+        let shown = settled.statusBar.split(separator: "·").compactMap { part -> Int? in
+            part.hasSuffix(" unread") ? Int(part.split(separator: " ").first ?? "") : nil
+        }.first ?? 0
+        #expect(shown > 0 && shown < 600, "\(settled.statusBar)")
+        let list = try Harness.inbox(["list", "--json", "-b", b, "--user", "alice", "--timeout", "2", "--no-snapshot"], environment: home, timeout: 60)
+        #expect(list.status != 0 && list.stderr.contains("broker"), "a one-shot list does not pretend: \(list.status) \(list.stderr)")
+
+        // When it returns, its partitions are read after all.
+        broker.control("up 2")
+        tui.waitFor("broker 2's notifications too", timeout: 30) { $0.statusBar.contains("600 unread") && !$0.statusBar.contains("unreachable") }
+    }
 }

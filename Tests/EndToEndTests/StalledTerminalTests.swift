@@ -60,9 +60,8 @@ import Testing
         let server = try #require(pid_t(t.display("#{pid}")))
         let tty = t.display("#{pane_tty}")
 
-        // Three marks, then the terminal stops reading.
-        for _ in 0..<3 { t.press("r") }
-        usleep(200_000)
+        // Three marks, and at once the terminal stops reading: they are sent while it is stalled.
+        t.press("r", "r", "r")
         kill(server, SIGSTOP)
         var resumed = false
         defer { if !resumed { kill(server, SIGCONT) } }
