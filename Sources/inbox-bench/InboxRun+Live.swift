@@ -102,10 +102,7 @@ extension InboxRun {
         app.shouldStop = { _ in latencies.count >= total || monoNs() >= deadline }
         try app.run(on: screen)
         shown = nil
-        // At rest after the catch-up: resident bytes per payload byte held (the fixed part excluded).
-        let grown = (result["rss_now_bytes"] as? Int ?? 0) - startRSS
-        let perByte = options.payloadBytes > 0 ? max(0, Double(grown) / Double(options.payloadBytes)) : 1
-        memory.report(into: &result, livePayload: livePayload.value, perByte: perByte)
+        memory.report(into: &result, livePayload: livePayload.value)
         log(String(format: "  live: %d frames, UI work per frame max %.1f ms, %d frames over 10 ms",
                    liveFrames, Double(frameMax) / 1e6, slowFrames))
         result["live_received"] = latencies.count

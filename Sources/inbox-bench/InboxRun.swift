@@ -19,8 +19,6 @@ final class InboxRun {
     var grid = CellGrid(rows: 40, cols: 120)
     let renderer = InboxRenderer()
     var result: [String: Any] = [:]
-    /// Resident bytes when the child started (before anything was read).
-    let startRSS = procStatusBytes("VmRSS")
     /// Live-phase stage times per live item (diagnostics: where the latency is spent).
     let trace = LiveTrace()
     /// `KafkaConsumer.fetcherWakeUps`, copied by the consumer thread after each step.

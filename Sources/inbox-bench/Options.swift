@@ -26,7 +26,6 @@ struct Options: ParsableArguments {
     @Flag(help: .hidden) var full = false
     @Option(help: .hidden) var expected = 0
     @Option(help: .hidden) var configPath: String?
-    @Option(help: .hidden) var payloadBytes = 0
 
     var receiptCount: Int { receipts ?? notifications * 3 / 10 }
 

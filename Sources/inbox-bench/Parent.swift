@@ -141,7 +141,7 @@ final class Bench {
             p.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : "/usr/bin/" + tool)
             args = Array(prefix.dropFirst()) + [exe] + args
         }
-        if full { args += ["--full", "--payload-bytes", String(payloadBytes)] }
+        if full { args.append("--full") }
         args += extra
         let pipe = Pipe()
         p.standardOutput = pipe

@@ -52,6 +52,7 @@ struct Report {
          ("live_p99_ms", child["live_p99_ms"] as? Double, 50.0, "ms"),
          ("live_peak_rss_bytes", (child["live_peak_rss_bytes"] as? Int).map(Double.init), nil, "MB"),
          ("live_peak_rss_ratio", livePeakRSSRatio, 2.0, "×"),
+         ("soak_rss_per_payload_byte", child["soak_rss_per_payload_byte"] as? Double, nil, "×"),
          ("soak_excess_slope_mb_per_min", child["soak_excess_slope_mb_per_min"] as? Double, nil, "MB/min"),
          ("mapped_catchup_seconds", mappedCatchup, nil, "s"),
          ("mapped_kcat_seconds", median(mappedKcatRuns), nil, "s"),
@@ -111,7 +112,7 @@ struct Report {
         for key in ["key_p99_by_key_ms", "key_max_ms", "key_samples", "search_p50_ms", "search_max_ms", "search_samples",
                     "live_p50_ms", "live_max_ms", "live_received", "live_sent", "inbox_count", "rss_hwm_after_catchup",
                     "rss_now_bytes", "live_payload_bytes", "soak_seconds", "soak_rss_start_bytes", "soak_rss_end_bytes",
-                    "soak_payload_added_bytes", "soak_rss_per_payload_byte", "live_inbox_p99_ms"] {
+                    "soak_payload_added_bytes", "live_inbox_p99_ms"] {
             if let v = child[key] { json[key] = v }
         }
         let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
