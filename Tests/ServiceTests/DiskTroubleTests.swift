@@ -32,6 +32,14 @@ import Testing
         events.compactMap { if case .error(let text) = $0 { return text } else { return nil } }
     }
 
+    /// A fixture whose state directory is `stateHome` (a tiny disk).
+    static func fixture(stateHome: String) throws -> ServiceFixture {
+        var f = try ServiceFixture()
+        f.settings = try Settings.resolve(SettingsInput(brokers: f.cluster.bootstrapServers, user: "alice", timeout: 5),
+                                          environment: ["XDG_STATE_HOME": stateHome, "XDG_CONFIG_HOME": f.state, "USER": "alice"])
+        return f
+    }
+
     @Test func aSenderWhoseJournalIsFullDeliversEveryReceiptAndSaysSoOnce() throws {
         let f = try ServiceFixture()
         try fullJournal(f)
@@ -127,9 +135,7 @@ import Testing
     @Test(.enabled(if: TinyDisk.available, "needs the right to mount a tmpfs"))
     func onceThereIsRoomAgainTheUnsavedReceiptsAreJournaled() throws {
         let disk = try TinyDisk(kilobytes: 64)
-        var f = try ServiceFixture()
-        f.settings = try Settings.resolve(SettingsInput(brokers: f.cluster.bootstrapServers, user: "alice", timeout: 5),
-                                          environment: ["XDG_STATE_HOME": disk.path, "XDG_CONFIG_HOME": f.state, "USER": "alice"])
+        var f = try Self.fixture(stateHome: disk.path)
         f.settings.timings = .fast
         let events = try EventQueue()
         let sender = ReceiptSender(settings: f.settings, events: events, outbox: try Outbox(path: f.settings.outboxPath), overlay: PendingOverlay())
@@ -153,9 +159,7 @@ import Testing
     @Test(.enabled(if: TinyDisk.available, "needs the right to mount a tmpfs"))
     func aSnapshotThatDoesNotFitIsReportedOnceAndTheOldOneStays() throws {
         let disk = try TinyDisk(kilobytes: 256)
-        var f = try ServiceFixture()
-        f.settings = try Settings.resolve(SettingsInput(brokers: f.cluster.bootstrapServers, user: "alice", timeout: 5),
-                                          environment: ["XDG_STATE_HOME": disk.path, "XDG_CONFIG_HOME": f.state, "USER": "alice"])
+        let f = try Self.fixture(stateHome: disk.path)
         let reports = Mutex<[SnapshotReport]>([])
         let keeper = SnapshotKeeper(settings: f.settings) { r in reports.withLock { $0.append(r) } }
         try f.publish(3)
