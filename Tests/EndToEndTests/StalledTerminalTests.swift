@@ -32,15 +32,9 @@ import Testing
 
     /// The kafka-inbox process under the pane's shell.
     static func inboxPID(_ t: TmuxSession) -> pid_t? {
-        guard let shell = pid_t(t.display("#{pane_pid}")) else { return nil }
-        var queue = [shell]
-        while let pid = queue.popLast() {
-            let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
-            if comm.hasPrefix("kafka-inbox") { return pid }
-            let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
-            queue += children.split(separator: " ").compactMap { pid_t($0) }
+        t.paneProcesses().first { pid in
+            ((try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "").hasPrefix("kafka-inbox")
         }
-        return nil
     }
 
     @Test func aTerminalThatStopsReadingKeepsMemoryBoundedDeliversReceiptsAndRedrawsRight() throws {

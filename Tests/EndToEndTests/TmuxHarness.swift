@@ -37,15 +37,7 @@ final class TmuxSession {
     deinit {
         // The pane's shell and everything under it (the inbox), to make sure none survives
         // kill-server's SIGHUP (a wedged inbox would ignore it).
-        var pids: [pid_t] = []
-        if let shell = pid_t(display("#{pane_pid}")) {
-            var queue = [shell]
-            while let pid = queue.popLast() {
-                pids.append(pid)
-                let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
-                queue += children.split(separator: " ").compactMap { pid_t($0) }
-            }
-        }
+        let pids = paneProcesses()
         let socketPath = display("#{socket_path}")
         _ = try? tmuxRun(["kill-server"])
         let deadline = Date().addingTimeInterval(2)
@@ -54,6 +46,19 @@ final class TmuxSession {
         if socketPath.contains(socket) { unlink(socketPath) }
         try? FileManager.default.removeItem(atPath: stateDir)
         try? FileManager.default.removeItem(atPath: configDir)
+    }
+
+    /// The pane's shell and every process under it (the inbox among them).
+    func paneProcesses() -> [pid_t] {
+        guard let shell = pid_t(display("#{pane_pid}")) else { return [] }
+        var pids: [pid_t] = []
+        var queue = [shell]
+        while let pid = queue.popLast() {
+            pids.append(pid)
+            let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+            queue += children.split(separator: " ").compactMap { pid_t($0) }
+        }
+        return pids
     }
 
     private static func isZombie(_ pid: pid_t) -> Bool {
