@@ -129,9 +129,18 @@ public struct OutgoingNotification: Sendable, Hashable {
                                     defaultKind: Kind?) throws(LineError) -> OutgoingNotification {
         var line = line
         let parsed = line.withUTF8 { bytes in
-            Result { () throws(LineError) -> LineFields in try LineFields.parse(bytes) }
+            Result { () throws(LineError) -> OutgoingNotification in
+                try fromJSONLine(bytes: bytes, defaultUser: defaultUser, defaultKind: defaultKind)
+            }
         }
-        let fields = try parsed.get()
+        return try parsed.get()
+    }
+
+    /// Reads one line of `send --file` input from its bytes (the streaming path; the same
+    /// rules as `fromJSONLine(_:defaultUser:defaultKind:)`).
+    public static func fromJSONLine(bytes: UnsafeBufferPointer<UInt8>, defaultUser: String,
+                                    defaultKind: Kind?) throws(LineError) -> OutgoingNotification {
+        let fields = try LineFields.parse(bytes)
         if let text = fields.kind, !Kind.isValidName(text) { throw .badKind(text) }
         guard let kind = fields.kind.map(Kind.init(rawValue:)) ?? defaultKind else { throw .noKind }
         guard let title = NotificationDecoder.resolvedTitle(fields.title, body: fields.body) else {

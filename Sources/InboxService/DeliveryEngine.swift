@@ -26,6 +26,8 @@ public final class DeliveryEngine {
     public struct Report: Sendable {
         public var token: UInt
         public var error: String?
+        /// The topic it was for.
+        public var topic: String = ""
     }
 
     private let settings: Settings
@@ -36,6 +38,9 @@ public final class DeliveryEngine {
     /// Tokens `deliver` has used so far (each call takes new ones, so a late report of an
     /// earlier call never settles a message of this one).
     private var deliverBase: UInt = 0
+    /// Topics whose metadata was asked for (`warm`).
+    private var warmed: Set<String> = []
+    private var lastWarmed = ""
     /// How many times the producer was recreated after a fatal error.
     public private(set) var restarts = 0
     /// Called with the reason each time the producer is recreated.
@@ -104,7 +109,7 @@ public final class DeliveryEngine {
             guard inflight[r.token] != nil else { continue }
             if r.failedFatally { resend.append(r.token); continue }
             inflight[r.token] = nil
-            done.append(Report(token: r.token, error: r.delivered ? nil : (r.errorText ?? "error \(r.errorCode)")))
+            done.append(Report(token: r.token, error: r.delivered ? nil : (r.errorText ?? "error \(r.errorCode)"), topic: r.topic))
         }
         reports.removeAll(keepingCapacity: true)
         if let fatal = producer.fatal ?? producer.client.fatalError() { done += restart(after: fatal.reason) }
@@ -116,7 +121,7 @@ public final class DeliveryEngine {
         restarts += 1
         onRestart?(reason)
         do { producer = try Self.makeProducer(settings: settings, messageTimeoutMs: messageTimeoutMs) } catch {
-            let failed = inflight.keys.map { Report(token: $0, error: "producer restart failed: \(error)") }
+            let failed = inflight.map { Report(token: $0.key, error: "producer restart failed: \(error)", topic: $0.value.topic) }
             inflight.removeAll()
             return failed
         }
@@ -124,7 +129,7 @@ public final class DeliveryEngine {
         let resend = inflight.sorted(by: { $0.key < $1.key })
         inflight.removeAll()
         for (token, message) in resend {
-            if let why = produce(message, token: token) { failed.append(Report(token: token, error: why)) }
+            if let why = produce(message, token: token) { failed.append(Report(token: token, error: why, topic: message.topic)) }
         }
         return failed
     }
@@ -136,21 +141,41 @@ public final class DeliveryEngine {
     /// counted again after each producer restart). Returns, per index, nil when delivered
     /// or why not.
     public func deliver(_ messages: [OutgoingMessage]) -> [String?] {
-        let base = deliverBase
-        deliverBase += UInt(messages.count)
         var results = [String?](repeating: "no delivery report", count: messages.count)
-        func take(_ done: [Report]) {
-            for r in done where r.token > base && r.token <= base + UInt(messages.count) { results[Int(r.token - base) - 1] = r.error }
+        var next = messages.makeIterator()
+        stream(next: { next.next() }, done: { i, why, _ in results[i] = why })
+        return results
+    }
+
+    /// Publishes the messages `next` gives until it returns nil, with at most `window`
+    /// in flight (so memory does not grow with how many there are), then waits for every
+    /// report (bounded by the message timeout, counted again after each producer restart).
+    /// `done` is called once per message: its index in `next`'s order, nil when delivered
+    /// or why not, and its topic. Returns how many `next` gave.
+    @discardableResult
+    public func stream<E: Error>(window: Int = 50_000, next: () throws(E) -> OutgoingMessage?,
+                                 done: (Int, String?, String) -> Void) throws(E) -> Int {
+        let base = deliverBase
+        var count = 0
+        // A token is reported once: poll reports only tokens in flight, and forgets them.
+        func take(_ reports: [Report]) {
+            for r in reports where r.token > base && r.token <= base + UInt(count) {
+                done(Int(r.token - base) - 1, r.error, r.topic)
+            }
         }
-        for (i, m) in messages.enumerated() {
-            if let why = produce(m, token: base + UInt(i + 1)) { results[i] = why }
+        defer { deliverBase = base + UInt(count) }
+        while let message = try next() {
+            count += 1
+            warm(message.topic)
+            if let why = produce(message, token: base + UInt(count)) { done(count - 1, why, message.topic) }
             if reports.count > 1000 { take(poll(timeoutMs: 0)) }
+            while inflight.count >= window { take(poll(timeoutMs: 10)) }
         }
         let clock = ContinuousClock()
         let wait = Duration.milliseconds(Int(messageTimeout) + 5000)
         var deadline = clock.now + wait
         var seenRestarts = restarts
-        let mine = (base + 1)...(base + UInt(messages.count))
+        let mine = (base + 1)..<(base + UInt(count) + 1)
         while inflight.keys.contains(where: { mine.contains($0) }) && clock.now < deadline {
             take(poll(timeoutMs: 100))
             if restarts != seenRestarts {
@@ -158,6 +183,18 @@ public final class DeliveryEngine {
                 deadline = clock.now + wait
             }
         }
-        return results
+        for (token, message) in inflight where mine.contains(token) {
+            done(Int(token - base) - 1, "no delivery report", message.topic)
+        }
+        return count
+    }
+
+    /// Asks for a topic's metadata the first time it is produced to: librdkafka learns an
+    /// unknown topic's partitions only on its next scan, a second later.
+    private func warm(_ topic: String) {
+        guard topic != lastWarmed else { return }
+        lastWarmed = topic
+        guard warmed.insert(topic).inserted else { return }
+        _ = try? producer.client.topics(only: topic, timeoutMs: min(settings.timeoutMs, 5000))
     }
 }

@@ -82,6 +82,19 @@ public enum Posix {
         }
     }
 
+    /// Opens `path` for reading (close-on-exec).
+    public static func openForReading(_ path: String) throws(SystemError) -> Int32 {
+        try SystemError.check("open \(path)") { open(path, O_RDONLY | O_CLOEXEC) }
+    }
+
+    /// Closes `fd` (errors are of no use to a reader).
+    public static func close(_ fd: Int32) { _ = Glibc.close(fd) }
+
+    /// Reads at most `buffer.count` bytes from a blocking `fd`; 0 at the end of the file.
+    public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, call: @autoclosure () -> String) throws(SystemError) -> Int {
+        try SystemError.check(call()) { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+    }
+
     /// Removes the file at `path` (`unlink`).
     public static func remove(_ path: String) throws(SystemError) {
         try SystemError.check("unlink \(path)") { unlink(path) }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CRdKafka
 
 /// The outcome of one produced message, from its delivery report.
@@ -76,7 +79,7 @@ public final class KafkaProducer: @unchecked Sendable {
             if type == CRdKafka_eventDR() {
                 while let m = rd_kafka_event_message_next(ev) {
                     let msg = m.pointee
-                    let topic = msg.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+                    let topic = msg.rkt.map(topicName) ?? ""
                     let text = msg.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : String(cString: rd_kafka_err2str(msg.err))
                     reports.append(DeliveryReport(token: UInt(bitPattern: msg._private), errorCode: msg.err.rawValue,
                                                   errorText: text, topic: topic, partition: msg.partition, offset: msg.offset))
@@ -89,6 +92,19 @@ public final class KafkaProducer: @unchecked Sendable {
             }
         }
         return reports
+    }
+
+    /// Topic names by librdkafka topic handle: a report's topic without a new string each.
+    private var topicNames: [OpaquePointer: String] = [:]
+
+    private func topicName(_ rkt: OpaquePointer) -> String {
+        let cName = rd_kafka_topic_name(rkt)!
+        // Checked against the handle's name: a freed handle's address can be reused.
+        if let known = topicNames[rkt], known.withCString({ strcmp($0, cName) == 0 }) { return known }
+        let name = String(cString: cName)
+        if topicNames.count > 1000 { topicNames.removeAll() }
+        topicNames[rkt] = name
+        return name
     }
 
     /// The last error event (e.g. all brokers down), for the status bar.

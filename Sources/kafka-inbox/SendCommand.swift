@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InboxCore
 import InboxService
+import InboxSystem
 import KafkaKit
 
 /// `kafka-inbox send`: publish notifications (the application side, and demos).
@@ -41,70 +42,77 @@ struct SendCommand: ParsableCommand {
     func run() throws {
         try runReportingFailures {
             let settings = try global.settings()
-            var notifications: [OutgoingNotification] = []
-            var badLines = 0
-            if let file {
-                let text = try readInput(file)
-                // "\r\n" is one Character in Swift: splitting on "\n" alone kept a CRLF file as one bad line.
-                let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-                for (n, line) in lines.enumerated() {
-                    let trimmed = line.trimmingCharacters(in: .whitespaces)
-                    if trimmed.isEmpty { continue }
-                    do {
-                        notifications.append(try OutgoingNotification.fromJSONLine(trimmed, defaultUser: settings.user,
-                                                                                   defaultKind: kind.map(Kind.init(rawValue:))))
-                    } catch {
-                        badLines += 1
-                        Console.error("kafka-inbox: \(file == "-" ? "stdin" : file) line \(n + 1): \(error) — not sent")
-                    }
-                }
-            } else {
-                notifications.append(OutgoingNotification(
-                    id: id ?? IDGenerator.next(), kind: Kind(rawValue: kind ?? "owner"), user: settings.user,
-                    title: title ?? "", body: body, actor: actor, url: url, createdAtMs: Timestamps.nowMs()))
-            }
+            if let file { return try sendFile(file, settings: settings) }
+            let note = OutgoingNotification(
+                id: id ?? IDGenerator.next(), kind: Kind(rawValue: kind ?? "owner"), user: settings.user,
+                title: title ?? "", body: body, actor: actor, url: url, createdAtMs: Timestamps.nowMs())
             if createTopics {
-                let users = Set(notifications.map(\.user))
-                var names: [String] = []
-                for user in users.sorted() {
-                    names += settings.layout.topics(user: user) + [settings.layout.receiptsTopic(user: user)]
-                    names += Set(notifications.filter { $0.user == user }.map { settings.layout.topic(user: user, kind: $0.kind) })
-                }
+                let names = settings.layout.topics(user: note.user) + [settings.layout.receiptsTopic(user: note.user),
+                                                                        settings.layout.topic(user: note.user, kind: note.kind)]
                 try TopicCreator(settings: settings).create(Array(Set(names)).sorted(), partitions: partitions)
             }
-            let unconfigured = Set(notifications.map(\.kind)).subtracting(settings.layout.kinds).sorted()
-            if !unconfigured.isEmpty && settings.layout.patterns.isEmpty {
-                Console.error("kafka-inbox: note: kind \(unconfigured.map(\.rawValue).joined(separator: ", ")) is not one of the configured "
-                    + "kinds (\(settings.layout.kinds.map(\.rawValue).joined(separator: ", "))); readers show it only with "
-                    + "--kinds or a [topics] pattern")
-            }
-            let messages = notifications.map {
-                OutgoingMessage(topic: settings.layout.topic(user: $0.user, kind: $0.kind), key: Array($0.id.utf8), value: $0.json())
-            }
+            noteUnconfigured([note.kind], settings: settings)
+            let message = OutgoingMessage(topic: settings.layout.topic(user: note.user, kind: note.kind), key: Array(note.id.utf8),
+                                          value: note.json())
             let engine = try DeliveryEngine(settings: settings)
-            if !messages.isEmpty { try engine.checkReachable() }
-            let results = engine.deliver(messages)
-            let failed = results.enumerated().compactMap { i, r in r.map { (messages[i].topic, $0) } }
-            Console.out("delivered \(messages.count - failed.count) of \(messages.count + badLines)")
-            for (topic, why) in failed.prefix(10) { Console.error("kafka-inbox: not delivered to \(topic): \(why)") }
-            if !failed.isEmpty {
-                throw CommandFailure(message: "\(failed.count) notification(s) were not confirmed by \(settings.kafka.brokers)",
-                                     exit: ExitStatus.deliveryFailed)
-            }
-            if badLines > 0 {
-                throw CommandFailure(message: "\(badLines) line(s) were not valid notifications and were not sent", exit: ExitStatus.dataError)
+            try engine.checkReachable()
+            let why = engine.deliver([message])[0]
+            Console.out("delivered \(why == nil ? 1 : 0) of 1")
+            if let why {
+                Console.error("kafka-inbox: not delivered to \(message.topic): \(why)")
+                throw CommandFailure(message: "1 notification(s) were not confirmed by \(settings.kafka.brokers)", exit: ExitStatus.deliveryFailed)
             }
         }
     }
 
-    private func readInput(_ path: String) throws -> String {
-        let data: Data?
-        if path == "-" { data = FileHandle.standardInput.readDataToEndOfFile() } else { data = FileManager.default.contents(atPath: path) }
-        guard let data else {
-            let why = FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file"
-            throw CommandFailure(message: "cannot read \(path): \(why)", exit: ExitStatus.noInput)
+    /// Streams the lines of `path` (- for stdin) to Kafka.
+    private func sendFile(_ path: String, settings: Settings) throws {
+        let name = path == "-" ? "stdin" : path
+        let fd: Int32
+        if path == "-" {
+            fd = 0
+        } else {
+            do { fd = try Posix.openForReading(path) } catch { throw unreadable(path, error) }
         }
-        return String(decoding: data, as: UTF8.self)
+        defer { if fd != 0 { Posix.close(fd) } }
+        let creator = createTopics ? TopicCreator(settings: settings) : nil
+        let partitions = self.partitions
+        let sender = try NotificationFileSender(settings: settings, defaultKind: kind.map(Kind.init(rawValue:)),
+                                                prepare: creator.map { c in { try c.create($0, partitions: partitions) } })
+        sender.onBadLine = { number, why in Console.error("kafka-inbox: \(name) line \(number): \(why) — not sent") }
+        let outcome: NotificationFileSender.Outcome
+        do { outcome = try sender.send(fd: fd, name: name) } catch let e as SystemError { throw unreadable(path, e) }
+        noteUnconfigured(outcome.unconfiguredKinds, settings: settings)
+        Console.out("delivered \(outcome.delivered) of \(outcome.sent + outcome.badLines)")
+        for (topic, why) in outcome.failures { Console.error("kafka-inbox: not delivered to \(topic): \(why)") }
+        if outcome.failed > 0 {
+            throw CommandFailure(message: "\(outcome.failed) notification(s) were not confirmed by \(settings.kafka.brokers)",
+                                 exit: ExitStatus.deliveryFailed)
+        }
+        if outcome.badLines > 0 {
+            throw CommandFailure(message: "\(outcome.badLines) line(s) were not valid notifications and were not sent", exit: ExitStatus.dataError)
+        }
+    }
+
+    private func unreadable(_ path: String, _ error: SystemError) -> CommandFailure {
+        let why: String
+        switch error.errno {
+        case ENOENT: why = "no such file"
+        case EACCES, EPERM: why = "permission denied"
+        case EISDIR: why = "it is a directory, not a file"
+        default: why = String(cString: strerror(error.errno))
+        }
+        return CommandFailure(message: "cannot read \(path == "-" ? "stdin" : path): \(why)", exit: ExitStatus.noInput)
+    }
+
+    /// A note for kinds readers would not show without `--kinds` or a pattern.
+    private func noteUnconfigured(_ kinds: some Collection<Kind>, settings: Settings) {
+        let unconfigured = Set(kinds).subtracting(settings.layout.kinds).sorted()
+        if !unconfigured.isEmpty && settings.layout.patterns.isEmpty {
+            Console.error("kafka-inbox: note: kind \(unconfigured.map(\.rawValue).joined(separator: ", ")) is not one of the configured "
+                + "kinds (\(settings.layout.kinds.map(\.rawValue).joined(separator: ", "))); readers show it only with "
+                + "--kinds or a [topics] pattern")
+        }
     }
 }
 
