@@ -77,6 +77,11 @@ extension InboxReader {
             if initial && marks.high > start {
                 targets[tp] = marks.high
                 catchUpTotal += marks.high - start
+                if let plan = tailPlan(tp, start: start, high: marks.high) {
+                    tailPlans[tp] = plan
+                    tailPartitions += 1
+                    offsets[tp] = plan.historyEnd
+                }
             }
         }
         if case .time(let t) = config.start, !timed.isEmpty {

@@ -21,6 +21,9 @@ public final class LiveFeed: @unchecked Sendable {
     /// Called on the consumer thread after each read, before its events are pushed
     /// (diagnostics: the benchmark's per-stage latency).
     public var afterStep: (@Sendable (ReadBatch, InboxReader) -> Void)?
+    /// Rows of each partition read before its history (`InboxReader.tailFirst`; 0: in log
+    /// order). Set before `start`.
+    public var tailFirst = InboxReaderTuning.tailFirstRows
 
     /// Receipts read pass through `overlay` (the user's pending ones stay on top); ours
     /// found on the topic are marked done in `outbox`. `snapshot`: the local snapshot the
@@ -57,6 +60,7 @@ public final class LiveFeed: @unchecked Sendable {
             }
             do {
                 let reader = try settings.startReader(kinds: kinds) {
+                    $0.tailFirst = self.tailFirst
                     self.snapshot?.prepare($0, resumeReceipts: self.overlay.count == 0)
                 }
                 if let snapshot, snapshot.started(reader) == .rejected {

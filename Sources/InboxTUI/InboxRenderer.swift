@@ -88,11 +88,14 @@ public struct InboxRenderer: Sendable {
         let view = (model.tab.map { model.savedViews[$0].name } ?? model.view.displayName)
             + (model.threaded ? (model.openThread == nil ? " threads" : " thread") : "")
             + (model.filterQuery.map { " F: " + TerminalText.line($0.text, width: 30) } ?? "")
+        // While catching up (newest first), a count is what is known so far: marked "~"
+        // (not "≥": a receipt still to come can lower it as history can raise it).
+        let approx = model.status.catchingUp ? "~" : ""
         func segments(short: Bool) -> [(String, Kind?)] {
             model.kinds.map { kind in
                 let name = short ? String(kind.displayName.prefix(1)) : kind.displayName
-                return ("\(name) \(counts.count(.unread, kind: kind))", kind)
-            } + [("All \(counts.count(.unread))", nil)]
+                return ("\(name) \(approx)\(counts.count(.unread, kind: kind))", kind)
+            } + [("All \(approx)\(counts.count(.unread))", nil)]
         }
         var parts = segments(short: false)
         let longWidth = CellGrid.width(view) + 2 + parts.reduce(0) { $0 + CellGrid.width($1.0) } + 3 * (parts.count - 1)
@@ -217,7 +220,7 @@ public struct InboxRenderer: Sendable {
             let n = s.unsavedReceipts
             parts.append((n > 0 ? (compact ? "\(n) unsaved" : "\(n) not saved locally") : (compact ? "not saved" : "receipts not saved locally"), .error))
         }
-        parts.append(("\(model.inbox.counts.count(.unread)) unread", .status))
+        parts.append(("\(s.catchingUp ? "~" : "")\(model.inbox.counts.count(.unread)) unread", .status))
         if !model.tags.isEmpty { parts.append(("\(model.tags.count) tagged", .tag)) }
         if model.inbox.malformedCount > 0 { parts.append(("\(model.inbox.malformedCount) malformed", .error)) }
         return parts

@@ -25,6 +25,8 @@ public struct StatusInfo: Sendable, Hashable {
     public var total: Int?
     /// Whether catch-up has finished.
     public var caughtUp = false
+    /// Whether a catch-up is under way (its total known, not finished): counts are not final.
+    public var catchingUp: Bool { !caughtUp && total != nil }
     /// Receipts waiting for a delivery report.
     public var pendingReceipts = 0
     /// Unconfirmed receipts kept in memory only (the outbox journal cannot be written).

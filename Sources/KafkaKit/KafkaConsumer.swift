@@ -142,6 +142,16 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// Moves a started partition (assigned mode) to `offset`, without waiting: messages of
+    /// it fetched before and not yet consumed are dropped by librdkafka; those already
+    /// handed out (in the batch being handled) are the caller's to skip.
+    public func seek(_ tp: TopicPartition, to offset: Int64) throws {
+        guard !groupMode, let rkt = topicHandles[tp.topic], started.contains(tp) else {
+            throw KafkaError(reason: "seek \(tp): not a started partition")
+        }
+        try KafkaError.check(rd_kafka_seek(rkt, tp.partition, offset, 0), "seek \(tp)")
+    }
+
     /// The index `MessageView.topicIndex` carries for `topic`, once the consumer has a handle
     /// for it (after `assign` in assigned mode; after its first message in group mode).
     public func topicIndex(of topic: String) -> Int? {
