@@ -1,5 +1,6 @@
 import Foundation
 import InboxCore
+import KafkaKit
 
 /// The send phase's data: a JSONL file in the shape `kafka-inbox send --file` takes (id,
 /// kind, user, title, body, actor, url, created_at; ~260 bytes a line), for a user of its
@@ -35,8 +36,9 @@ enum SendData {
 
 extension Bench {
     /// `kafka-inbox send --file F` against `kcat -P -l F` of the same file, alternating,
-    /// `runs` each: wall times, and the send process's peak resident size. A send that
-    /// does not exit 0 saying "delivered N of N" leaves the figures out.
+    /// `runs` each: wall times, and the send process's peak resident size. A run that does
+    /// not exit 0 (and, for `send`, say "delivered N of N"), or after which the broker's
+    /// high watermarks did not grow by N, leaves its figures out.
     func runSend(_ binary: ProductBinary, kcat: String?, count: Int, runs: Int) throws {
         var kcat = kcat
         let path = NSTemporaryDirectory() + "inbox-bench-send-\(getpid()).jsonl"
@@ -55,13 +57,18 @@ extension Bench {
         log(String(format: "send: %d notifications (%.1f MB) to %d partitions per topic; kcat -P to one topic of %d",
                    count, Double(size) / 1e6, partitions, kcatPartitions))
         let want = "delivered \(count) of \(count)"
+        let notificationTopics = SendData.layout.topics(user: SendData.user)
+        let probe = try loader()
         var peak = 0
         for run in 0..<runs {
+            let before = try stored(notificationTopics, partitions: partitions, probe)
             let r = try binary.run(["send", "--brokers", brokers, "--user", SendData.user, "--file", path], output: .keep)
             r.logStderr("  send: ")
             let said = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard r.succeeded, said == want else {
-                log("send: exit \(r.status), printed '\(said)' (not '\(want)'); the send figures are left out")
+            let added = try stored(notificationTopics, partitions: partitions, probe) - before
+            guard r.succeeded, said == want, added == count else {
+                log("send: exit \(r.status), printed '\(said)' (not '\(want)'), the broker took \(added) of \(count); "
+                    + "the send figures are left out")
                 report.sendRuns = []
                 report.sendPeakRSS = nil
                 return
@@ -71,10 +78,12 @@ extension Bench {
             report.sendPeakRSS = peak
             var line = String(format: "send %d/%d: %.2f s, peak RSS %d MB", run + 1, runs, r.seconds, r.peakRSSBytes >> 20)
             if let kcatPath = kcat {
+                let before = try stored([SendData.kcatTopic], partitions: kcatPartitions, probe)
                 let k = try ChildProcess.run([kcatPath, "-P", "-b", brokers, "-t", SendData.kcatTopic, "-l", path], output: .discard)
                 k.logStderr("  kcat -P: ")
-                guard k.succeeded else {
-                    log("kcat -P: exit \(k.status); send_ratio is left out")
+                let added = try stored([SendData.kcatTopic], partitions: kcatPartitions, probe) - before
+                guard k.succeeded, added == count else {
+                    log("kcat -P: exit \(k.status), the broker took \(added) of \(count); send_ratio is left out")
                     report.sendKcatRuns = []
                     kcat = nil
                     continue
@@ -85,5 +94,14 @@ extension Bench {
             }
             log(line)
         }
+    }
+
+    /// Messages the broker has taken on `topics` so far: the sum of their high watermarks
+    /// (the embedded broker's retention moves only the low ones).
+    private func stored(_ topics: [String], partitions: Int32, _ probe: KafkaProducer) throws -> Int {
+        let all = topics.flatMap { t in (0..<partitions).map { TopicPartition(topic: t, partition: $0) } }
+        let (marks, failures) = probe.client.watermarks(of: all, timeoutMs: 10_000)
+        if let failure = failures.first { throw failure.value }
+        return marks.values.reduce(0) { $0 + Int($1.high) }
     }
 }
