@@ -10,7 +10,9 @@ import KafkaKit
 /// (the embedded broker, holding every message, lives in the parent): catch-up through the
 /// product's own pipeline (`InboxPipeline`: the consumer thread `LiveFeed` → `EventQueue` →
 /// the UI loop `InboxApp.run(on:)` applying events and rendering into a 120×40 headless
-/// screen), then, with `--full`, keys, search and live latency.
+/// screen), then, with `--full`, keys, search and live latency. With `--snapshot write` it
+/// catches up with the local snapshot on and writes it at the end, as the inbox does at quit;
+/// with `--snapshot open` it starts from that snapshot (see `InboxRun+Snapshot`).
 final class InboxRun {
     let options: Options
     let pipeline: InboxPipeline
@@ -34,24 +36,37 @@ final class InboxRun {
     var unshown: [InboxEvent] = []
     /// Called with the events each frame showed (the live phase's latency).
     var shown: (([InboxEvent], UInt64) -> Void)?
+    /// The rows on screen at each catch-up frame (first_screen_ms; cold catch-ups only).
+    var firstScreen: FirstScreen?
+    /// When the first frame showing rows was drawn (snapshot_open_ms).
+    var firstRowsAt: UInt64?
+    /// The product's settings for this child.
+    let settings: Settings
+    /// The process's start, as the parent took it (or this process's own).
+    let t0: UInt64
 
     init(options: Options) throws {
         self.options = options
-        pipeline = try InboxPipeline(settings: BenchData.settings(brokers: options.brokers, configPath: options.configPath),
-                                     kinds: nil, snapshots: false)
-        app = InboxApp(model: InboxModel(inbox: Inbox(), keyMap: .standard, markReadOnOpen: true,
-                                                    views: Self.savedViews), events: pipeline.events,
+        t0 = options.t0 > 0 ? options.t0 : monoNs()
+        settings = try BenchData.settings(brokers: options.brokers, configPath: options.configPath, stateDirectory: options.stateDir)
+        pipeline = try InboxPipeline(settings: settings, kinds: nil, snapshots: options.snapshot != nil)
+        // The restored inbox: the snapshot's with `--snapshot open`, else empty (as the inbox starts).
+        app = InboxApp(model: InboxModel(inbox: pipeline.takeRestored(), keyMap: .standard, markReadOnOpen: true,
+                                         views: Self.savedViews), events: pipeline.events,
                        send: { [pipeline] in pipeline.send($0) }, options: TUIOptions(noColor: true))
+        if options.snapshot == nil { firstScreen = FirstScreen() }
     }
 
     func run() throws {
-        let t0 = options.t0 > 0 ? options.t0 : monoNs()
+        let t0 = self.t0
         hookPipeline()
+        if options.snapshot != nil { hookSnapshot() }
         pipeline.start()
         app.shouldStop = { $0.status.caughtUp }  // the frame that shows "up to date"
         try app.run(on: screen)
         let catchup = seconds(since: t0)
         result["catchup_seconds"] = catchup
+        reportFirstScreen()
         result["catchup_frames"] = app.frames
         result["catchup_apply_seconds"] = Double(app.applyNs) / 1e9
         log(String(format: "  inbox: UI thread during catch-up: %d frames, apply %.2f s, render %.2f s",
@@ -82,7 +97,7 @@ final class InboxRun {
                 log("  live: fetcher wake-ups during the live phase: \(fetcherWakeUps.value - wakeUps)")
             }
         }
-        pipeline.finish(app.model.inbox, flushTimeout: .zero)
+        if options.snapshot != nil { finishSnapshot() } else { pipeline.finish(app.model.inbox, flushTimeout: .zero) }
     }
 
     // MARK: pipeline
@@ -111,6 +126,12 @@ final class InboxRun {
         }
         app.onFrame = { [unowned self] in
             let at = monoNs()
+            if self.firstRowsAt == nil && !self.app.model.rows.isEmpty { self.firstRowsAt = at }
+            if !live.isSet, self.firstScreen != nil {
+                // The list's rows: the screen less the header, status and message lines
+                // (`InboxRenderer` with neither preview nor help, which a catch-up never opens).
+                self.firstScreen?.frame(self.app.model, listHeight: self.screen.size.rows - 3, at: at)
+            }
             if !self.unshown.isEmpty { self.shown?(self.unshown, at) }
             self.unshown = []
         }

@@ -19,6 +19,13 @@ struct Options: ParsableArguments {
     @Option(help: "Mapped run: this many messages in a foreign shape on shared topics, half for other users (default: as many as --notifications; 0: none).")
     var mappedCount: Int?
     var mapped: Int { mappedCount ?? notifications }
+    @Flag(help: "Leave out the snapshot phases (snapshot_open_ms, snapshot_up_to_date_ms, count_from_snapshot_seconds).")
+    var skipSnapshot = false
+    @Flag(help: "Leave out `kafka-inbox list --all --json` against kcat (list_json_ratio).") var skipList = false
+    @Flag(help: "Leave out `kafka-inbox send --file` against `kcat -P` (send_ratio).") var skipSend = false
+    @Option(help: "Notifications in the file of the send phase (default: as many as --notifications, at most 300,000).")
+    var sendCount: Int?
+    var send: Int { sendCount ?? min(notifications, 300_000) }
     // The child ("inbox") role: run by the parent, not by people.
     @Option(help: .hidden) var role = "bench"
     @Option(help: .hidden) var brokers = ""
@@ -26,6 +33,11 @@ struct Options: ParsableArguments {
     @Flag(help: .hidden) var full = false
     @Option(help: .hidden) var expected = 0
     @Option(help: .hidden) var configPath: String?
+    /// The state directory (`XDG_STATE_HOME`) to use instead of one of the child's own.
+    @Option(help: .hidden) var stateDir: String?
+    /// `write`: catch up with the local snapshot on and write it at the end, as the inbox does
+    /// at quit; `open`: start from that snapshot (nil: snapshots off).
+    @Option(help: .hidden) var snapshot: SnapshotMode?
 
     var receiptCount: Int { receipts ?? notifications * 3 / 10 }
 
@@ -34,7 +46,8 @@ struct Options: ParsableArguments {
             throw ValidationError("\(name) must be at least 1")
         }
         if let soak, soak < 10 { throw ValidationError("--soak must be at least 10 seconds") }
-        for (name, value) in [("--live-rate", liveRate), ("--live-seconds", liveSeconds), ("--mark", markCount)] where value < 0 {
+        for (name, value) in [("--live-rate", liveRate), ("--live-seconds", liveSeconds), ("--mark", markCount),
+                              ("--send-count", sendCount ?? 0)] where value < 0 {
             throw ValidationError("\(name) must be 0 or more")
         }
     }
@@ -44,6 +57,14 @@ struct Options: ParsableArguments {
         ["--notifications", String(notifications), "--receipts", String(receiptCount), "--key-rounds", String(keyRounds),
          "--live-rate", String(liveRate), "--live-seconds", String(liveDuration)]
     }
+}
+
+/// What an inbox child does with the local snapshot (`--snapshot`).
+enum SnapshotMode: String, ExpressibleByArgument {
+    /// Catch up with snapshots on, then write the snapshot as the inbox does at quit.
+    case write
+    /// Open from the snapshot written before, until up to date.
+    case open
 }
 
 /// `inbox-bench`: starts the embedded broker, loads N notifications (~220 B JSON, 3 kinds)

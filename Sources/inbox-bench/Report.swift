@@ -17,6 +17,27 @@ struct Report {
     var mappedKept = 0
     var mappedCatchup: Double? { median(mappedRuns) }
     var mappedRatio: Double? { mappedCatchup.flatMap { c in median(mappedKcatRuns).map { c / $0 } } }
+    /// first_screen_ms of each cold catch-up run.
+    var firstScreenRuns: [Double] = []
+    /// Opening from the snapshot: ms to the first frame with rows, and to "up to date".
+    var snapshotOpenRuns: [Double] = []
+    var snapshotUpToDateRuns: [Double] = []
+    /// `kafka-inbox count` with the snapshot present, seconds.
+    var countRuns: [Double] = []
+    /// `kafka-inbox list --all --json --no-snapshot`, and kcat alternating with it, seconds.
+    var listRuns: [Double] = []
+    var listKcatRuns: [Double] = []
+    /// `kafka-inbox send --file`, and `kcat -P -l` of the same file alternating with it, seconds.
+    var sendRuns: [Double] = []
+    var sendKcatRuns: [Double] = []
+    /// The largest peak resident size of the `send` runs.
+    var sendPeakRSS: Int?
+    /// More figures of the new phases, written to the JSON as they are.
+    var details: [String: Any] = [:]
+
+    var firstScreen: Double? { median(firstScreenRuns) }
+    var listRatio: Double? { median(listRuns).flatMap { c in median(listKcatRuns).map { c / $0 } } }
+    var sendRatio: Double? { median(sendRuns).flatMap { c in median(sendKcatRuns).map { c / $0 } } }
 
     static let fixedBytes = 30 * 1024 * 1024
 
@@ -37,11 +58,14 @@ struct Report {
         return Double(peak - Self.fixedBytes) / Double(payloadBytes + live)
     }
 
-    /// (JSON name, value, target, lower is better, unit)
+    /// (JSON name, value, target, unit); lower is better; a `_ratio` meets its target at ≤,
+    /// anything else below it.
     var rows: [(String, Double?, Double?, String)] {
         [("catchup_seconds", catchup, nil, "s"),
          ("kcat_seconds", kcat, nil, "s"),
          ("catchup_ratio", catchupRatio, 1.0, "×"),
+         ("first_screen_ms", firstScreen, 300, "ms"),
+         ("first_screen_vs_kcat", firstScreen.flatMap { f in kcat.map { f / ($0 * 1000) } }, nil, "×"),
          ("key_p50_ms", child["key_p50_ms"] as? Double, nil, "ms"),
          ("key_p99_ms", child["key_p99_ms"] as? Double, 2.0, "ms"),
          ("search_p99_ms", child["search_p99_ms"] as? Double, 16.0, "ms"),
@@ -50,18 +74,31 @@ struct Report {
          ("rss_ratio", rssRatio, 2.0, "×"),
          ("receipts_100k_seconds", receiptsSeconds, 2.0, "s"),
          ("live_p99_ms", child["live_p99_ms"] as? Double, 50.0, "ms"),
+         ("live_inbox_p99_ms", child["live_inbox_p99_ms"] as? Double, 15.0, "ms"),
          ("live_peak_rss_bytes", (child["live_peak_rss_bytes"] as? Int).map(Double.init), nil, "MB"),
          ("live_peak_rss_ratio", livePeakRSSRatio, 2.0, "×"),
          ("soak_rss_per_payload_byte", child["soak_rss_per_payload_byte"] as? Double, nil, "×"),
          ("soak_excess_slope_mb_per_min", child["soak_excess_slope_mb_per_min"] as? Double, nil, "MB/min"),
          ("mapped_catchup_seconds", mappedCatchup, nil, "s"),
          ("mapped_kcat_seconds", median(mappedKcatRuns), nil, "s"),
-         ("mapped_catchup_ratio", mappedRatio, 2.0, "×")]
+         ("mapped_catchup_ratio", mappedRatio, 2.0, "×"),
+         ("snapshot_open_ms", median(snapshotOpenRuns), 150, "ms"),
+         ("snapshot_up_to_date_ms", median(snapshotUpToDateRuns), 500, "ms"),
+         ("count_from_snapshot_seconds", median(countRuns), 0.5, "s"),
+         ("list_json_seconds", median(listRuns), nil, "s"),
+         ("list_json_kcat_seconds", median(listKcatRuns), nil, "s"),
+         ("list_json_ratio", listRatio, 1.0, "×"),
+         ("send_seconds", median(sendRuns), nil, "s"),
+         ("send_kcat_seconds", median(sendKcatRuns), nil, "s"),
+         ("send_ratio", sendRatio, 1.5, "×"),
+         ("send_peak_rss_bytes", sendPeakRSS.map(Double.init), nil, "MB")]
     }
 
+    /// Whether `value` meets `target`: at most the target for a ratio (`…_ratio`), below it
+    /// for anything else; nil without either.
     static func met(_ name: String, _ value: Double?, _ target: Double?) -> Bool? {
         guard let value, let target else { return nil }
-        return name.hasSuffix("catchup_ratio") ? value <= target : value < target
+        return name.hasSuffix("_ratio") ? value <= target : value < target
     }
 
     func print() {
@@ -72,21 +109,28 @@ struct Report {
         }
         var out = "\nkafka-inbox benchmark — \(notifications) notifications, \(receipts) receipts; \(Machine.summary)\n"
         out += "topics: \(partitions)\n"
-        out += "metric                    value           target        met\n"
-        out += "------------------------  --------------  ------------  ----\n"
+        out += "metric                        value           target        met\n"
+        out += "----------------------------  --------------  ------------  ----\n"
         for (name, value, target, unit) in rows {
             let t: String
             if let target {
-                t = (name.hasSuffix("catchup_ratio") ? "≤ " : "< ") + (unit == "×" ? String(format: "%.1f ×", target) : fmt(target, unit))
+                t = (name.hasSuffix("_ratio") ? "≤ " : "< ") + (unit == "×" ? String(format: "%.1f ×", target) : fmt(target, unit))
             } else { t = "" }
             let m = Self.met(name, value, target).map { $0 ? "yes" : "NO" } ?? ""
-            out += name.padding(toLength: 26, withPad: " ", startingAt: 0)
+            out += name.padding(toLength: 30, withPad: " ", startingAt: 0)
                 + fmt(value, unit).padding(toLength: 16, withPad: " ", startingAt: 0)
                 + t.padding(toLength: 14, withPad: " ", startingAt: 0) + m + "\n"
         }
         out += String(format: "catch-up runs: %@ s; kcat runs: %@ s (%@)\n",
                       catchupRuns.map { String(format: "%.2f", $0) }.joined(separator: ", "),
                       kcatRuns.map { String(format: "%.2f", $0) }.joined(separator: ", "), kcatMode)
+        func runs(_ xs: [Double], _ format: String = "%.2f") -> String {
+            xs.isEmpty ? "—" : xs.map { String(format: format, $0) }.joined(separator: ", ")
+        }
+        out += "first screen runs: \(runs(firstScreenRuns, "%.0f")) ms; snapshot open / up to date runs: "
+            + "\(runs(snapshotOpenRuns, "%.0f")) / \(runs(snapshotUpToDateRuns, "%.0f")) ms; count runs: \(runs(countRuns)) s\n"
+        out += "list --json runs: \(runs(listRuns)) s, kcat \(runs(listKcatRuns)) s; "
+            + "send runs: \(runs(sendRuns)) s, kcat -P \(runs(sendKcatRuns)) s\n"
         if let byKey = child["key_p99_by_key_ms"] as? [String: Double] {
             out += "key p99 by key: " + byKey.sorted { $0.key < $1.key }
                 .map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ") + " ms\n"
@@ -112,9 +156,18 @@ struct Report {
         for key in ["key_p99_by_key_ms", "key_max_ms", "key_samples", "search_p50_ms", "search_max_ms", "search_samples",
                     "live_p50_ms", "live_max_ms", "live_received", "live_sent", "inbox_count", "rss_hwm_after_catchup",
                     "rss_now_bytes", "live_payload_bytes", "soak_seconds", "soak_rss_start_bytes", "soak_rss_end_bytes",
-                    "soak_payload_added_bytes", "live_inbox_p99_ms"] {
+                    "soak_payload_added_bytes", "live_acked_to_shown_p99_ms", "live_ui_p99_ms", "live_fetch_p99_ms"] {
             if let v = child[key] { json[key] = v }
         }
+        json["first_screen_runs_ms"] = firstScreenRuns
+        json["snapshot_open_runs_ms"] = snapshotOpenRuns
+        json["snapshot_up_to_date_runs_ms"] = snapshotUpToDateRuns
+        json["count_from_snapshot_runs_seconds"] = countRuns
+        json["list_json_runs_seconds"] = listRuns
+        json["list_json_kcat_runs_seconds"] = listKcatRuns
+        json["send_runs_seconds"] = sendRuns
+        json["send_kcat_runs_seconds"] = sendKcatRuns
+        for (key, value) in details { json[key] = value }
         let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
         try data.write(to: URL(fileURLWithPath: path))
         log("wrote \(path)")

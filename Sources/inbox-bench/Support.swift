@@ -68,17 +68,24 @@ enum BenchData {
 
     /// The product's settings for the benchmark's user on `brokers` (the default topic layout:
     /// `notify.bench.{kind}`, `notify.bench.receipts`), resolved as `kafka-inbox` resolves its
-    /// own, with the state directory in a temporary folder. Experiments (not used for reported
-    /// figures): INBOX_BENCH_FETCH_WAIT=ms, INBOX_BENCH_PROPS="key=value,key=value".
-    static func settings(brokers: String, configPath: String? = nil) throws -> Settings {
+    /// own, with the state directory (`XDG_STATE_HOME`) `stateDirectory` or one of this
+    /// process's own in a temporary folder. Experiments (not used for reported figures):
+    /// INBOX_BENCH_FETCH_WAIT=ms, INBOX_BENCH_PROPS="key=value,key=value".
+    static func settings(brokers: String, configPath: String? = nil, stateDirectory: String? = nil) throws -> Settings {
         let env = ProcessInfo.processInfo.environment
         let props = (env["INBOX_BENCH_PROPS"] ?? "").split(separator: ",").map(String.init)
-        let state = NSTemporaryDirectory() + "inbox-bench-\(getpid())"
+        let state = stateDirectory ?? NSTemporaryDirectory() + "inbox-bench-\(getpid())"
         var settings = try Settings.resolve(SettingsInput(brokers: brokers, user: configPath == nil ? user : nil,
                                                           configPath: configPath, properties: props),
                                             environment: ["XDG_STATE_HOME": state, "XDG_CONFIG_HOME": state, "USER": user])
-        settings.fetchWaitMaxMs = env["INBOX_BENCH_FETCH_WAIT"] ?? InboxReaderTuning.embeddedBrokerFetchWaitMaxMs
+        settings.fetchWaitMaxMs = fetchWaitMaxMs
         return settings
+    }
+
+    /// The readers' `fetch.wait.max.ms` against the embedded broker (which holds every empty
+    /// fetch for the full wait), as `kafka-inbox demo` sets it; INBOX_BENCH_FETCH_WAIT overrides.
+    static var fetchWaitMaxMs: String {
+        ProcessInfo.processInfo.environment["INBOX_BENCH_FETCH_WAIT"] ?? InboxReaderTuning.embeddedBrokerFetchWaitMaxMs
     }
 
     static let actors = ["bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan"]
@@ -245,6 +252,11 @@ final class LiveTrace: Sendable {
         result["live_fetch_p99_ms"] = percentile(fetch, 99)
         result["live_consumed_p99_ms"] = percentile(toConsumed, 99)
         result["live_ui_p99_ms"] = percentile(ui, 99)
+        // The inbox's own part of "broker acknowledgement → frame": acked → consumed also holds
+        // the broker's side of the fetch (the embedded broker holds an empty fetch for the full
+        // fetch.wait.max.ms) and librdkafka's fetch thread, so the inbox's part is consumed → shown.
+        result["live_inbox_p99_ms"] = percentile(ui, 99)
+        result["live_acked_to_shown_p99_ms"] = percentile(zip(fetch, ui).map { $0 + $1 }, 99)
     }
 }
 
