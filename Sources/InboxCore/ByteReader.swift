@@ -33,6 +33,14 @@ struct ByteReader {
         return v
     }
 
+    /// The next `count` bytes, as they are (valid while the buffer read is).
+    mutating func take(_ count: Int) throws(SnapshotError) -> UnsafeRawBufferPointer {
+        guard count >= 0, end - at >= count else { throw .truncated }
+        let r = UnsafeRawBufferPointer(start: base.map { $0 + at }, count: count)
+        at += count
+        return r
+    }
+
     /// The next `count` bytes as a reader of their own.
     mutating func sub(_ count: Int) throws(SnapshotError) -> ByteReader {
         guard count >= 0, end - at >= count else { throw .truncated }

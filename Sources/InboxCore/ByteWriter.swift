@@ -11,6 +11,12 @@ struct ByteWriter {
 
     mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
 
+    /// Appends the bytes of an array of plain integers as they are in memory (little-endian
+    /// on every platform kafka-inbox runs on).
+    mutating func rawArray<T: FixedWidthInteger>(_ a: [T]) {
+        a.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
+
     mutating func u32(_ v: UInt32) {
         withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
     }

@@ -86,9 +86,9 @@ public struct Inbox: Sendable {
     /// Counts per kind and state.
     public internal(set) var counts = InboxCounts()
     /// How many stored notifications are malformed messages.
-    public private(set) var malformedCount = 0
+    public internal(set) var malformedCount = 0
     /// How many messages were dropped as duplicates of an id already held.
-    public private(set) var duplicateCount = 0
+    public internal(set) var duplicateCount = 0
 
     /// Pending inserts up to this many are merged by binary insertion, more by a full merge.
     static let smallMerge = 256

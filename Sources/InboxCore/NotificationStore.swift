@@ -16,9 +16,9 @@ struct NotificationStore: Sendable {
     /// Bytes per chunk (an entry larger than this gets a chunk of its own).
     static let chunkBytes = 1 << 20
 
-    private var chunks: [[UInt8]] = []
+    var chunks: [[UInt8]] = []
     /// Chunk number << 32 | offset in the chunk, per notification.
-    private var locations: [UInt64] = []
+    var locations: [UInt64] = []
 
     init() {}
 

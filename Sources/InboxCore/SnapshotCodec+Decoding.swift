@@ -42,6 +42,7 @@ extension SnapshotCodec {
             case .header?: header = try decodeHeader(&body)
             case .partitions?: partitions = try decodePartitions(&body)
             case .notifications? where notifications: inbox = try decodeNotifications(&body)
+            case .image? where notifications: inbox = try Inbox.readImage(&body)
             case .orphanStates? where notifications: orphans = try decodeOrphans(&body)
             case .triage? where notifications: triage = try decodeTriage(&body)
             default: continue  // not wanted now, or a section from a later version: skipped

@@ -36,11 +36,11 @@ public struct SnapshotStore: Sendable {
             return .unusable("cannot open it: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        let bytes: [UInt8]
-        do { bytes = try Posix.readToEnd(fd, call: "read \(path)") } catch { return .unusable("cannot read it: \(error)") }
+        let file: MappedFile
+        do { file = try MappedFile(fd: fd, name: path) } catch { return .unusable("cannot read it: \(error)") }
         do {
-            let snapshot = try SnapshotCodec.decode(bytes)
-            return .snapshot(snapshot, bytes: bytes.count, seconds: (clock.now - started).seconds)
+            let snapshot = try SnapshotCodec.decode(file.bytes)
+            return .snapshot(snapshot, bytes: file.bytes.count, seconds: (clock.now - started).seconds)
         } catch {
             return .unusable("\(error)")
         }
