@@ -1,28 +1,87 @@
+import Foundation
+
 /// A hash index from notification ids to storage indices that keeps no copy of the ids:
 /// an open-addressing table of 8-byte slots (32 bits of the id's hash and the index), the
 /// id bytes themselves being read from the store when a hash matches.
 ///
 /// A `[String: Int]` costs the key's heap string (the id is already stored) plus a bucket
 /// of 24 bytes per id. Ids are Swift strings here as everywhere else in kafka-inbox (tags,
-/// outbox, pending receipts): `é` and `e` + U+0301 are the same id. So the hash is the
-/// String's own (normalisation-aware, seeded per process, so ids sent to collide cannot be
-/// precomputed) and ids are compared byte for byte when both are ASCII, as Strings otherwise.
+/// outbox, pending receipts): `é` and `e` + U+0301 are the same id. So the hash is of the
+/// id's UTF-8 bytes when they are ASCII, else of its canonical (NFC) form, with a random
+/// seed of this index (ids sent to collide cannot be precomputed). The seed is kept with
+/// the table in a snapshot, so a restored table needs no rehashing.
 struct IDIndex: Sendable {
     /// 0: empty; else (hash >> 32) << 32 | (index + 1).
-    private var slots: [UInt64] = []
+    private(set) var slots: [UInt64] = []
     private(set) var count = 0
+    /// The seed of `hash`.
+    private(set) var seed = UInt64.random(in: .min ... .max)
 
     init() {}
 
     /// The hash of an id stored as UTF-8 bytes (the same as `hash(_:)` of the String).
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        hash(String(decoding: bytes, as: UTF8.self))
-    }
+    @inline(__always)
+    func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { Self.hash(bytes, seed: seed) }
 
     /// The hash of an id.
     @inline(__always)
-    static func hash(_ id: String) -> UInt64 {
-        UInt64(bitPattern: Int64(id.hashValue))
+    func hash(_ id: String) -> UInt64 { Self.hash(id, seed: seed) }
+
+    /// `hash(_:)` with `seed` (for closures that must not hold a copy of the table).
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
+        if isASCII(bytes) { return XXHash64.hash(UnsafeRawBufferPointer(bytes), seed: seed) }
+        return hashCanonical(String(decoding: bytes, as: UTF8.self), seed: seed)
+    }
+
+    @inline(__always)
+    static func hash(_ id: String, seed: UInt64) -> UInt64 {
+        let ascii = id.utf8.withContiguousStorageIfAvailable { b -> UInt64? in
+            isASCII(b) ? XXHash64.hash(UnsafeRawBufferPointer(b), seed: seed) : nil
+        }
+        if let h = ascii ?? nil { return h }
+        return hashCanonical(id, seed: seed)
+    }
+
+    /// Canonically equivalent ids (`é`, `e` + U+0301, and `K` and the Kelvin sign) hash alike.
+    private static func hashCanonical(_ id: String, seed: UInt64) -> UInt64 {
+        var nfc = id.precomposedStringWithCanonicalMapping
+        return nfc.withUTF8 { XXHash64.hash(UnsafeRawBufferPointer($0), seed: seed) }
+    }
+
+    @inline(__always)
+    private static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var bits: UInt8 = 0
+        for x in b { bits |= x }
+        return bits < 0x80
+    }
+
+    /// The table as it is (`Inbox+Image.swift`): seed, count, slots.
+    func writeImage(_ w: inout ByteWriter) {
+        w.u64(seed)
+        w.varint(UInt64(count))
+        w.varint(UInt64(slots.count))
+        w.rawArray(slots)
+    }
+
+    /// A table written by `writeImage` for `held` ids, checked: every slot names an index
+    /// held, as many as held, and some slot is empty (a probe always ends).
+    static func readImage(_ r: inout ByteReader, held: Int) throws(SnapshotError) -> IDIndex {
+        var index = IDIndex()
+        index.seed = try r.u64()
+        index.count = try r.count(minBytes: 0)
+        let size = try r.count(minBytes: 8)
+        guard index.count == held, size == 0 ? held == 0 : (size >= 16 && size & (size - 1) == 0 && held <= size / 4 * 3) else {
+            throw .malformed("id table of \(size) slots for \(held) ids")
+        }
+        index.slots = try readArray(&r, count: size, as: UInt64.self)
+        var used = 0
+        for slot in index.slots where slot != 0 {
+            guard slot & 0xFFFF_FFFF <= UInt64(held) && slot & 0xFFFF_FFFF > 0 else { throw .malformed("id table slot") }
+            used += 1
+        }
+        guard used == held else { throw .malformed("id table holds \(used) of \(held) ids") }
+        return index
     }
 
     /// Whether the stored id `bytes` is `id` (String equality: canonically equivalent

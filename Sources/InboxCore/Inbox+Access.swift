@@ -60,7 +60,7 @@ extension Inbox {
     }
 
     /// The storage index of the notification with this id, if held.
-    public func index(ofID id: String) -> Int? { find(id, hash: IDIndex.hash(id)) }
+    public func index(ofID id: String) -> Int? { find(id, hash: ids.hash(id)) }
 
     /// The notification at a storage index (as returned by `newestFirst()`).
     public func notification(at index: Int) -> Notification {

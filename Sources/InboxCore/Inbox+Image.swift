@@ -4,12 +4,12 @@
 ///
 /// Held: the store's chunks and locations, per row its sort key, state, flags (less the
 /// mute bit: the triage section sets mutes as before), kind and search signature, the
-/// kind and topic tables, and the newest-first order of all rows. Rebuilt: the id table
-/// (hashes are seeded per process), the counts. Every index is checked on reading, so a
+/// kind and topic tables, the newest-first order of all rows, and the id table with its
+/// seed. Rebuilt: the counts. Every index is checked on reading, so a
 /// damaged image is a `SnapshotError`, never a crash.
 extension Inbox {
     /// About how many bytes `writeImage` writes (the snapshot's buffer is made this big at once).
-    var imageSize: Int { storage.byteCount + count * 78 + 4096 }
+    var imageSize: Int { storage.byteCount + count * 78 + ids.slots.count * 8 + 4096 }
 
     func writeImage(_ w: inout ByteWriter) {
         var me = self
@@ -33,6 +33,7 @@ extension Inbox {
         w.rawArray(order)
         w.varint(UInt64(malformedCount))
         w.varint(UInt64(duplicateCount))
+        ids.writeImage(&w)
     }
 
     static func readImage(_ r: inout ByteReader) throws(SnapshotError) -> Inbox {
@@ -72,7 +73,8 @@ extension Inbox {
         inbox.lists[0].rows = RowList(int32: order)
         inbox.malformedCount = Int(clamping: try r.varint())
         inbox.duplicateCount = Int(clamping: try r.varint())
-        try inbox.rebuildIDsAndCounts()
+        inbox.ids = try IDIndex.readImage(&r, held: n)
+        inbox.rebuildCounts()
         return inbox
     }
 
@@ -86,16 +88,10 @@ extension Inbox {
         }
     }
 
-    private mutating func rebuildIDsAndCounts() throws(SnapshotError) {
+    private mutating func rebuildCounts() {
         let n = count
-        let store = storage
-        ids.reserveCapacity(n) { i in store.withID(at: i) { IDIndex.hash($0) } }
         var perKind = [[Int]](repeating: [Int](repeating: 0, count: RowClass.allCases.count), count: kindTable.count)
-        // Ids are not checked for duplicates here (the writer held each once; a damaged
-        // image with two finds one of them, which is harmless).
         for i in 0..<n {
-            let hash = store.withID(at: i) { IDIndex.hash($0) }
-            ids.insert(hash: hash, index: i) { j in store.withID(at: j) { IDIndex.hash($0) } }
             perKind[Int(kindOrdinals[i])][RowClass(stateAt[i], muted: false).rawValue] += 1
         }
         for (o, classes) in perKind.enumerated() {

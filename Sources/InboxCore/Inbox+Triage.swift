@@ -77,7 +77,7 @@ extension Inbox {
 extension Inbox {
     /// When the snooze of `id` ends, held or not, if its state is snoozed.
     public func snoozeEnd(of id: String) -> Int64? {
-        let hash = IDIndex.hash(id)
+        let hash = ids.hash(id)
         if let index = index(ofID: id) { return snoozedUntil(at: index) }
         return orphan(id, hash: hash).flatMap { $0.state == .snoozed ? $0.untilMs : nil }
     }

@@ -107,7 +107,8 @@ public struct Inbox: Sendable {
         guard count > ids.capacity || count > keys.capacity else { return }
         do {
             let store = storage
-            ids.reserveCapacity(count) { i in store.withID(at: i) { IDIndex.hash($0) } }
+            let seed = ids.seed
+            ids.reserveCapacity(count) { i in store.withID(at: i) { IDIndex.hash($0, seed: seed) } }
         }
         storage.reserveCapacity(count)
         keys.reserveCapacity(count)
@@ -122,7 +123,8 @@ public struct Inbox: Sendable {
     public mutating func reserveIDCapacity(_ count: Int) {
         guard count > ids.capacity else { return }
         let store = storage
-        ids.reserveCapacity(count) { i in store.withID(at: i) { IDIndex.hash($0) } }
+        let seed = ids.seed
+            ids.reserveCapacity(count) { i in store.withID(at: i) { IDIndex.hash($0, seed: seed) } }
     }
 
     /// Makes room for `count` receipt states in total (see `reserveCapacity(_:)`).
@@ -161,7 +163,7 @@ public struct Inbox: Sendable {
     private mutating func insert(id: String, kind: Kind, createdAtMs: Int64, source: SourcePosition, isMalformed: Bool,
                                  muted: Bool, signature: () -> SearchSignature.Bits,
                                  write: (inout NotificationStore) -> Void) -> Bool {
-        let hash = IDIndex.hash(id)
+        let hash = ids.hash(id)
         if find(id, hash: hash) != nil {
             duplicateCount += 1
             return false
@@ -171,7 +173,8 @@ public struct Inbox: Sendable {
         let state = orphan?.state ?? .unread
         write(&storage)
         let store = storage
-        ids.insert(hash: hash, index: index) { i in store.withID(at: i) { IDIndex.hash($0) } }
+        let seed = ids.seed
+        ids.insert(hash: hash, index: index) { i in store.withID(at: i) { IDIndex.hash($0, seed: seed) } }
         stateAt.append(state)
         flags.append((orphan == nil ? 0 : Flag.decided) | (muted ? Flag.muted : 0))
         if state == .snoozed, let orphan { snoozeUntil[Int32(truncatingIfNeeded: index)] = orphan.untilMs }
@@ -230,7 +233,7 @@ public struct Inbox: Sendable {
     /// it alone). Returns the previous state when the notification is held and its state changed.
     @discardableResult
     public mutating func setState(_ state: ReadState, for id: String, untilMs: Int64? = nil) -> ReadState? {
-        let hash = IDIndex.hash(id)
+        let hash = ids.hash(id)
         guard let index = find(id, hash: hash) else {
             orphans[HashedID(hash: hash, id: id)] = Orphan(state: state, untilMs: untilMs ?? 0)
             return nil
@@ -263,7 +266,7 @@ public struct Inbox: Sendable {
 
     /// The state of a notification id: unread when no receipt says otherwise.
     public func state(of id: String) -> ReadState {
-        let hash = IDIndex.hash(id)
+        let hash = ids.hash(id)
         if let index = find(id, hash: hash) { return stateAt[index] }
         return orphans[HashedID(hash: hash, id: id)]?.state ?? .unread
     }

@@ -67,4 +67,18 @@ struct SnapshotImageTests {
         }
         #expect(outcomes.errors > 0 && outcomes.opened > 0)
     }
+
+    @Test func canonicallyEquivalentIdsAreOneIdBeforeAndAfterARestore() throws {
+        var inbox = Inbox()
+        inbox.insert(Notification(id: "caf\u{E9}", kind: .owner, title: "t", createdAtMs: 1,
+                                  source: SourcePosition(topic: "t", partition: 0, offset: 0)))
+        inbox.insert(Notification(id: "K-1", kind: .owner, title: "t", createdAtMs: 2,
+                                  source: SourcePosition(topic: "t", partition: 0, offset: 1)))
+        let back = try SnapshotCodec.decode(SnapshotCodec.encode(SnapshotCodecTests.header, inbox: inbox)).inbox
+        for held in [inbox, back] {
+            #expect(held.index(ofID: "cafe\u{301}") == 0, "a decomposed é is the same id")
+            #expect(held.index(ofID: "\u{212A}-1") == 1, "the Kelvin sign is K")
+            #expect(held.index(ofID: "cafe") == nil)
+        }
+    }
 }
