@@ -34,6 +34,15 @@ extension Inbox {
         w.varint(UInt64(malformedCount))
         w.varint(UInt64(duplicateCount))
         ids.writeImage(&w)
+        // Saved views' membership, by query text: a restart with the same views skips
+        // matching every row again (`setQueries` takes it from `restoredQueries`).
+        w.varint(UInt64(queries.count))
+        for q in queries.indices {
+            w.string(queries[q].text)
+            for m in queryMember[q] { w.byte(m ? 1 : 0) }
+            for m in queryUnreadMember[q] { w.byte(m ? 1 : 0) }
+            w.varint(UInt64(queryUnread[q]))
+        }
     }
 
     static func readImage(_ r: inout ByteReader) throws(SnapshotError) -> Inbox {
@@ -75,6 +84,16 @@ extension Inbox {
         inbox.duplicateCount = Int(clamping: try r.varint())
         inbox.ids = try IDIndex.readImage(&r, held: n)
         inbox.rebuildCounts()
+        if !r.atEnd {
+            for _ in 0..<(try r.count(minBytes: 1 + 2 * n)) {
+                let text = try r.string()
+                let member = try readArray(&r, count: n, as: UInt8.self).map { $0 != 0 }
+                let unread = try readArray(&r, count: n, as: UInt8.self).map { $0 != 0 }
+                let unreadCount = Int(clamping: try r.varint())
+                guard unreadCount <= n else { throw .malformed("query count") }
+                inbox.restoredQueries[text] = RestoredQuery(member: member, unreadMember: unread, unread: unreadCount)
+            }
+        }
         return inbox
     }
 
@@ -98,4 +117,11 @@ extension Inbox {
             for c in RowClass.allCases where classes[c.rawValue] > 0 { counts.add(c, kind: kindTable[o], classes[c.rawValue]) }
         }
     }
+}
+
+/// A saved query's membership as a snapshot kept it (see `Inbox.setQueries`).
+struct RestoredQuery: Sendable {
+    var member: [Bool]
+    var unreadMember: [Bool]
+    var unread: Int
 }

@@ -9,11 +9,23 @@ extension Inbox {
         queryMember = list.map { _ in [] }
         queryUnreadMember = list.map { _ in [] }
         queryUnread = list.map { _ in 0 }
+        var toMatch: [Int] = []
         for q in list.indices {
-            queryMember[q].reserveCapacity(count)
-            queryUnreadMember[q].reserveCapacity(count)
+            if let known = restoredQueries[list[q].text], known.member.count == count, known.unreadMember.count == count {
+                // The snapshot's membership for the same query over the same rows.
+                queryMember[q] = known.member
+                queryUnreadMember[q] = known.unreadMember
+                queryUnread[q] = known.unread
+            } else {
+                queryMember[q].reserveCapacity(count)
+                queryUnreadMember[q].reserveCapacity(count)
+                toMatch.append(q)
+            }
         }
-        for i in 0..<count { addQueryMembership(i, rowClass(at: i)) }
+        restoredQueries = [:]
+        if !toMatch.isEmpty {
+            for i in 0..<count { addQueryMembership(i, rowClass(at: i), only: toMatch) }
+        }
         dropQueryLists(from: 0)
     }
 
@@ -91,9 +103,9 @@ extension Inbox {
     }
 
     /// Matches a new row (storage index `index`, class `c`) against every saved query.
-    mutating func addQueryMembership(_ index: Int, _ c: RowClass) {
+    mutating func addQueryMembership(_ index: Int, _ c: RowClass, only: [Int]? = nil) {
         var n: Notification?
-        for q in queries.indices {
+        for q in only ?? Array(queries.indices) {
             let member = matches(queries[q], index, c, &n)
             let unread = c == .unread ? member : matches(queries[q], index, .unread, &n)
             queryMember[q].append(member)

@@ -66,6 +66,8 @@ public struct Inbox: Sendable {
     var queryMember: [[Bool]] = []
     var queryUnreadMember: [[Bool]] = []
     var queryUnread: [Int] = []
+    /// Saved queries' membership from a snapshot, by query text (taken by `setQueries`).
+    var restoredQueries: [String: RestoredQuery] = [:]
     /// Labels from `tag:` rules, by storage index.
     var labelsAt: [Int32: [String]] = [:]
     var keys: [OrderKey] = []
@@ -279,6 +281,7 @@ public struct Inbox: Sendable {
         return a.source.offset > b.source.offset
     }
 }
+
 
 /// An id with its `IDIndex` hash (computed once per arrival, shared by the id index and
 /// the orphan table), hashed by that hash alone and compared as Strings, like ids everywhere.

@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// A whole file mapped read-only (`mmap`), unmapped when released: the snapshot is read
-/// in place instead of copied into memory first.
+/// in place instead of copied into memory first. Its pages are mapped at once
+/// (`MAP_POPULATE`): one call instead of a page fault per 4 KB.
 ///
 /// Files kafka-inbox maps are only ever replaced by a rename (`AtomicFile`), never cut
 /// short in place, so the mapped bytes stay valid while the mapping lives.
@@ -20,10 +21,9 @@ public final class MappedFile: @unchecked Sendable {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return
         }
-        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else {
             throw SystemError(call: "mmap \(name)", errno: errno)
         }
-        _ = madvise(p, size, MADV_WILLNEED)
         bytes = UnsafeRawBufferPointer(start: p, count: size)
     }
 

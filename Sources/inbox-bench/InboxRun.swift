@@ -49,11 +49,17 @@ final class InboxRun {
         self.options = options
         t0 = options.t0 > 0 ? options.t0 : monoNs()
         settings = try BenchData.settings(brokers: options.brokers, configPath: options.configPath, stateDirectory: options.stateDir)
+        let start = t0
         pipeline = try InboxPipeline(settings: settings, kinds: nil, snapshots: options.snapshot != nil)
+        let piped = monoNs()
         // The restored inbox: the snapshot's with `--snapshot open`, else empty (as the inbox starts).
         app = InboxApp(model: InboxModel(inbox: pipeline.takeRestored(), keyMap: .standard, markReadOnOpen: true,
                                          views: Self.savedViews), events: pipeline.events,
                        send: { [pipeline] in pipeline.send($0) }, options: TUIOptions(noColor: true))
+        if options.snapshot == .open {
+            log(String(format: "  open: pipeline (snapshot loaded) after %.0f ms, model after %.0f ms",
+                       Double(piped - start) / 1e6, Double(monoNs() - start) / 1e6))
+        }
         if options.snapshot == nil { firstScreen = FirstScreen() }
     }
 

@@ -81,4 +81,25 @@ struct SnapshotImageTests {
             #expect(held.index(ofID: "cafe") == nil)
         }
     }
+
+    @Test func savedViewsMembershipComesBackWithTheSnapshot() throws {
+        var inbox = Inbox()
+        for i in 0..<500 {
+            inbox.insert(Notification(id: "n-\(i)", kind: i % 3 == 0 ? .watching : .owner, title: "t \(i)",
+                                      actor: i % 4 == 0 ? "grace" : "bob", createdAtMs: Int64(i),
+                                      source: SourcePosition(topic: "t", partition: 0, offset: Int64(i))))
+            if i % 5 == 0 { inbox.setState(.read, for: "n-\(i)") }
+        }
+        let views = [try InboxQuery("from:grace -kind:watching"), try InboxQuery("is:unread")]
+        inbox.setQueries(views)
+        var back = try SnapshotCodec.decode(SnapshotCodec.encode(SnapshotCodecTests.header, inbox: inbox)).inbox
+        #expect(back.restoredQueries.count == 2)
+        back.setQueries(views)
+        #expect(back.restoredQueries.isEmpty)
+        #expect(back.queryMember == inbox.queryMember && back.queryUnreadMember == inbox.queryUnreadMember)
+        #expect(back.queryUnread == inbox.queryUnread)
+        var other = try SnapshotCodec.decode(SnapshotCodec.encode(SnapshotCodecTests.header, inbox: inbox)).inbox
+        other.setQueries([try InboxQuery("from:bob")])  // another view: matched again
+        #expect(other.queryUnread[0] == (0..<500).filter { $0 % 4 != 0 && $0 % 5 != 0 }.count)
+    }
 }
