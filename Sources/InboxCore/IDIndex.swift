@@ -36,11 +36,11 @@ struct IDIndex: Sendable {
 
     @inline(__always)
     static func hash(_ id: String, seed: UInt64) -> UInt64 {
-        let ascii = id.utf8.withContiguousStorageIfAvailable { b -> UInt64? in
-            isASCII(b) ? XXHash64.hash(UnsafeRawBufferPointer(b), seed: seed) : nil
-        }
-        if let h = ascii ?? nil { return h }
-        return hashCanonical(id, seed: seed)
+        // `withUTF8` always has the bytes (a small or bridged string is made contiguous
+        // first); `utf8.withContiguousStorageIfAvailable` would give none for small ones.
+        var copy = id
+        let ascii = copy.withUTF8 { b -> UInt64? in isASCII(b) ? XXHash64.hash(UnsafeRawBufferPointer(b), seed: seed) : nil }
+        return ascii ?? hashCanonical(id, seed: seed)
     }
 
     /// Canonically equivalent ids (`é`, `e` + U+0301, and `K` and the Kelvin sign) hash alike.

@@ -83,9 +83,8 @@ public enum InboxReaderTuning {
     /// answers a waiting fetch as soon as data arrives, so this only sets how often an idle
     /// terminal asks (10 times a second) and bounds the delay on brokers that do not.
     public static let fetchWaitMaxMs = "100"
-    /// Tail first (the interactive inbox): the newest messages of each notification
-    /// partition read before its history, so the first screen is the newest rows; receipts
-    /// partitions read four times as many first.
+    /// Tail first (the interactive inbox): the newest messages of each partition (the
+    /// receipts topic's too) read before its history, so the first screen is the newest rows.
     public static let tailFirstRows: Int64 = 64
     /// For librdkafka's embedded broker, which holds every empty fetch for the full wait
     /// even when data arrives: `demo` and `inbox-bench` use this (live produce-to-screen p99

@@ -40,7 +40,7 @@ extension InboxReader {
     /// the offset to assign it at; nil when it is read in order.
     func tailPlan(_ tp: TopicPartition, start: Int64, high: Int64) -> TailPlan? {
         guard tailFirst > 0, config.group == nil, config.start == .beginning else { return nil }
-        let rows = tp.topic == receiptsTopic ? tailFirst * 4 : tailFirst
+        let rows = tailFirst
         let tailStart = high - rows
         guard tailStart > start else { return nil }
         return TailPlan(phase: .tail, historyStart: start, historyEnd: tailStart, target: high)
