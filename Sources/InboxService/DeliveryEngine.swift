@@ -105,10 +105,13 @@ public final class DeliveryEngine {
         reports += producer.poll(timeoutMs: inflight.isEmpty ? 0 : timeoutMs)
         var done: [Report] = []
         var resend: [UInt] = []
+        done.reserveCapacity(reports.count)
         for r in reports {
-            guard inflight[r.token] != nil else { continue }
-            if r.failedFatally { resend.append(r.token); continue }
-            inflight[r.token] = nil
+            if r.failedFatally {
+                if inflight[r.token] != nil { resend.append(r.token) }
+                continue
+            }
+            guard inflight.removeValue(forKey: r.token) != nil else { continue }
             done.append(Report(token: r.token, error: r.delivered ? nil : (r.errorText ?? "error \(r.errorCode)"), topic: r.topic))
         }
         reports.removeAll(keepingCapacity: true)
@@ -164,11 +167,13 @@ public final class DeliveryEngine {
             }
         }
         defer { deliverBase = base + UInt(count) }
+        if inflight.capacity < window { inflight.reserveCapacity(window) }
         while let message = try next() {
             count += 1
             warm(message.topic)
             if let why = produce(message, token: base + UInt(count)) { done(count - 1, why, message.topic) }
-            if reports.count > 1000 { take(poll(timeoutMs: 0)) }
+            // Reports served as they come (every 1,000 messages), not only when the window is full.
+            if count % 1000 == 0 || reports.count > 1000 { take(poll(timeoutMs: 0)) }
             while inflight.count >= window { take(poll(timeoutMs: 10)) }
         }
         let clock = ContinuousClock()
