@@ -127,32 +127,10 @@ extension Inbox {
         var pending = lists[l].pending
         lists[l].pending = []
         sortNewestFirst(&pending)
-        if pending.count <= Self.smallMerge || pending.count * 64 < lists[l].rows.count {
-            for index in pending {
-                let (row, found) = position(of: Int(index), in: lists[l].rows)
-                if !found { lists[l].rows.insert(Int(index), at: row) }
-            }
-            return
-        }
-        let old = lists[l].rows.int32Elements()
-        var merged: [Int32] = []
-        merged.reserveCapacity(old.count + pending.count)
+        // Into the chunks they fall in: the cost of the batch, not of the list.
         let keys = self.keys
         let names = topicNames
-        var i = 0
-        var j = 0
-        while i < old.count && j < pending.count {
-            if Self.newer(keys, names, Int(pending[j]), Int(old[i])) {
-                merged.append(pending[j])
-                j += 1
-            } else {
-                merged.append(old[i])
-                i += 1
-            }
-        }
-        merged.append(contentsOf: old[i...])
-        merged.append(contentsOf: pending[j...])
-        lists[l].rows = RowList(int32: merged)
+        lists[l].rows.merge(sorted: pending) { Self.newer(keys, names, Int($0), Int($1)) }
     }
 
     private func sortNewestFirst(_ indices: inout [Int32]) {

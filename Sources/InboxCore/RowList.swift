@@ -146,6 +146,25 @@ public struct RowList: RandomAccessCollection, Hashable, Sendable, ExpressibleBy
         return starts[low] + l
     }
 
+    /// How many chunks hold the rows.
+    var chunkCount: Int { chunks.count }
+
+    /// Calls `body(index, chunk, isLast)` for each chunk in order.
+    func forEachChunkArray(_ body: (Int, [Int32], Bool) -> Void) {
+        for (c, chunk) in chunks.enumerated() { body(c, chunk, c == chunks.count - 1) }
+    }
+
+    /// Replaces the chunks (none empty) and computes the row starts and count again.
+    mutating func replaceChunks(_ new: [[Int32]]) {
+        chunks = new
+        starts.removeAll(keepingCapacity: true)
+        count = 0
+        for chunk in new {
+            starts.append(count)
+            count += chunk.count
+        }
+    }
+
     /// Inserts a storage index at row `position` (0…count).
     public mutating func insert(_ element: Int, at position: Int) {
         precondition(position >= 0 && position <= count, "row out of range")

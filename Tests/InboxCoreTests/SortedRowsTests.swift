@@ -121,3 +121,30 @@ import Testing
         #expect(inbox.rows(in: .unread, kind: .owner).first == 4999)
     }
 }
+
+/// `RowList.merge`: a sorted batch lands where a full sort would put it, touching only its chunks.
+@Suite struct RowListMergeTests {
+    @Test(arguments: [0, 1, 7, 700, 5_000])
+    func aMergedBatchIsWhereASortWouldPutIt(_ batch: Int) {
+        var rng = SystemRandomNumberGenerator()
+        // Values are their own sort key, largest first (as newest first).
+        let existing = (0..<20_000).map { _ in Int32.random(in: 0..<1_000_000, using: &rng) }
+        var base = Array(Set(existing)).sorted(by: >)
+        var list = RowList(int32: base)
+        let taken = Set(base)
+        var items = Array(Set((0..<batch).map { _ in Int32.random(in: -10..<1_000_010, using: &rng) }).subtracting(taken))
+        items.sort(by: >)
+        let withDuplicates = items + items.prefix(3) + base.prefix(2)
+        list.merge(sorted: withDuplicates.sorted(by: >)) { $0 > $1 }
+        base += items
+        base.sort(by: >)
+        #expect(list.count == base.count)
+        #expect(Array(list) == base.map(Int.init), "in order, each once")
+        var largest = 0
+        list.forEachChunkArray { _, chunk, _ in largest = max(largest, chunk.count) }
+        #expect(largest <= RowList.chunkLimit)
+        if let middle = base.dropFirst(base.count / 2).first {
+            #expect(list[base.count / 2] == Int(middle), "row starts are right after the merge")
+        }
+    }
+}
