@@ -11,6 +11,24 @@ struct ByteWriter {
 
     mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
 
+    mutating func raw(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
+
+    /// Appends `count` fixed-size items of `each` bytes, item `i` written by `body` at its place.
+    mutating func fill(_ count: Int, each: Int, _ body: (UnsafeMutablePointer<UInt8>, Int) -> Void) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count * each))
+        bytes.withUnsafeMutableBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            for i in 0..<count { body(base + start + i * each, i) }
+        }
+    }
+
+    /// Writes the low `bytes` bytes of `v`, little-endian, at `p`.
+    @inline(__always)
+    static func put(_ v: UInt64, bytes: Int, at p: UnsafeMutablePointer<UInt8>) {
+        for k in 0..<bytes { p[k] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(k))) }
+    }
+
     mutating func u32(_ v: UInt32) {
         withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
     }

@@ -86,7 +86,7 @@ public struct Inbox: Sendable {
     /// Counts per kind and state.
     public internal(set) var counts = InboxCounts()
     /// How many stored notifications are malformed messages.
-    public private(set) var malformedCount = 0
+    public internal(set) var malformedCount = 0
     /// How many messages were dropped as duplicates of an id already held.
     public private(set) var duplicateCount = 0
 
@@ -146,12 +146,14 @@ public struct Inbox: Sendable {
     @discardableResult
     public mutating func insert(contentsOf batch: PackedNotifications, muted: ((Int) -> Bool)? = nil) -> Int {
         var count = 0
-        for i in 0..<batch.count {
-            let item = batch.items[i]
-            if insert(id: item.id, kind: item.kind, createdAtMs: item.createdAtMs, source: item.source,
-                      isMalformed: item.isMalformed, muted: muted?(i) ?? false, signature: { batch.signature(i) },
-                      write: { store in batch.withEntry(i) { store.append(entry: $0) } }) {
-                count += 1
+        // Items read in place: copying one would retain and release its id.
+        batch.items.withUnsafeBufferPointer { items in
+            for i in 0..<items.count {
+                if insert(id: items[i].id, kind: items[i].kind, createdAtMs: items[i].createdAtMs, source: items[i].source,
+                          isMalformed: items[i].isMalformed, muted: muted?(i) ?? false, signature: { batch.signature(i) },
+                          write: { store in batch.withEntry(i) { store.append(entry: $0) } }) {
+                    count += 1
+                }
             }
         }
         return count
@@ -184,8 +186,10 @@ public struct Inbox: Sendable {
         if isMalformed { malformedCount += 1 }
         let i32 = Int32(truncatingIfNeeded: index)
         if !queries.isEmpty { addQueryMembership(index, cls) }
-        for l in lists.indices where !lists[l].dirty && holds(lists[l].key, index, kind, cls) {
-            lists[l].pending.append(i32)
+        for l in lists.indices where !lists[l].dirty {
+            // `holds` spelt out: calling a method of self here would copy the whole inbox.
+            let key = lists[l].key
+            if Self.holds(key, kind, cls) && (key.query < 0 || queryMember[Int(key.query)][index]) { lists[l].pending.append(i32) }
         }
         return true
     }

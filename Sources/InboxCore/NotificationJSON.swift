@@ -44,35 +44,92 @@ public enum NotificationJSON {
     /// The JSON line as UTF-8 bytes, without a trailing newline.
     public static func bytes(_ n: Notification, state: ReadState, triage: Triage = Triage()) -> [UInt8] {
         var w = JSONWriter(capacity: 320)
+        append(n, state: state, triage: triage, to: &w)
+        return w.bytes
+    }
+
+    /// Appends the JSON line of `n` (no newline) to `w`.
+    public static func append(_ n: Notification, state: ReadState, triage: Triage = Triage(), to w: inout JSONWriter) {
+        write(n, kind: n.kind, createdAtMs: n.createdAtMs, topic: n.source.topic, partition: n.source.partition,
+              offset: n.source.offset, state: state, triage: triage, to: &w)
+    }
+
+    /// Appends the JSON line of the notification at storage index `index` of `inbox` (no
+    /// newline) to `w`, with its state and triage facts: the same bytes as `append` of
+    /// `inbox.notification(at: index)`, written from the packed text in place (no
+    /// `Notification` or String is made, unless it has extra fields).
+    public static func append(_ inbox: Inbox, at index: Int, to w: inout JSONWriter) {
+        let key = inbox.keys[index]
+        let triage = Triage(inbox, at: index)
+        inbox.storage.withEntry(at: index) { r in
+            write(PackedEntry.fields(&r), kind: inbox.kind(at: index), createdAtMs: key.ms,
+                  topic: inbox.topicNames[Int(key.topic)], partition: key.partition, offset: key.offset,
+                  state: inbox.state(at: index), triage: triage, to: &w)
+        }
+    }
+
+    /// Appends the JSON line and a newline of each storage index in `rows` of `inbox`, in
+    /// order (each as `append(_:at:to:)` writes it). Rows sorted by time are scattered over
+    /// the inbox's memory: while one line is written, the row a few lines on is read ahead.
+    public static func appendLines(_ inbox: Inbox, rows: ArraySlice<Int>, to w: inout JSONWriter) {
+        var sum: UInt64 = 0
+        for k in rows.indices {
+            if k + readAhead < rows.endIndex { sum &+= inbox.touch(rows[k + readAhead]) }
+            append(inbox, at: rows[k], to: &w)
+            w.endLine()
+        }
+        keep(sum)
+    }
+
+    /// How many rows ahead `appendLines` reads.
+    static let readAhead = 8
+
+    /// Keeps the reads ahead from being optimised away.
+    @inline(never)
+    static func keep(_ value: UInt64) { _ = value }
+
+    /// The one definition of the line: `n`'s text fields as bytes (`PackedEntrySource`),
+    /// the rest given.
+    @inline(__always)
+    static func write<S: PackedEntrySource>(_ n: S, kind: Kind, createdAtMs: Int64, topic: String, partition: Int32,
+                                            offset: Int64, state: ReadState, triage: Triage, to w: inout JSONWriter) {
+        let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         w.beginObject()
-        w.fieldOrNull("id", n.id)
-        w.fieldOrNull("kind", n.kind.rawValue)
-        w.fieldOrNull("user", n.user)
-        w.fieldOrNull("title", n.title)
-        w.fieldOrNull("body", n.body)
-        w.fieldOrNull("actor", n.actor)
-        w.fieldOrNull("url", n.url)
-        w.fieldOrNull("created_at", Timestamps.iso8601(ms: n.createdAtMs))
+        n.withField(.id) { w.fieldOrNull("id", utf8: $0 ?? empty) }
+        w.fieldOrNull("kind", kind.rawValue)
+        n.withField(.user) { w.fieldOrNull("user", utf8: $0) }
+        n.withField(.title) { w.fieldOrNull("title", utf8: $0 ?? empty) }
+        n.withField(.body) { w.fieldOrNull("body", utf8: $0) }
+        n.withField(.actor) { w.fieldOrNull("actor", utf8: $0) }
+        n.withField(.url) { w.fieldOrNull("url", utf8: $0) }
+        w.key("created_at")
+        w.iso8601(ms: createdAtMs)
         w.key("object")
-        if n.objectType != nil || n.objectID != nil {
+        let objectType = n.withField(.objectType) { $0 != nil }
+        let objectID = n.withField(.objectID) { $0 != nil }
+        if objectType || objectID {
             w.beginObject()
-            w.fieldOrNull("type", n.objectType)
-            w.fieldOrNull("id", n.objectID)
+            n.withField(.objectType) { w.fieldOrNull("type", utf8: $0) }
+            n.withField(.objectID) { w.fieldOrNull("id", utf8: $0) }
             w.endObject()
         } else {
             w.null()
         }
         w.key("extra")
         w.beginObject()
-        let actions = NotificationAction.list(of: n)
-        var written: Set<String> = actions.isEmpty ? [] : [NotificationAction.field]
-        w.members(n.extra, written: &written)
+        let extras = n.extras
+        let actions = extras.isEmpty ? [] : NotificationAction.list(extra: extras)
+        if !extras.isEmpty {
+            var written: Set<String> = actions.isEmpty ? [] : [NotificationAction.field]
+            w.members(extras, written: &written)
+        }
         w.endObject()
-        w.fieldOrNull("topic", n.source.topic)
-        w.field("partition", n.source.partition)
-        w.field("offset", n.source.offset)
+        w.fieldOrNull("topic", topic)
+        w.field("partition", partition)
+        w.field("offset", offset)
         w.fieldOrNull("state", state.rawValue)
-        w.fieldOrNull("snoozed_until", triage.snoozedUntilMs.map { Timestamps.iso8601(ms: $0) })
+        w.key("snoozed_until")
+        if let until = triage.snoozedUntilMs { w.iso8601(ms: until) } else { w.null() }
         w.field("was_snoozed", triage.wasSnoozed)
         w.field("muted", triage.muted)
         w.key("tags")
@@ -89,12 +146,12 @@ public enum NotificationJSON {
             w.endObject()
         }
         w.endArray()
-        w.field("malformed", n.isMalformed)
-        if let reason = n.malformedReason {
-            w.fieldOrNull("malformed_reason", reason)
-            w.fieldOrNull("raw", n.raw)
+        n.withField(.malformedReason) { reason in
+            w.field("malformed", reason != nil)
+            guard let reason else { return }
+            w.fieldOrNull("malformed_reason", utf8: reason)
+            n.withField(.raw) { w.fieldOrNull("raw", utf8: $0) }
         }
         w.endObject()
-        return w.bytes
     }
 }

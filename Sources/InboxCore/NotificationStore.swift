@@ -79,6 +79,23 @@ struct NotificationStore: Sendable {
         chunks[c].append(contentsOf: entry)
     }
 
+    /// Passes the entries of every notification, in index order, to `body`, a chunk at a
+    /// time: entries are appended in order and each chunk starts with one, so the chunks'
+    /// bytes one after another are all the entries one after another.
+    func forEachChunk(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        for chunk in chunks { chunk.withUnsafeBufferPointer(body) }
+    }
+
+    /// All the bytes `forEachChunk` passes.
+    var byteCount: Int { chunks.reduce(0) { $0 + $1.count } }
+
+    /// A store of entries already packed: `chunks`, each starting with an entry, and the
+    /// start of every entry (chunk number << 32 | offset), checked by the caller.
+    init(chunks: [[UInt8]], locations: [UInt64]) {
+        self.chunks = chunks
+        self.locations = locations
+    }
+
     /// The UTF-8 bytes of the title, actor and body of notification `index`, passed to `body`.
     @inline(__always)
     func withSearchText<R>(at index: Int,

@@ -44,21 +44,108 @@ enum PackedEntry {
     static func unpack(_ r: inout PackedReader, kind: Kind, createdAtMs: Int64, source: SourcePosition) -> Notification {
         var s = [String?](repeating: nil, count: PackedField.allCases.count)
         for f in PackedField.allCases { s[f.rawValue] = r.string() }
-        let extraCount = Int(r.varint())
-        var extra: [ExtraField] = []
-        if extraCount > 0 {
-            extra.reserveCapacity(extraCount)
-            for _ in 0..<extraCount {
-                let key = r.string() ?? ""
-                let value = r.string() ?? ""
-                extra.append(ExtraField(key: key, value: value, isJSON: r.byte() == 1))
-            }
-        }
+        let extra = extras(&r)
         func at(_ f: PackedField) -> String? { s[f.rawValue] }
         return Notification(id: at(.id) ?? "", kind: kind, user: at(.user), title: at(.title) ?? "", body: at(.body),
                             actor: at(.actor), url: at(.url), createdAtMs: createdAtMs, objectType: at(.objectType),
                             objectID: at(.objectID), extra: extra, source: source, malformedReason: at(.malformedReason),
                             raw: at(.raw))
+    }
+
+    /// After the string fields of an entry: its extra fields, as Strings.
+    static func extras(_ r: inout PackedReader) -> [ExtraField] {
+        let extraCount = Int(r.varint())
+        guard extraCount > 0 else { return [] }
+        var extra: [ExtraField] = []
+        extra.reserveCapacity(extraCount)
+        for _ in 0..<extraCount {
+            let key = r.string() ?? ""
+            let value = r.string() ?? ""
+            extra.append(ExtraField(key: key, value: value, isJSON: r.byte() == 1))
+        }
+        return extra
+    }
+
+    /// From the start of an entry: its string fields read in place, then its extra fields.
+    static func fields(_ r: inout PackedReader) -> PackedFields {
+        var f = PackedFields()
+        for field in PackedField.allCases {
+            let bytes = r.field()
+            switch field {
+            case .id: f.id = bytes
+            case .user: f.user = bytes
+            case .title: f.title = bytes
+            case .body: f.body = bytes
+            case .actor: f.actor = bytes
+            case .url: f.url = bytes
+            case .objectType: f.objectType = bytes
+            case .objectID: f.objectID = bytes
+            case .malformedReason: f.malformedReason = bytes
+            case .raw: f.raw = bytes
+            }
+        }
+        f.extras = extras(&r)
+        return f
+    }
+
+    /// What `check` found of one entry read from outside (a snapshot file).
+    struct Checked {
+        /// Where the entry ends (the next one starts).
+        var end: Int
+        /// Where its id's bytes are.
+        var id: Range<Int>
+        /// Whether it has a `malformedReason`.
+        var isMalformed: Bool
+    }
+
+    /// Reads the entry at `start` of `bytes` with every length bounds-checked and every
+    /// string checked as UTF-8: nil when it is not a whole, valid entry (so that the
+    /// unchecked `PackedReader` can be trusted with it afterwards).
+    static func check(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Checked? {
+        var at = start
+        func varint() -> UInt64? {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while at < bytes.count, shift < 64 {
+                let b = bytes[at]
+                at += 1
+                result |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return result }
+                shift += 7
+            }
+            return nil
+        }
+        /// One optional string: its range, nil when absent; false when damaged.
+        func string() -> (ok: Bool, range: Range<Int>?) {
+            guard let n = varint(), n <= UInt64(bytes.count - at) + 1 else { return (false, nil) }
+            guard n > 0 else { return (true, nil) }
+            let range = at..<(at + Int(n - 1))
+            at = range.upperBound
+            return (isUTF8(UnsafeBufferPointer(rebasing: bytes[range])), range)
+        }
+        var id = start..<start
+        var isMalformed = false
+        for field in PackedField.allCases {
+            let (ok, range) = string()
+            guard ok else { return nil }
+            if field == .id { id = range ?? start..<start }
+            if field == .malformedReason { isMalformed = range != nil }
+        }
+        guard let extras = varint(), extras <= UInt64(bytes.count - at) / 3 else { return nil }
+        for _ in 0..<extras {
+            guard string().ok, string().ok, at < bytes.count, bytes[at] <= 1 else { return nil }
+            at += 1
+        }
+        return Checked(end: at, id: id, isMalformed: isMalformed)
+    }
+
+    /// Whether `b` is valid UTF-8 (ASCII checked eight bytes at a time).
+    static func isUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return true }
+        var i = 0
+        while b.count - i >= 8, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+        while i < b.count, b[i] < 0x80 { i += 1 }
+        return i == b.count || String(validating: UnsafeBufferPointer(rebasing: b[i...]), as: UTF8.self) != nil
     }
 
     /// From the start of an entry: its title, actor and body (the searchable text).
@@ -131,4 +218,36 @@ struct DecodedEntry: PackedEntrySource {
     }
 
     var extras: [ExtraField] { decoded.fields.extra }
+}
+
+/// The fields of one packed entry read in place (`PackedEntry.fields`): valid only while
+/// the store's bytes are, so used inside `NotificationStore.withEntry`.
+struct PackedFields: PackedEntrySource {
+    var id: UnsafeBufferPointer<UInt8>?
+    var user: UnsafeBufferPointer<UInt8>?
+    var title: UnsafeBufferPointer<UInt8>?
+    var body: UnsafeBufferPointer<UInt8>?
+    var actor: UnsafeBufferPointer<UInt8>?
+    var url: UnsafeBufferPointer<UInt8>?
+    var objectType: UnsafeBufferPointer<UInt8>?
+    var objectID: UnsafeBufferPointer<UInt8>?
+    var malformedReason: UnsafeBufferPointer<UInt8>?
+    var raw: UnsafeBufferPointer<UInt8>?
+    var extras: [ExtraField] = []
+
+    @inline(__always)
+    func withField<R>(_ field: PackedField, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        switch field {
+        case .id: return body(id)
+        case .user: return body(user)
+        case .title: return body(title)
+        case .body: return body(self.body)
+        case .actor: return body(actor)
+        case .url: return body(url)
+        case .objectType: return body(objectType)
+        case .objectID: return body(objectID)
+        case .malformedReason: return body(malformedReason)
+        case .raw: return body(raw)
+        }
+    }
 }

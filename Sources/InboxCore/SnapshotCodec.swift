@@ -15,13 +15,12 @@
 /// ones zigzag), strings are varint length + UTF-8, optional strings are varint
 /// (length + 1) with 0 for absent.
 ///
-/// Each notification: presence bits, state, id, kind (index into the section's kind
-/// table), title, the present optional fields, created-at, source (topic index,
-/// partition, offset) and extra fields. Notifications are stored in the inbox's arrival
-/// order, so a restored inbox sorts exactly as the original one.
+/// The notifications section holds the inbox's rows in its own packed form (see
+/// SnapshotCodec+Notifications.swift), so that a restart copies rather than rebuilds;
+/// version 1 held each notification field by field.
 public enum SnapshotCodec {
     /// The major format version written and read.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     /// The file magic.
     public static let magic: [UInt8] = Array("KINBSNAP".utf8)
     /// Bytes before the payload.
@@ -35,7 +34,7 @@ public enum SnapshotCodec {
 
     /// The snapshot of `inbox` with `header`, as bytes.
     public static func encode(_ header: SnapshotHeader, inbox: Inbox) -> [UInt8] {
-        var w = ByteWriter(capacity: headerSize + 4096 + inbox.count * 192)
+        var w = ByteWriter(capacity: headerSize + 4096 + inbox.count * 64 + inbox.storage.byteCount)
         w.raw(magic)
         w.u32(version)
         w.u32(0)
@@ -65,73 +64,7 @@ public enum SnapshotCodec {
                 w.signed(p.lowWatermark)
             }
         }
-        w.section(.notifications) { w in
-            // Tables first: kinds and topics (few distinct values, referenced by index).
-            var kinds: [String: Int] = [:]
-            var kindList: [String] = []
-            var topics: [String: Int] = [:]
-            var topicList: [String] = []
-            for i in 0..<inbox.count {
-                let kind = inbox.kind(at: i).rawValue
-                if kindList.last != kind, kinds[kind] == nil {
-                    kinds[kind] = kindList.count
-                    kindList.append(kind)
-                }
-                let topic = inbox.topic(at: i)
-                if topicList.last != topic, topics[topic] == nil {
-                    topics[topic] = topicList.count
-                    topicList.append(topic)
-                }
-            }
-            w.varint(UInt64(kindList.count))
-            for k in kindList { w.string(k) }
-            w.varint(UInt64(topicList.count))
-            for t in topicList { w.string(t) }
-            w.varint(UInt64(inbox.count))
-            var lastKind = (name: "", index: -1)
-            var lastTopic = (name: "", index: -1)
-            for i in 0..<inbox.count {
-                let state = inbox.state(at: i)
-                let n = inbox.notification(at: i)
-                var bits: UInt64 = 0
-                if n.user != nil { bits |= 1 }
-                if n.body != nil { bits |= 2 }
-                if n.actor != nil { bits |= 4 }
-                if n.url != nil { bits |= 8 }
-                if n.objectType != nil { bits |= 16 }
-                if n.objectID != nil { bits |= 32 }
-                if n.malformedReason != nil { bits |= 64 }
-                if n.raw != nil { bits |= 128 }
-                if !n.extra.isEmpty { bits |= 256 }
-                w.varint(bits)
-                w.byte(stateCode(state))
-                w.string(n.id)
-                if lastKind.name != n.kind.rawValue { lastKind = (n.kind.rawValue, kinds[n.kind.rawValue] ?? 0) }
-                w.varint(UInt64(lastKind.index))
-                w.string(n.title)
-                if let v = n.user { w.string(v) }
-                if let v = n.body { w.string(v) }
-                if let v = n.actor { w.string(v) }
-                if let v = n.url { w.string(v) }
-                if let v = n.objectType { w.string(v) }
-                if let v = n.objectID { w.string(v) }
-                if let v = n.malformedReason { w.string(v) }
-                if let v = n.raw { w.string(v) }
-                w.signed(n.createdAtMs)
-                if lastTopic.name != n.source.topic { lastTopic = (n.source.topic, topics[n.source.topic] ?? 0) }
-                w.varint(UInt64(lastTopic.index))
-                w.signed(Int64(n.source.partition))
-                w.signed(n.source.offset)
-                if !n.extra.isEmpty {
-                    w.varint(UInt64(n.extra.count))
-                    for f in n.extra {
-                        w.string(f.key)
-                        w.string(f.value)
-                        w.byte(f.isJSON ? 1 : 0)
-                    }
-                }
-            }
-        }
+        w.section(.notifications) { w in encodeNotifications(inbox, into: &w) }
         let states = inbox.orphanStates
         if !states.isEmpty {
             // Receipts about notifications not held (not arrived yet, expired, or of a kind

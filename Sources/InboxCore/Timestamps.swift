@@ -17,26 +17,50 @@ public enum Timestamps {
     /// `ms` as ISO 8601 in UTC with milliseconds: `2026-11-25T14:03:11.120Z`.
     /// Times beyond ±100,000,000 days of the epoch are clamped to that range.
     public static func iso8601(ms: Int64) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        appendISO8601(ms: ms, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `iso8601(ms:)`'s text as UTF-8 to `out` (no String made).
+    static func appendISO8601(ms: Int64, to out: inout [UInt8]) {
+        var text: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { t in
+            let p = t.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            out.append(contentsOf: UnsafeBufferPointer(start: p, count: writeISO8601(ms: ms, to: p)))
+        }
+    }
+
+    /// Writes `iso8601(ms:)`'s text at `out` (room for `iso8601MaxBytes`); returns how many bytes.
+    static func writeISO8601(ms: Int64, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let ms = min(max(ms, -8_640_000_000_000_000), 8_640_000_000_000_000)
         let days = ms >= 0 ? ms / msPerDay : -((-(ms + 1)) / msPerDay) - 1
         let rest = ms - days * msPerDay
         let (y, m, d) = civil(fromDays: days)
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
-        if (0...9999).contains(y) {
-            append(y, digits: 4, to: &out)
-        } else {
-            JSONWriter.appendInteger(y, to: &out)
+        var o = 0
+        @inline(__always) func put(_ b: UInt8) { out[o] = b; o += 1 }
+        @inline(__always) func put(_ value: Int64, digits: Int) {
+            var v = value
+            for k in stride(from: digits - 1, through: 0, by: -1) {
+                out[o + k] = UInt8(v % 10) + 0x30
+                v /= 10
+            }
+            o += digits
         }
-        out.append(0x2D); append(m, digits: 2, to: &out)
-        out.append(0x2D); append(d, digits: 2, to: &out)
-        out.append(0x54); append(rest / 3_600_000, digits: 2, to: &out)
-        out.append(0x3A); append(rest / 60_000 % 60, digits: 2, to: &out)
-        out.append(0x3A); append(rest / 1000 % 60, digits: 2, to: &out)
-        out.append(0x2E); append(rest % 1000, digits: 3, to: &out)
-        out.append(0x5A)
-        return String(decoding: out, as: UTF8.self)
+        if (0...9999).contains(y) { put(y, digits: 4) } else { o += JSONWriter.writeInteger(y, to: out) }
+        put(0x2D); put(m, digits: 2)
+        put(0x2D); put(d, digits: 2)
+        put(0x54); put(rest / 3_600_000, digits: 2)
+        put(0x3A); put(rest / 60_000 % 60, digits: 2)
+        put(0x3A); put(rest / 1000 % 60, digits: 2)
+        put(0x2E); put(rest % 1000, digits: 3)
+        put(0x5A)
+        return o
     }
+
+    /// The most bytes `writeISO8601` writes (a clamped year has at most 7 characters).
+    static let iso8601MaxBytes = 32
 
     /// Parses ISO 8601 / RFC 3339 date-times into milliseconds since the epoch.
     ///
@@ -214,14 +238,4 @@ public enum Timestamps {
         }
     }
 
-    private static func append(_ value: Int64, digits: Int, to out: inout [UInt8]) {
-        var divisor: Int64 = 1
-        for _ in 1..<digits { divisor *= 10 }
-        var v = value
-        while divisor > 0 {
-            out.append(UInt8(v / divisor % 10) + 0x30)
-            v %= divisor
-            divisor /= 10
-        }
-    }
 }

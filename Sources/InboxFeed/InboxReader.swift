@@ -13,6 +13,9 @@ public final class InboxReader: @unchecked Sendable {
     public let config: InboxFeedConfig
     public let consumer: KafkaConsumer
     let receiptsTopic: String
+    /// Whether the receipts topic is shared by several users (`TopicLayout.receiptsShared`,
+    /// asked once: it searches the template).
+    private let receiptsShared: Bool
     /// `--from <time>`: notifications older than this are skipped.
     private let startTimeMs: Int64?
     /// Partitions still to reach their start-time high watermark, whose topic has not been
@@ -109,6 +112,7 @@ public final class InboxReader: @unchecked Sendable {
     public init(config: InboxFeedConfig) throws(InboxReaderError) {
         self.config = config
         receiptsTopic = config.receiptsTopic
+        receiptsShared = config.layout.receiptsShared
         if case .time(let t) = config.start { startTimeMs = t } else { startTimeMs = nil }
         var kafka = config.kafka
         if kafka["enable.partition.eof"] == nil { kafka.set("enable.partition.eof", "true", origin: "kafka-inbox") }
@@ -265,7 +269,7 @@ public final class InboxReader: @unchecked Sendable {
         if isReceipts {
             guard let r = ReceiptCodec.decode(m.value) else { batch.badReceipts += 1; return }
             // A receipts topic shared by several users: each keeps only its own.
-            if config.layout.receiptsShared && r.user != config.user { return }
+            if receiptsShared && r.user != config.user { return }
             batch.receipts.append(r)
             return
         }

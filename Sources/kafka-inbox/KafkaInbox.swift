@@ -58,6 +58,11 @@ enum Console {
 
     /// Writes `bytes` to stdout, or ends the command saying why it cannot.
     static func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    /// Writes `bytes` to stdout, or ends the command saying why it cannot.
+    static func write(_ bytes: UnsafeRawBufferPointer) {
         do { try Posix.writeAll(1, bytes, call: "write stdout") } catch {
             if error.errno == EPIPE { Foundation.exit(0) }  // the reader went away (SIGPIPE ignored)
             Console.error("kafka-inbox: cannot write the output: \(error) (\(error.errnoName)); it is incomplete")
