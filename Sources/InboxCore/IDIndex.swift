@@ -35,6 +35,9 @@ struct IDIndex: Sendable {
         return String(decoding: bytes, as: UTF8.self) == id
     }
 
+    /// Whether one more id makes the table grow.
+    var isFull: Bool { count + 1 > capacity }
+
     /// How many ids fit before the table grows.
     var capacity: Int { slots.count / 4 * 3 }
 
@@ -77,6 +80,46 @@ struct IDIndex: Sendable {
             let index = Int(slot & 0xFFFF_FFFF) - 1
             place(hash: rehash(index), index: index)
         }
+    }
+
+    /// The index of ids 0..<hashes.count, `hashes[i]` being id i's; nil when `same(i, j)`
+    /// says two of them are the same id. The ids are placed in the order of their home
+    /// slots (sorted by bucket first), so the table is written front to back instead of at
+    /// random: at a million ids, most of the time of placing them one by one is waiting
+    /// for memory.
+    static func build(hashes: [UInt64], same: (Int, Int) -> Bool) -> IDIndex? {
+        var index = IDIndex()
+        let n = hashes.count
+        guard n > 0 else { return index }
+        index.grow(to: n) { _ in 0 }
+        let mask = index.slots.count - 1
+        // Counting sort of the ids by the top bits of their home slot.
+        let shift = max(0, mask.bitWidth - mask.leadingZeroBitCount - 12)
+        var starts = [Int](repeating: 0, count: (mask >> shift) + 2)
+        for h in hashes { starts[(Int(truncatingIfNeeded: h) & mask) >> shift + 1] += 1 }
+        for b in 1..<starts.count { starts[b] += starts[b - 1] }
+        // Hashes and ids side by side in bucket order, so that placing reads them in order too.
+        var sortedHashes = [UInt64](repeating: 0, count: n)
+        var sortedIDs = [Int32](repeating: 0, count: n)
+        for (i, h) in hashes.enumerated() {
+            let b = (Int(truncatingIfNeeded: h) & mask) >> shift
+            sortedHashes[starts[b]] = h
+            sortedIDs[starts[b]] = Int32(truncatingIfNeeded: i)
+            starts[b] += 1
+        }
+        for k in 0..<n {
+            let i = Int(sortedIDs[k])
+            let tag = sortedHashes[k] & 0xFFFF_FFFF_0000_0000
+            var slot = Int(truncatingIfNeeded: sortedHashes[k]) & mask
+            while index.slots[slot] != 0 {
+                let held = index.slots[slot]
+                if held & 0xFFFF_FFFF_0000_0000 == tag, same(Int(held & 0xFFFF_FFFF) - 1, i) { return nil }
+                slot = (slot + 1) & mask
+            }
+            index.slots[slot] = tag | UInt64(i + 1)
+        }
+        index.count = n
+        return index
     }
 
     @inline(__always)

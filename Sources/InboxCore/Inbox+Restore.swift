@@ -22,16 +22,13 @@ extension Inbox {
         self.init()
         let n = rows.keys.count
         storage = rows.store
-        ids.reserveCapacity(n) { _ in 0 }
         let store = storage
-        for i in 0..<n {
-            let hash = store.withID(at: i) { IDIndex.hash($0) }
-            let twin = ids.find(hash: hash) { j in
-                store.withID(at: j) { held in store.withID(at: i) { IDIndex.matches(held, String(decoding: $0, as: UTF8.self)) } }
-            }
-            if twin != nil { throw .malformed("duplicate id") }
-            ids.insert(hash: hash, index: i) { _ in 0 }
+        let hashes = (0..<n).map { i in store.withID(at: i) { IDIndex.hash($0) } }
+        let built = IDIndex.build(hashes: hashes) { j, i in
+            store.withID(at: j) { held in store.withID(at: i) { IDIndex.matches(held, String(decoding: $0, as: UTF8.self)) } }
         }
+        guard let built else { throw .malformed("duplicate id") }
+        ids = built
         stateAt = rows.states
         // As a snoozed row's receipt gives it before its end is known (the triage section's).
         for i in 0..<n where stateAt[i] == .snoozed { snoozeUntil[Int32(truncatingIfNeeded: i)] = 0 }

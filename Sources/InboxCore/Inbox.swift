@@ -164,7 +164,7 @@ public struct Inbox: Sendable {
                                  muted: Bool, signature: () -> SearchSignature.Bits,
                                  write: (inout NotificationStore) -> Void) -> Bool {
         let hash = IDIndex.hash(id)
-        if find(id, hash: hash) != nil {
+        if Self.find(id, hash: hash, in: ids, storage) != nil {
             duplicateCount += 1
             return false
         }
@@ -172,8 +172,13 @@ public struct Inbox: Sendable {
         let orphan = orphans.isEmpty ? nil : orphans.removeValue(forKey: HashedID(hash: hash, id: id))
         let state = orphan?.state ?? .unread
         write(&storage)
-        let store = storage
-        ids.insert(hash: hash, index: index) { i in store.withID(at: i) { IDIndex.hash($0) } }
+        if ids.isFull {
+            // Growing rehashes every id from the store (a copy of it, which costs two
+            // retains: not paid on every insert).
+            let store = storage
+            ids.reserveCapacity(max(16, (ids.count + 1) * 2)) { i in store.withID(at: i) { IDIndex.hash($0) } }
+        }
+        ids.insert(hash: hash, index: index) { _ in preconditionFailure("room was made") }
         stateAt.append(state)
         flags.append((orphan == nil ? 0 : Flag.decided) | (muted ? Flag.muted : 0))
         if state == .snoozed, let orphan { snoozeUntil[Int32(truncatingIfNeeded: index)] = orphan.untilMs }
@@ -197,8 +202,13 @@ public struct Inbox: Sendable {
     /// The storage index of `id`, whose hash is `hash`.
     @inline(__always)
     func find(_ id: String, hash: UInt64) -> Int? {
-        let store = storage
-        return ids.find(hash: hash) { i in store.withID(at: i) { IDIndex.matches($0, id) } }
+        Self.find(id, hash: hash, in: ids, storage)
+    }
+
+    /// `find` on the parts, passed borrowed (`let store = storage` cost two retains a call).
+    @inline(__always)
+    static func find(_ id: String, hash: UInt64, in ids: IDIndex, _ storage: NotificationStore) -> Int? {
+        ids.find(hash: hash) { i in storage.withID(at: i) { IDIndex.matches($0, id) } }
     }
 
     private mutating func ordinal(of topic: String) -> Int32 {

@@ -88,66 +88,6 @@ enum PackedEntry {
         return f
     }
 
-    /// What `check` found of one entry read from outside (a snapshot file).
-    struct Checked {
-        /// Where the entry ends (the next one starts).
-        var end: Int
-        /// Where its id's bytes are.
-        var id: Range<Int>
-        /// Whether it has a `malformedReason`.
-        var isMalformed: Bool
-    }
-
-    /// Reads the entry at `start` of `bytes` with every length bounds-checked and every
-    /// string checked as UTF-8: nil when it is not a whole, valid entry (so that the
-    /// unchecked `PackedReader` can be trusted with it afterwards).
-    static func check(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Checked? {
-        var at = start
-        func varint() -> UInt64? {
-            var result: UInt64 = 0
-            var shift: UInt64 = 0
-            while at < bytes.count, shift < 64 {
-                let b = bytes[at]
-                at += 1
-                result |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { return result }
-                shift += 7
-            }
-            return nil
-        }
-        /// One optional string: its range, nil when absent; false when damaged.
-        func string() -> (ok: Bool, range: Range<Int>?) {
-            guard let n = varint(), n <= UInt64(bytes.count - at) + 1 else { return (false, nil) }
-            guard n > 0 else { return (true, nil) }
-            let range = at..<(at + Int(n - 1))
-            at = range.upperBound
-            return (isUTF8(UnsafeBufferPointer(rebasing: bytes[range])), range)
-        }
-        var id = start..<start
-        var isMalformed = false
-        for field in PackedField.allCases {
-            let (ok, range) = string()
-            guard ok else { return nil }
-            if field == .id { id = range ?? start..<start }
-            if field == .malformedReason { isMalformed = range != nil }
-        }
-        guard let extras = varint(), extras <= UInt64(bytes.count - at) / 3 else { return nil }
-        for _ in 0..<extras {
-            guard string().ok, string().ok, at < bytes.count, bytes[at] <= 1 else { return nil }
-            at += 1
-        }
-        return Checked(end: at, id: id, isMalformed: isMalformed)
-    }
-
-    /// Whether `b` is valid UTF-8 (ASCII checked eight bytes at a time).
-    static func isUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = b.baseAddress else { return true }
-        var i = 0
-        while b.count - i >= 8, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
-        while i < b.count, b[i] < 0x80 { i += 1 }
-        return i == b.count || String(validating: UnsafeBufferPointer(rebasing: b[i...]), as: UTF8.self) != nil
-    }
-
     /// From the start of an entry: its title, actor and body (the searchable text).
     @inline(__always)
     static func searchFields(_ r: inout PackedReader) -> (title: UnsafeBufferPointer<UInt8>, actor: UnsafeBufferPointer<UInt8>?,

@@ -15,9 +15,9 @@ public final class InboxReader: @unchecked Sendable {
     let receiptsTopic: String
     /// Whether the receipts topic is shared by several users (`TopicLayout.receiptsShared`,
     /// asked once: it searches the template).
-    private let receiptsShared: Bool
+    let receiptsShared: Bool
     /// `--from <time>`: notifications older than this are skipped.
-    private let startTimeMs: Int64?
+    let startTimeMs: Int64?
     /// Partitions still to reach their start-time high watermark, whose topic has not been
     /// met in a message yet (then they move to its `TopicEntry`).
     var targets: [TopicPartition: Int64] = [:]
@@ -43,19 +43,19 @@ public final class InboxReader: @unchecked Sendable {
     var unknownEndsDeadline = ContinuousClock.now
     /// Total messages to read to catch up, and read so far.
     public internal(set) var catchUpTotal: Int64 = 0
-    public private(set) var catchUpRead: Int64 = 0
+    public internal(set) var catchUpRead: Int64 = 0
     /// Standard topics that do not exist (yet).
     public internal(set) var missingTopics: [String] = []
     private var lastTopicScan = ContinuousClock.now
     /// Time spent decoding notifications, when `timeDecoding` is set (diagnostics).
-    public private(set) var decodeNs: UInt64 = 0
-    private var decoded = 0
+    public internal(set) var decodeNs: UInt64 = 0
+    var decoded = 0
     /// Whether to measure `decodeNs`.
     public var timeDecoding = false
     /// The `[schema]` mapping, when messages are in a producer's own shape.
-    private let mapper: MessageMapper?
+    let mapper: MessageMapper?
     /// Messages not for this user (mapped `for_me` false), skipped before they cost memory.
-    public private(set) var skipped = 0
+    public internal(set) var skipped = 0
     /// Whether to report every mapped message's outcome in `ReadBatch.outcomes` (`schema test`).
     public var recordsOutcomes = false
     /// Group mode: the high watermark of every partition of the topics at start, and the
@@ -71,9 +71,12 @@ public final class InboxReader: @unchecked Sendable {
     // Resuming from a local snapshot ──────────────────────────────────────────────────────
     /// Called by `start()` with the topics found, before anything is assigned: returns the
     /// next offset per partition to start at instead of the beginning (a checked snapshot).
-    public var verifyResume: ((_ topics: [TopicInfo], _ client: KafkaClient) -> [TopicPartition: Int64])?
+    /// It may also return the watermarks it asked for: the start then asks only for the others.
+    public var verifyResume: ((_ topics: [TopicInfo], _ client: KafkaClient) -> ResumeCheck)?
     /// The offsets `verifyResume` returned (kept at least at each low watermark).
     var startOffsets: [TopicPartition: Int64] = [:]
+    /// Watermarks `verifyResume` asked for a moment before the start (used by it, then forgotten).
+    var knownWatermarks: [TopicPartition: (low: Int64, high: Int64)] = [:]
     /// Where each started partition started.
     var startPositions: [TopicPartition: Int64] = [:]
     /// Each started partition's low watermark at its start.
@@ -155,7 +158,11 @@ public final class InboxReader: @unchecked Sendable {
     /// `InboxReaderError.unreachable` when the broker does not answer within the timeout.
     public func start() throws(InboxReaderError) {
         let all = try metadata()
-        if let verifyResume { startOffsets = verifyResume(all, consumer.client) }
+        if let verifyResume {
+            let check = verifyResume(all, consumer.client)
+            startOffsets = check.offsets
+            knownWatermarks = check.watermarks
+        }
         do {
             if config.group != nil { try joinGroup(all) } else { try startPartitions(all, initial: true) }
         } catch {
@@ -171,7 +178,7 @@ public final class InboxReader: @unchecked Sendable {
         uncommitted.removeAll(keepingCapacity: true)
     }
 
-    private func noteGroupPosition(_ topic: String, _ partition: Int32, _ next: Int64) {
+    func noteGroupPosition(_ topic: String, _ partition: Int32, _ next: Int64) {
         let tp = TopicPartition(topic: topic, partition: partition)
         uncommitted[tp] = next
         groupPositions[tp] = next
@@ -195,105 +202,5 @@ public final class InboxReader: @unchecked Sendable {
             if let all = try? consumer.client.topics(timeoutMs: 2000) { try? startPartitions(all, initial: false) }
         }
         return batch
-    }
-
-    /// The entry of the topic at `index`, made when a message of it is first seen.
-    private func entry(_ m: MessageView) -> Int {
-        let t = m.topicIndex
-        if t >= 0, t < topics.count, topics[t] != nil { return t }
-        guard t >= 0 else { return -1 }
-        if t >= topics.count { topics.append(contentsOf: repeatElement(nil, count: t + 1 - topics.count)) }
-        var e = TopicEntry(name: m.topic, kind: config.layout.kind(ofTopic: m.topic, user: config.user),
-                           isReceipts: m.topic == receiptsTopic, targets: [])
-        for (tp, target) in targets where tp.topic == m.topic {
-            let p = Int(tp.partition)
-            if p >= e.targets.count { e.targets.append(contentsOf: repeatElement(-1, count: p + 1 - e.targets.count)) }
-            e.targets[p] = target
-            targets.removeValue(forKey: tp)
-            entryTargets += 1
-        }
-        topics[t] = e
-        return t
-    }
-
-    private func handle(_ m: MessageView, into batch: inout ReadBatch) {
-        let t = entry(m)
-        guard t >= 0 else {
-            // An error not about a topic (group mode: the cluster down, not authorised, …).
-            if m.errorCode != 0 && !m.isPartitionEOF {
-                batch.conditions.append(condition(KafkaError(code: m.errorCode, reason: m.errorText ?? "error \(m.errorCode)")))
-            }
-            return
-        }
-        let p = Int(m.partition)
-        if m.errorCode != 0 {
-            if m.isPartitionEOF {
-                if !unknownEnds.isEmpty { reachedEnd(TopicPartition(topic: m.topic, partition: m.partition), at: m.offset) }
-                if p >= 0, p < topics[t]!.targets.count, topics[t]!.targets[p] >= 0 {
-                    topics[t]!.targets[p] = -1
-                    entryTargets -= 1
-                }
-                if config.group != nil { noteGroupPosition(m.topic, m.partition, m.offset) }
-            } else {
-                let error = KafkaError(code: m.errorCode, reason: m.errorText ?? "error \(m.errorCode)")
-                let tp = TopicPartition(topic: m.topic, partition: m.partition)
-                batch.conditions.append(error.isUnreachable ? condition(error) : .partitionUnreadable(tp, reason: error.reason))
-                // A partition that cannot be read (not authorised, gone) must not keep the
-                // inbox "catching up" for ever; a connection problem is retried by librdkafka.
-                if !error.isUnreachable, p >= 0, p < topics[t]!.targets.count, topics[t]!.targets[p] >= 0 {
-                    topics[t]!.targets[p] = -1
-                    entryTargets -= 1
-                }
-                if !error.isUnreachable && !unknownEnds.isEmpty { unknownEnds[tp] = nil }
-            }
-            return
-        }
-        let isReceipts = topics[t]!.isReceipts
-        if p >= 0 {
-            if p >= topics[t]!.positions.count {
-                topics[t]!.positions.append(contentsOf: repeatElement(-1, count: p + 1 - topics[t]!.positions.count))
-            }
-            topics[t]!.positions[p] = m.offset + 1
-            if config.group != nil { noteGroupPosition(m.topic, m.partition, m.offset + 1) }
-        }
-        if p >= 0, p < topics[t]!.targets.count {
-            let target = topics[t]!.targets[p]
-            if target >= 0 {
-                catchUpRead += 1
-                if m.offset + 1 >= target {
-                    topics[t]!.targets[p] = -1
-                    entryTargets -= 1
-                }
-            }
-        }
-        if isReceipts {
-            guard let r = ReceiptCodec.decode(m.value) else { batch.badReceipts += 1; return }
-            // A receipts topic shared by several users: each keeps only its own.
-            if receiptsShared && r.user != config.user { return }
-            batch.receipts.append(r)
-            return
-        }
-        if let startTimeMs, m.timestampMs >= 0, m.timestampMs < startTimeMs { return }
-        decoded &+= 1
-        let timed = timeDecoding && decoded & 7 == 0
-        let t0 = timed ? DispatchTime.now().uptimeNanoseconds : 0
-        if let mapper {
-            let message = MessageMapper.Message(topic: m.topic, partition: m.partition, offset: m.offset, timestampMs: m.timestampMs,
-                                                key: m.key.map { Array($0) }, topicKind: topics[t]!.kind, headers: { m.headers() })
-            let outcome = mapper.map(m.value, message)
-            if recordsOutcomes {
-                batch.outcomes.append((SourcePosition(topic: m.topic, partition: m.partition, offset: m.offset), outcome))
-            }
-            switch outcome {
-            case .skipped: skipped += 1
-            case .notification(let n): batch.notifications.append(n)
-            }
-        } else {
-            let source = SourcePosition(topic: m.topic, partition: m.partition, offset: m.offset)
-            NotificationDecoder.decode(m.value, source: source, timestampMs: m.timestampMs, topicKind: topics[t]!.kind,
-                                       into: &batch.notifications)
-        }
-        // Sampled (one notification in 8), so that measuring costs next to nothing.
-        if timed { decodeNs += (DispatchTime.now().uptimeNanoseconds - t0) * 8 }
     }
 }

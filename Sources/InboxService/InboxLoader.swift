@@ -8,6 +8,9 @@ public struct InboxLoader {
     let kinds: [Kind]?
     /// The local snapshot to resume from and write (nil: off).
     var snapshot: SnapshotKeeper?
+    /// Whether the snapshot is written on its writer thread, the load returning at once
+    /// (the caller then waits for it with `SnapshotKeeper.waitForWrites` before it ends).
+    public var writesSnapshotInBackground = false
 
     /// A loader of `kinds` (nil: all), resuming from `snapshot` when given.
     public init(settings: Settings, kinds: [Kind]?, snapshot: SnapshotKeeper? = nil) {
@@ -57,9 +60,11 @@ public struct InboxLoader {
         var lastProgress = clock.now
         while let batch = handoff.take() {
             inbox.insert(contentsOf: batch.notifications)
-            for r in batch.receipts {
-                inbox.applyEvent(r)
-                if !receiptIDs.isEmpty && receiptIDs.contains(r.receiptID) { found.insert(r.receiptID) }
+            batch.receipts.withUnsafeBufferPointer { receipts in  // read in place: a copy retains every field
+                for r in receipts.indices {
+                    inbox.applyEvent(receipts[r])
+                    if !receiptIDs.isEmpty && receiptIDs.contains(receipts[r].receiptID) { found.insert(receipts[r].receiptID) }
+                }
             }
             badReceipts += batch.badReceipts
             if batch.hasMessages { lastProgress = clock.now }
@@ -81,7 +86,7 @@ public struct InboxLoader {
             }
         }
         reading.stop()
-        snapshot?.finish(reader: reader, inbox: inbox)  // written before pending receipts go on top
+        snapshot?.finish(reader: reader, inbox: inbox, inBackground: writesSnapshotInBackground)  // before pending receipts go on top
         if badReceipts > 0 { warnings.append("\(badReceipts) malformed receipt(s) on \(settings.receiptsTopic) were skipped") }
         return Loaded(inbox: inbox, warnings: warnings, found: found)
     }

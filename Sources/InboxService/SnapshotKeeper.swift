@@ -118,15 +118,26 @@ public final class SnapshotKeeper: @unchecked Sendable {
         return start
     }
 
-    /// A command read to the end: writes the snapshot if anything moved.
-    public func finish(reader: InboxReader, inbox: Inbox) {
+    /// A command read to the end: writes the snapshot if anything moved. `inBackground`:
+    /// on the writer thread (the inbox is a copy-on-write value, so the command goes on
+    /// with it meanwhile); `waitForWrites` waits for it.
+    public func finish(reader: InboxReader, inbox: Inbox, inBackground: Bool = false) {
         if lastWritten.isEmpty { sink(.readAll(messages: reader.catchUpRead)) }
         let positions = reader.positions
         guard lastWritten.isEmpty || positions != lastWritten else { return }
         lastWritten = positions
         let clusterID = shared.withLock { $0.clusterID }
-        write(Mark(seq: 0, positions: positions, lows: reader.lowWatermarks), clusterID: clusterID, inbox: inbox)
+        let mark = Mark(seq: 0, positions: positions, lows: reader.lowWatermarks)
+        if inBackground {
+            writer.async { [self] in self.write(mark, clusterID: clusterID, inbox: inbox) }
+        } else {
+            write(mark, clusterID: clusterID, inbox: inbox)
+        }
     }
+
+    /// Waits until the writes handed to the writer thread are done (a process must not
+    /// end in the middle of one: its temporary file would stay behind).
+    public func waitForWrites() { writer.sync {} }
 
     /// Consumer thread: events are about to be pushed; `record` follows.
     public func willPush() { pushing.store(true, ordering: .releasing) }

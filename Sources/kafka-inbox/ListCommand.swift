@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import InboxCore
 import InboxService
 
@@ -26,7 +27,12 @@ struct ListCommand: ParsableCommand {
             let settings = try global.settings()
             let filter = try self.filter.compiled()
             let query = try self.filter.parsedQuery()
-            var (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed, snapshot: snapshot)
+            // The snapshot is written while the lines are (runReportingFailures waits for it).
+            // A reader that goes away (`| head`) must not kill the process in the middle of
+            // that write: without SIGPIPE, the write fails (EPIPE) and Console.exit waits.
+            signal(SIGPIPE, SIG_IGN)
+            var (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed, snapshot: snapshot,
+                                                                backgroundSnapshot: true)
             for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
             let rows = inbox.indices(in: (view ?? (query == nil ? .unread : .all)).view, kinds: kinds.parsed.map(Set.init))
             let now = Timestamps.nowMs()
