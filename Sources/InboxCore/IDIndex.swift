@@ -35,6 +35,12 @@ struct IDIndex: Sendable {
         return String(decoding: bytes, as: UTF8.self) == id
     }
 
+    /// The slot where `hash` is looked for first (`ReadAhead`: read to bring it into the cache).
+    @inline(__always)
+    func touch(hash: UInt64) -> UInt64 {
+        slots.isEmpty ? 0 : slots[Int(truncatingIfNeeded: hash) & (slots.count - 1)]
+    }
+
     /// Whether one more id makes the table grow.
     var isFull: Bool { count + 1 > capacity }
 

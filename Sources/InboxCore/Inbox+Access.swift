@@ -62,12 +62,13 @@ extension Inbox {
     /// The storage index of the notification with this id, if held.
     public func index(ofID id: String) -> Int? { find(id, hash: IDIndex.hash(id)) }
 
-    /// Reads the first bytes of the row at a storage index (its sort key and text) and
-    /// returns something made of them: a way to bring them into the cache before they are
+    /// Reads a little of every part of the row at a storage index (its sort key, state,
+    /// flags, kind and the cache lines of its text) and returns something made of them: a way to bring them into the cache before they are
     /// needed (`NotificationJSON.appendLines`).
     @inline(__always)
     func touch(_ index: Int) -> UInt64 {
-        UInt64(bitPattern: keys[index].ms) &+ UInt64(flags[index]) &+ storage.withEntry(at: index) { UInt64($0.byte()) }
+        UInt64(bitPattern: keys[index].ms) &+ UInt64(flags[index]) &+ UInt64(stateAt[index] == .unread ? 1 : 0)
+            &+ UInt64(kindOrdinals[index]) &+ storage.touch(at: index)
     }
 
     /// The notification at a storage index (as returned by `newestFirst()`).

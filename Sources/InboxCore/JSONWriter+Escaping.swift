@@ -32,7 +32,7 @@ extension JSONWriter {
     /// are found eight bytes at a time and copied whole.
     static func escape(_ s: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
         if isPlain(s) {
-            if s.count > 0 { out.update(from: s.baseAddress!, count: s.count) }
+            copy(s.baseAddress, s.count, to: out)
             return s.count
         }
         var o = 0
@@ -43,7 +43,7 @@ extension JSONWriter {
         var look = 0
         @inline(__always) func flushRun(_ end: Int) {
             guard runStart < end else { return }
-            (out + o).update(from: s.baseAddress! + runStart, count: end - runStart)
+            copy(s.baseAddress! + runStart, end - runStart, to: out + o)
             o += end - runStart
         }
         while i < n {
@@ -95,6 +95,32 @@ extension JSONWriter {
         }
         flushRun(n)
         return o
+    }
+
+    /// Copies `count` bytes from `source` to `target`: short runs (most strings of a line)
+    /// by two overlapping words each way, not a call to `memmove`.
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>?, _ count: Int, to target: UnsafeMutablePointer<UInt8>) {
+        guard count > 0, let source else { return }
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+        switch count {
+        case 8...16:
+            let a = from.loadUnaligned(as: UInt64.self), b = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: a, as: UInt64.self)
+            to.storeBytes(of: b, toByteOffset: count - 8, as: UInt64.self)
+        case 17...32:
+            let a = from.loadUnaligned(as: UInt64.self), b = from.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let c = from.loadUnaligned(fromByteOffset: count - 16, as: UInt64.self)
+            let d = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: a, as: UInt64.self)
+            to.storeBytes(of: b, toByteOffset: 8, as: UInt64.self)
+            to.storeBytes(of: c, toByteOffset: count - 16, as: UInt64.self)
+            to.storeBytes(of: d, toByteOffset: count - 8, as: UInt64.self)
+        case 1..<8:
+            for k in 0..<count { target[k] = source[k] }
+        default:
+            target.update(from: source, count: count)
+        }
     }
 
     /// Whether no byte of `s` may need escaping (`needsLook` over all of it): the common

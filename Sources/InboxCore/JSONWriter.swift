@@ -20,7 +20,8 @@ public struct JSONWriter: Sendable {
     /// per byte).
     private var storage: [UInt8]
     private var length = 0
-    private var needsComma = false
+    /// Whether a value came before (the next one needs a comma); for JSONWriter+Literals.swift.
+    var needsComma = false
 
     /// Creates an empty writer with room for `capacity` bytes.
     public init(capacity: Int = 256) { storage = [UInt8](repeating: 0, count: max(16, capacity)) }
@@ -41,7 +42,7 @@ public struct JSONWriter: Sendable {
 
     /// Writes at most `max` bytes through `body`, which returns how many it wrote.
     @inline(__always)
-    private mutating func write(max: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+    mutating func write(max: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
         if storage.count - length < max { grow(length + max) }
         let at = length
         length += storage.withUnsafeMutableBufferPointer { body($0.baseAddress! + at) }
@@ -110,8 +111,8 @@ public struct JSONWriter: Sendable {
 
     /// Writes `text` at `p`; returns how many bytes.
     @inline(__always)
-    private static func writeLiteral(_ text: StaticString, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        p.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+    static func writeLiteral(_ text: StaticString, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        copy(text.utf8Start, text.utf8CodeUnitCount, to: p)
         return text.utf8CodeUnitCount
     }
 

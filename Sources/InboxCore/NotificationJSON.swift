@@ -70,23 +70,28 @@ public enum NotificationJSON {
 
     /// Appends the JSON line and a newline of each storage index in `rows` of `inbox`, in
     /// order (each as `append(_:at:to:)` writes it). Rows sorted by time are scattered over
-    /// the inbox's memory: while one line is written, the row a few lines on is read ahead.
+    /// the inbox's memory: they are read a group at a time before their lines are written.
     public static func appendLines(_ inbox: Inbox, rows: ArraySlice<Int>, to w: inout JSONWriter) {
-        var sum: UInt64 = 0
-        for k in rows.indices {
-            if k + readAhead < rows.endIndex { sum &+= inbox.touch(rows[k + readAhead]) }
-            append(inbox, at: rows[k], to: &w)
-            w.endLine()
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let group = rows[start..<min(start + gatherRows, rows.endIndex)]
+            // First a tight loop that only reads each row's memory: its iterations do not
+            // wait for one another, so the reads overlap (a line's own reads would each
+            // wait in turn behind the work of writing it); then the lines, from the cache.
+            var sum: UInt64 = 0
+            for i in group { sum &+= inbox.touch(i) }
+            ReadAhead.keep(sum)
+            for i in group {
+                append(inbox, at: i, to: &w)
+                w.endLine()
+            }
+            start = group.endIndex
         }
-        keep(sum)
     }
 
-    /// How many rows ahead `appendLines` reads.
-    static let readAhead = 8
+    /// Rows read ahead at a time by `appendLines` (about 70 KB of text: they stay in the cache).
+    static let gatherRows = 512
 
-    /// Keeps the reads ahead from being optimised away.
-    @inline(never)
-    static func keep(_ value: UInt64) { _ = value }
 
     /// The one definition of the line: `n`'s text fields as bytes (`PackedEntrySource`),
     /// the rest given.
@@ -95,27 +100,27 @@ public enum NotificationJSON {
                                             offset: Int64, state: ReadState, triage: Triage, to w: inout JSONWriter) {
         let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         w.beginObject()
-        n.withField(.id) { w.fieldOrNull("id", utf8: $0 ?? empty) }
-        w.fieldOrNull("kind", kind.rawValue)
-        n.withField(.user) { w.fieldOrNull("user", utf8: $0) }
-        n.withField(.title) { w.fieldOrNull("title", utf8: $0 ?? empty) }
-        n.withField(.body) { w.fieldOrNull("body", utf8: $0) }
-        n.withField(.actor) { w.fieldOrNull("actor", utf8: $0) }
-        n.withField(.url) { w.fieldOrNull("url", utf8: $0) }
-        w.key("created_at")
+        n.withField(.id) { w.fieldOrNull(literal: "id", utf8: $0 ?? empty) }
+        w.fieldOrNull(literal: "kind", kind.rawValue)
+        n.withField(.user) { w.fieldOrNull(literal: "user", utf8: $0) }
+        n.withField(.title) { w.fieldOrNull(literal: "title", utf8: $0 ?? empty) }
+        n.withField(.body) { w.fieldOrNull(literal: "body", utf8: $0) }
+        n.withField(.actor) { w.fieldOrNull(literal: "actor", utf8: $0) }
+        n.withField(.url) { w.fieldOrNull(literal: "url", utf8: $0) }
+        w.key(literal: "created_at")
         w.iso8601(ms: createdAtMs)
-        w.key("object")
+        w.key(literal: "object")
         let objectType = n.withField(.objectType) { $0 != nil }
         let objectID = n.withField(.objectID) { $0 != nil }
         if objectType || objectID {
             w.beginObject()
-            n.withField(.objectType) { w.fieldOrNull("type", utf8: $0) }
-            n.withField(.objectID) { w.fieldOrNull("id", utf8: $0) }
+            n.withField(.objectType) { w.fieldOrNull(literal: "type", utf8: $0) }
+            n.withField(.objectID) { w.fieldOrNull(literal: "id", utf8: $0) }
             w.endObject()
         } else {
             w.null()
         }
-        w.key("extra")
+        w.key(literal: "extra")
         w.beginObject()
         let extras = n.extras
         let actions = extras.isEmpty ? [] : NotificationAction.list(extra: extras)
@@ -124,33 +129,33 @@ public enum NotificationJSON {
             w.members(extras, written: &written)
         }
         w.endObject()
-        w.fieldOrNull("topic", topic)
-        w.field("partition", partition)
-        w.field("offset", offset)
-        w.fieldOrNull("state", state.rawValue)
-        w.key("snoozed_until")
+        w.fieldOrNull(literal: "topic", topic)
+        w.field(literal: "partition", partition)
+        w.field(literal: "offset", offset)
+        w.fieldOrNull(literal: "state", state.rawValue)
+        w.key(literal: "snoozed_until")
         if let until = triage.snoozedUntilMs { w.iso8601(ms: until) } else { w.null() }
-        w.field("was_snoozed", triage.wasSnoozed)
-        w.field("muted", triage.muted)
-        w.key("tags")
+        w.field(literal: "was_snoozed", triage.wasSnoozed)
+        w.field(literal: "muted", triage.muted)
+        w.key(literal: "tags")
         w.beginArray()
         for t in triage.tags { w.string(t) }
         w.endArray()
-        w.key("actions")
+        w.key(literal: "actions")
         w.beginArray()
         for a in actions {
             w.beginObject()
-            w.field("id", a.id)
-            w.field("label", a.label)
-            w.fieldOrNull("url", a.url)
+            w.fieldOrNull(literal: "id", a.id)
+            w.fieldOrNull(literal: "label", a.label)
+            w.fieldOrNull(literal: "url", a.url)
             w.endObject()
         }
         w.endArray()
         n.withField(.malformedReason) { reason in
-            w.field("malformed", reason != nil)
+            w.field(literal: "malformed", reason != nil)
             guard let reason else { return }
-            w.fieldOrNull("malformed_reason", utf8: reason)
-            n.withField(.raw) { w.fieldOrNull("raw", utf8: $0) }
+            w.fieldOrNull(literal: "malformed_reason", utf8: reason)
+            n.withField(.raw) { w.fieldOrNull(literal: "raw", utf8: $0) }
         }
         w.endObject()
     }

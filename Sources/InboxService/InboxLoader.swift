@@ -8,9 +8,8 @@ public struct InboxLoader {
     let kinds: [Kind]?
     /// The local snapshot to resume from and write (nil: off).
     var snapshot: SnapshotKeeper?
-    /// Whether the snapshot is written on its writer thread, the load returning at once
-    /// (the caller then waits for it with `SnapshotKeeper.waitForWrites` before it ends).
-    public var writesSnapshotInBackground = false
+    /// When the snapshot is written once everything is read.
+    public var snapshotWriting = SnapshotWriting.now
 
     /// A loader of `kinds` (nil: all), resuming from `snapshot` when given.
     public init(settings: Settings, kinds: [Kind]?, snapshot: SnapshotKeeper? = nil) {
@@ -86,7 +85,7 @@ public struct InboxLoader {
             }
         }
         reading.stop()
-        snapshot?.finish(reader: reader, inbox: inbox, inBackground: writesSnapshotInBackground)  // before pending receipts go on top
+        snapshot?.finish(reader: reader, inbox: inbox, writing: snapshotWriting)  // before pending receipts go on top
         if badReceipts > 0 { warnings.append("\(badReceipts) malformed receipt(s) on \(settings.receiptsTopic) were skipped") }
         return Loaded(inbox: inbox, warnings: warnings, found: found)
     }

@@ -32,7 +32,7 @@ struct ListCommand: ParsableCommand {
             // that write: without SIGPIPE, the write fails (EPIPE) and Console.exit waits.
             signal(SIGPIPE, SIG_IGN)
             var (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed, snapshot: snapshot,
-                                                                backgroundSnapshot: true)
+                                                                writing: .inBackground)
             for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
             let rows = inbox.indices(in: (view ?? (query == nil ? .unread : .all)).view, kinds: kinds.parsed.map(Set.init))
             let now = Timestamps.nowMs()

@@ -30,14 +30,14 @@ struct SnapshotOptions: ParsableArguments {
 }
 
 extension OutboxSession {
-    /// `loadInbox` for a command: notes on stderr. With `backgroundSnapshot`, the snapshot
-    /// is written while the command goes on; every way out of the command waits for it
-    /// (`Console.beforeExit`), so that no temporary file is left behind.
+    /// `loadInbox` for a command: notes on stderr. A snapshot written `.inBackground` is
+    /// waited for by every way out of the command (`Console.beforeExit`), so that no
+    /// temporary file is left behind.
     static func loadInbox(settings: Settings, kinds: [Kind]?, snapshot: SnapshotOptions,
-                          backgroundSnapshot: Bool = false) throws -> (inbox: Inbox, warnings: [String]) {
+                          writing: SnapshotWriting) throws -> (inbox: Inbox, warnings: [String]) {
         let keeper = snapshot.keeper(settings: settings, kinds: kinds)
-        if backgroundSnapshot, let keeper { Console.beforeExit { keeper.waitForWrites() } }
-        return try loadInbox(settings: settings, kinds: kinds, snapshot: keeper, backgroundSnapshot: backgroundSnapshot) {
+        if writing == .inBackground, let keeper { Console.beforeExit { keeper.waitForWrites() } }
+        return try loadInbox(settings: settings, kinds: kinds, snapshot: keeper, snapshotWriting: writing) {
             Console.error("kafka-inbox: \($0)")
         }
     }
