@@ -49,6 +49,37 @@ struct ByteReader {
         return r
     }
 
+    /// `count` fixed-size items of `size` bytes, each made by `body` from its bytes.
+    mutating func fixed<T>(_ count: Int, size: Int,
+                           _ body: (UnsafePointer<UInt8>) throws(SnapshotError) -> T) throws(SnapshotError) -> [T] {
+        guard count >= 0, size > 0, count <= (end - at) / size, let base else {
+            if count == 0 { return [] }
+            throw .truncated
+        }
+        var out: [T] = []
+        out.reserveCapacity(count)
+        let p = (base + at).assumingMemoryBound(to: UInt8.self)
+        for i in 0..<count { out.append(try body(p + i * size)) }
+        at += count * size
+        return out
+    }
+
+    /// The low `bytes` bytes at `p`, little-endian.
+    @inline(__always)
+    static func get(_ p: UnsafePointer<UInt8>, bytes: Int) -> UInt64 {
+        var v: UInt64 = 0
+        for k in 0..<bytes { v |= UInt64(p[k]) << (8 * UInt64(k)) }
+        return v
+    }
+
+    /// The next `count` bytes, passed to `body` in place.
+    mutating func withBytes<R>(_ count: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(SnapshotError) -> R) throws(SnapshotError) -> R {
+        guard count >= 0, end - at >= count else { throw .truncated }
+        let bytes = UnsafeBufferPointer(start: base.map { ($0 + at).assumingMemoryBound(to: UInt8.self) }, count: count)
+        at += count
+        return try body(bytes)
+    }
+
     @inline(__always) mutating func varint() throws(SnapshotError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0

@@ -11,6 +11,8 @@ struct ByteWriter {
 
     mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
 
+    mutating func raw(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
+
     /// Appends the bytes of an array of plain integers as they are in memory (little-endian
     /// on every platform kafka-inbox runs on).
     mutating func rawArray<T: FixedWidthInteger>(_ a: [T]) {

@@ -14,8 +14,12 @@ struct IDIndex: Sendable {
     /// 0: empty; else (hash >> 32) << 32 | (index + 1).
     private(set) var slots: [UInt64] = []
     private(set) var count = 0
-    /// The seed of `hash`.
-    private(set) var seed = UInt64.random(in: .min ... .max)
+    /// The seed of `hash`: this process's for a new table (so a batch can be hashed on the
+    /// consumer thread ahead, `PackedNotifications`), the writer's for one read from a snapshot.
+    private(set) var seed = IDIndex.processSeed
+
+    /// A random seed for the tables of this process.
+    static let processSeed = UInt64.random(in: .min ... .max)
 
     init() {}
 
@@ -93,6 +97,15 @@ struct IDIndex: Sendable {
         if bytes.allSatisfy({ $0 < 0x80 }) && id.utf8.allSatisfy({ $0 < 0x80 }) { return false }
         return String(decoding: bytes, as: UTF8.self) == id
     }
+
+    /// The slot where `hash` is looked for first (`ReadAhead`: read to bring it into the cache).
+    @inline(__always)
+    func touch(hash: UInt64) -> UInt64 {
+        slots.isEmpty ? 0 : slots[Int(truncatingIfNeeded: hash) & (slots.count - 1)]
+    }
+
+    /// Whether one more id makes the table grow.
+    var isFull: Bool { count + 1 > capacity }
 
     /// How many ids fit before the table grows.
     var capacity: Int { slots.count / 4 * 3 }

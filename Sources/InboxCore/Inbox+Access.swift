@@ -62,6 +62,15 @@ extension Inbox {
     /// The storage index of the notification with this id, if held.
     public func index(ofID id: String) -> Int? { find(id, hash: ids.hash(id)) }
 
+    /// Reads a little of every part of the row at a storage index (its sort key, state,
+    /// flags, kind and the cache lines of its text) and returns something made of them: a way to bring them into the cache before they are
+    /// needed (`NotificationJSON.appendLines`).
+    @inline(__always)
+    func touch(_ index: Int) -> UInt64 {
+        UInt64(bitPattern: keys[index].ms) &+ UInt64(flags[index]) &+ UInt64(stateAt[index] == .unread ? 1 : 0)
+            &+ UInt64(kindOrdinals[index]) &+ storage.touch(at: index)
+    }
+
     /// The notification at a storage index (as returned by `newestFirst()`).
     public func notification(at index: Int) -> Notification {
         let key = keys[index]

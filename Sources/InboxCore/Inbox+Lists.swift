@@ -62,7 +62,7 @@ extension Inbox {
         for l in lists.indices {
             let key = lists[l].key
             let wasIn = Self.holds(key, kind, old) && (key.query < 0 || oldMembers[Int(key.query)])
-            let isIn = holds(key, index, kind, state)
+            let isIn = Self.holds(key, kind, state) && (key.query < 0 || queryMember[Int(key.query)][index])  // `holds`, without copying self
             guard wasIn != isIn, !lists[l].dirty else { continue }
             if lists[l].pending.count > Self.smallMerge {
                 lists[l].dirty = true

@@ -126,7 +126,7 @@ public struct Inbox: Sendable {
         guard count > ids.capacity else { return }
         let store = storage
         let seed = ids.seed
-            ids.reserveCapacity(count) { i in store.withID(at: i) { IDIndex.hash($0, seed: seed) } }
+        ids.reserveCapacity(count) { i in store.withID(at: i) { IDIndex.hash($0, seed: seed) } }
     }
 
     /// Makes room for `count` receipt states in total (see `reserveCapacity(_:)`).
@@ -139,7 +139,7 @@ public struct Inbox: Sendable {
     @discardableResult
     public mutating func insert(_ notification: Notification, muted: Bool = false) -> Bool {
         let n = notification
-        return insert(id: n.id, kind: n.kind, createdAtMs: n.createdAtMs, source: n.source, isMalformed: n.isMalformed,
+        return insert(id: n.id, hash: ids.hash(n.id), kind: n.kind, createdAtMs: n.createdAtMs, source: n.source, isMalformed: n.isMalformed,
                       muted: muted, signature: { SearchSignature.of(title: n.title, actor: n.actor, body: n.body) },
                       write: { $0.append(n) })
     }
@@ -150,23 +150,35 @@ public struct Inbox: Sendable {
     @discardableResult
     public mutating func insert(contentsOf batch: PackedNotifications, muted: ((Int) -> Bool)? = nil) -> Int {
         var count = 0
-        for i in 0..<batch.count {
-            let item = batch.items[i]
-            if insert(id: item.id, kind: item.kind, createdAtMs: item.createdAtMs, source: item.source,
-                      isMalformed: item.isMalformed, muted: muted?(i) ?? false, signature: { batch.signature(i) },
-                      write: { store in batch.withEntry(i) { store.append(entry: $0) } }) {
-                count += 1
+        // Items read in place: copying one would retain and release its id.
+        // The batch's hashes were made with the process's seed (on the consumer thread); an
+        // inbox restored from a snapshot keeps the seed its id table was written with.
+        let precomputed = ids.seed == IDIndex.processSeed
+        batch.items.withUnsafeBufferPointer { items in
+            // The id table's slots of the whole batch first (`ReadAhead`): one cache miss
+            // each, overlapped, instead of one in turn per insert.
+            var sum: UInt64 = 0
+            if precomputed {
+                for i in 0..<items.count { sum &+= ids.touch(hash: items[i].hash) }
+            }
+            ReadAhead.keep(sum)
+            for i in 0..<items.count {
+                let hash = precomputed ? items[i].hash : ids.hash(items[i].id)
+                if insert(id: items[i].id, hash: hash, kind: items[i].kind, createdAtMs: items[i].createdAtMs, source: items[i].source,
+                          isMalformed: items[i].isMalformed, muted: muted?(i) ?? false, signature: { batch.signature(i) },
+                          write: { store in batch.withEntry(i) { store.append(entry: $0) } }) {
+                    count += 1
+                }
             }
         }
         return count
     }
 
     @inline(__always)
-    private mutating func insert(id: String, kind: Kind, createdAtMs: Int64, source: SourcePosition, isMalformed: Bool,
+    private mutating func insert(id: String, hash: UInt64, kind: Kind, createdAtMs: Int64, source: SourcePosition, isMalformed: Bool,
                                  muted: Bool, signature: () -> SearchSignature.Bits,
                                  write: (inout NotificationStore) -> Void) -> Bool {
-        let hash = ids.hash(id)
-        if find(id, hash: hash) != nil {
+        if Self.find(id, hash: hash, in: ids, storage) != nil {
             duplicateCount += 1
             return false
         }
@@ -174,9 +186,14 @@ public struct Inbox: Sendable {
         let orphan = orphans.isEmpty ? nil : orphans.removeValue(forKey: HashedID(hash: hash, id: id))
         let state = orphan?.state ?? .unread
         write(&storage)
-        let store = storage
-        let seed = ids.seed
-        ids.insert(hash: hash, index: index) { i in store.withID(at: i) { IDIndex.hash($0, seed: seed) } }
+        if ids.isFull {
+            // Growing rehashes every id from the store (a copy of it, which costs two
+            // retains: not paid on every insert).
+            let store = storage
+            let seed = ids.seed
+            ids.reserveCapacity(max(16, (ids.count + 1) * 2)) { i in store.withID(at: i) { IDIndex.hash($0, seed: seed) } }
+        }
+        ids.insert(hash: hash, index: index) { _ in preconditionFailure("room was made") }
         stateAt.append(state)
         flags.append((orphan == nil ? 0 : Flag.decided) | (muted ? Flag.muted : 0))
         if state == .snoozed, let orphan { snoozeUntil[Int32(truncatingIfNeeded: index)] = orphan.untilMs }
@@ -189,8 +206,10 @@ public struct Inbox: Sendable {
         if isMalformed { malformedCount += 1 }
         let i32 = Int32(truncatingIfNeeded: index)
         if !queries.isEmpty { addQueryMembership(index, cls) }
-        for l in lists.indices where !lists[l].dirty && holds(lists[l].key, index, kind, cls) {
-            lists[l].pending.append(i32)
+        for l in lists.indices where !lists[l].dirty {
+            // `holds` spelt out: calling a method of self here would copy the whole inbox.
+            let key = lists[l].key
+            if Self.holds(key, kind, cls) && (key.query < 0 || queryMember[Int(key.query)][index]) { lists[l].pending.append(i32) }
         }
         return true
     }
@@ -198,8 +217,13 @@ public struct Inbox: Sendable {
     /// The storage index of `id`, whose hash is `hash`.
     @inline(__always)
     func find(_ id: String, hash: UInt64) -> Int? {
-        let store = storage
-        return ids.find(hash: hash) { i in store.withID(at: i) { IDIndex.matches($0, id) } }
+        Self.find(id, hash: hash, in: ids, storage)
+    }
+
+    /// `find` on the parts, passed borrowed (`let store = storage` cost two retains a call).
+    @inline(__always)
+    static func find(_ id: String, hash: UInt64, in ids: IDIndex, _ storage: NotificationStore) -> Int? {
+        ids.find(hash: hash) { i in storage.withID(at: i) { IDIndex.matches($0, id) } }
     }
 
     private mutating func ordinal(of topic: String) -> Int32 {
@@ -280,16 +304,4 @@ public struct Inbox: Sendable {
         if a.source.partition != b.source.partition { return a.source.partition < b.source.partition }
         return a.source.offset > b.source.offset
     }
-}
-
-
-/// An id with its `IDIndex` hash (computed once per arrival, shared by the id index and
-/// the orphan table), hashed by that hash alone and compared as Strings, like ids everywhere.
-struct HashedID: Hashable, Sendable {
-    let hash: UInt64
-    let id: String
-
-    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-
-    static func == (a: HashedID, b: HashedID) -> Bool { a.hash == b.hash && a.id == b.id }
 }

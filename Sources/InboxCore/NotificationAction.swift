@@ -26,7 +26,12 @@ public struct NotificationAction: Sendable, Hashable {
     /// The actions of `n`, in the order sent: entries without an id, and ids after the
     /// first `limit` distinct ones, are left out; an id may be a string or a number.
     public static func list(of n: Notification) -> [NotificationAction] {
-        guard let field = n.extra.first(where: { $0.key == field }), field.isJSON,
+        list(extra: n.extra)
+    }
+
+    /// The actions in a notification's extra fields (see `list(of:)`).
+    public static func list(extra: [ExtraField]) -> [NotificationAction] {
+        guard let field = extra.first(where: { $0.key == field }), field.isJSON,
               let array = (try? JSONSerialization.jsonObject(with: Data(field.value.utf8), options: [.fragmentsAllowed])) as? [Any]
         else { return [] }
         var out: [NotificationAction] = []

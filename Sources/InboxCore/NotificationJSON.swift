@@ -44,57 +44,119 @@ public enum NotificationJSON {
     /// The JSON line as UTF-8 bytes, without a trailing newline.
     public static func bytes(_ n: Notification, state: ReadState, triage: Triage = Triage()) -> [UInt8] {
         var w = JSONWriter(capacity: 320)
+        append(n, state: state, triage: triage, to: &w)
+        return w.bytes
+    }
+
+    /// Appends the JSON line of `n` (no newline) to `w`.
+    public static func append(_ n: Notification, state: ReadState, triage: Triage = Triage(), to w: inout JSONWriter) {
+        write(n, kind: n.kind, createdAtMs: n.createdAtMs, topic: n.source.topic, partition: n.source.partition,
+              offset: n.source.offset, state: state, triage: triage, to: &w)
+    }
+
+    /// Appends the JSON line of the notification at storage index `index` of `inbox` (no
+    /// newline) to `w`, with its state and triage facts: the same bytes as `append` of
+    /// `inbox.notification(at: index)`, written from the packed text in place (no
+    /// `Notification` or String is made, unless it has extra fields).
+    public static func append(_ inbox: Inbox, at index: Int, to w: inout JSONWriter) {
+        let key = inbox.keys[index]
+        let triage = Triage(inbox, at: index)
+        inbox.storage.withEntry(at: index) { r in
+            write(PackedEntry.fields(&r), kind: inbox.kind(at: index), createdAtMs: key.ms,
+                  topic: inbox.topicNames[Int(key.topic)], partition: key.partition, offset: key.offset,
+                  state: inbox.state(at: index), triage: triage, to: &w)
+        }
+    }
+
+    /// Appends the JSON line and a newline of each storage index in `rows` of `inbox`, in
+    /// order (each as `append(_:at:to:)` writes it). Rows sorted by time are scattered over
+    /// the inbox's memory: they are read a group at a time before their lines are written.
+    public static func appendLines(_ inbox: Inbox, rows: ArraySlice<Int>, to w: inout JSONWriter) {
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let group = rows[start..<min(start + gatherRows, rows.endIndex)]
+            // First a tight loop that only reads each row's memory: its iterations do not
+            // wait for one another, so the reads overlap (a line's own reads would each
+            // wait in turn behind the work of writing it); then the lines, from the cache.
+            var sum: UInt64 = 0
+            for i in group { sum &+= inbox.touch(i) }
+            ReadAhead.keep(sum)
+            for i in group {
+                append(inbox, at: i, to: &w)
+                w.endLine()
+            }
+            start = group.endIndex
+        }
+    }
+
+    /// Rows read ahead at a time by `appendLines` (about 70 KB of text: they stay in the cache).
+    static let gatherRows = 512
+
+
+    /// The one definition of the line: `n`'s text fields as bytes (`PackedEntrySource`),
+    /// the rest given.
+    @inline(__always)
+    static func write<S: PackedEntrySource>(_ n: S, kind: Kind, createdAtMs: Int64, topic: String, partition: Int32,
+                                            offset: Int64, state: ReadState, triage: Triage, to w: inout JSONWriter) {
+        let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         w.beginObject()
-        w.fieldOrNull("id", n.id)
-        w.fieldOrNull("kind", n.kind.rawValue)
-        w.fieldOrNull("user", n.user)
-        w.fieldOrNull("title", n.title)
-        w.fieldOrNull("body", n.body)
-        w.fieldOrNull("actor", n.actor)
-        w.fieldOrNull("url", n.url)
-        w.fieldOrNull("created_at", Timestamps.iso8601(ms: n.createdAtMs))
-        w.key("object")
-        if n.objectType != nil || n.objectID != nil {
+        n.withField(.id) { w.fieldOrNull(literal: "id", utf8: $0 ?? empty) }
+        w.fieldOrNull(literal: "kind", kind.rawValue)
+        n.withField(.user) { w.fieldOrNull(literal: "user", utf8: $0) }
+        n.withField(.title) { w.fieldOrNull(literal: "title", utf8: $0 ?? empty) }
+        n.withField(.body) { w.fieldOrNull(literal: "body", utf8: $0) }
+        n.withField(.actor) { w.fieldOrNull(literal: "actor", utf8: $0) }
+        n.withField(.url) { w.fieldOrNull(literal: "url", utf8: $0) }
+        w.key(literal: "created_at")
+        w.iso8601(ms: createdAtMs)
+        w.key(literal: "object")
+        let objectType = n.withField(.objectType) { $0 != nil }
+        let objectID = n.withField(.objectID) { $0 != nil }
+        if objectType || objectID {
             w.beginObject()
-            w.fieldOrNull("type", n.objectType)
-            w.fieldOrNull("id", n.objectID)
+            n.withField(.objectType) { w.fieldOrNull(literal: "type", utf8: $0) }
+            n.withField(.objectID) { w.fieldOrNull(literal: "id", utf8: $0) }
             w.endObject()
         } else {
             w.null()
         }
-        w.key("extra")
+        w.key(literal: "extra")
         w.beginObject()
-        let actions = NotificationAction.list(of: n)
-        var written: Set<String> = actions.isEmpty ? [] : [NotificationAction.field]
-        w.members(n.extra, written: &written)
+        let extras = n.extras
+        let actions = extras.isEmpty ? [] : NotificationAction.list(extra: extras)
+        if !extras.isEmpty {
+            var written: Set<String> = actions.isEmpty ? [] : [NotificationAction.field]
+            w.members(extras, written: &written)
+        }
         w.endObject()
-        w.fieldOrNull("topic", n.source.topic)
-        w.field("partition", n.source.partition)
-        w.field("offset", n.source.offset)
-        w.fieldOrNull("state", state.rawValue)
-        w.fieldOrNull("snoozed_until", triage.snoozedUntilMs.map { Timestamps.iso8601(ms: $0) })
-        w.field("was_snoozed", triage.wasSnoozed)
-        w.field("muted", triage.muted)
-        w.key("tags")
+        w.fieldOrNull(literal: "topic", topic)
+        w.field(literal: "partition", partition)
+        w.field(literal: "offset", offset)
+        w.fieldOrNull(literal: "state", state.rawValue)
+        w.key(literal: "snoozed_until")
+        if let until = triage.snoozedUntilMs { w.iso8601(ms: until) } else { w.null() }
+        w.field(literal: "was_snoozed", triage.wasSnoozed)
+        w.field(literal: "muted", triage.muted)
+        w.key(literal: "tags")
         w.beginArray()
         for t in triage.tags { w.string(t) }
         w.endArray()
-        w.key("actions")
+        w.key(literal: "actions")
         w.beginArray()
         for a in actions {
             w.beginObject()
-            w.field("id", a.id)
-            w.field("label", a.label)
-            w.fieldOrNull("url", a.url)
+            w.fieldOrNull(literal: "id", a.id)
+            w.fieldOrNull(literal: "label", a.label)
+            w.fieldOrNull(literal: "url", a.url)
             w.endObject()
         }
         w.endArray()
-        w.field("malformed", n.isMalformed)
-        if let reason = n.malformedReason {
-            w.fieldOrNull("malformed_reason", reason)
-            w.fieldOrNull("raw", n.raw)
+        n.withField(.malformedReason) { reason in
+            w.field(literal: "malformed", reason != nil)
+            guard let reason else { return }
+            w.fieldOrNull(literal: "malformed_reason", utf8: reason)
+            n.withField(.raw) { w.fieldOrNull(literal: "raw", utf8: $0) }
         }
         w.endObject()
-        return w.bytes
     }
 }

@@ -56,6 +56,20 @@ struct NotificationStore: Sendable {
         }
     }
 
+    /// Reads a byte of each of the first three cache lines of entry `index` (most entries
+    /// span two or three) and returns their sum: brings them into the cache.
+    @inline(__always)
+    func touch(at index: Int) -> UInt64 {
+        let location = locations[index]
+        return chunks[Int(location >> 32)].withUnsafeBufferPointer { chunk in
+            let at = Int(location & 0xFFFF_FFFF)
+            var sum = UInt64(chunk[at])
+            if at + 64 < chunk.count { sum &+= UInt64(chunk[at + 64]) }
+            if at + 128 < chunk.count { sum &+= UInt64(chunk[at + 128]) }
+            return sum
+        }
+    }
+
     /// The UTF-8 bytes of the id of notification `index`, passed to `body`.
     @inline(__always)
     func withID<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
@@ -78,6 +92,9 @@ struct NotificationStore: Sendable {
         locations.append(UInt64(c) << 32 | UInt64(chunks[c].count))
         chunks[c].append(contentsOf: entry)
     }
+
+    /// Bytes held in chunks.
+    var byteCount: Int { chunks.reduce(0) { $0 + $1.count } }
 
     /// The UTF-8 bytes of the title, actor and body of notification `index`, passed to `body`.
     @inline(__always)

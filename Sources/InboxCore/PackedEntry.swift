@@ -44,21 +44,48 @@ enum PackedEntry {
     static func unpack(_ r: inout PackedReader, kind: Kind, createdAtMs: Int64, source: SourcePosition) -> Notification {
         var s = [String?](repeating: nil, count: PackedField.allCases.count)
         for f in PackedField.allCases { s[f.rawValue] = r.string() }
-        let extraCount = Int(r.varint())
-        var extra: [ExtraField] = []
-        if extraCount > 0 {
-            extra.reserveCapacity(extraCount)
-            for _ in 0..<extraCount {
-                let key = r.string() ?? ""
-                let value = r.string() ?? ""
-                extra.append(ExtraField(key: key, value: value, isJSON: r.byte() == 1))
-            }
-        }
+        let extra = extras(&r)
         func at(_ f: PackedField) -> String? { s[f.rawValue] }
         return Notification(id: at(.id) ?? "", kind: kind, user: at(.user), title: at(.title) ?? "", body: at(.body),
                             actor: at(.actor), url: at(.url), createdAtMs: createdAtMs, objectType: at(.objectType),
                             objectID: at(.objectID), extra: extra, source: source, malformedReason: at(.malformedReason),
                             raw: at(.raw))
+    }
+
+    /// After the string fields of an entry: its extra fields, as Strings.
+    static func extras(_ r: inout PackedReader) -> [ExtraField] {
+        let extraCount = Int(r.varint())
+        guard extraCount > 0 else { return [] }
+        var extra: [ExtraField] = []
+        extra.reserveCapacity(extraCount)
+        for _ in 0..<extraCount {
+            let key = r.string() ?? ""
+            let value = r.string() ?? ""
+            extra.append(ExtraField(key: key, value: value, isJSON: r.byte() == 1))
+        }
+        return extra
+    }
+
+    /// From the start of an entry: its string fields read in place, then its extra fields.
+    static func fields(_ r: inout PackedReader) -> PackedFields {
+        var f = PackedFields()
+        for field in PackedField.allCases {
+            let bytes = r.field()
+            switch field {
+            case .id: f.id = bytes
+            case .user: f.user = bytes
+            case .title: f.title = bytes
+            case .body: f.body = bytes
+            case .actor: f.actor = bytes
+            case .url: f.url = bytes
+            case .objectType: f.objectType = bytes
+            case .objectID: f.objectID = bytes
+            case .malformedReason: f.malformedReason = bytes
+            case .raw: f.raw = bytes
+            }
+        }
+        f.extras = extras(&r)
+        return f
     }
 
     /// From the start of an entry: its title, actor and body (the searchable text).
@@ -131,4 +158,36 @@ struct DecodedEntry: PackedEntrySource {
     }
 
     var extras: [ExtraField] { decoded.fields.extra }
+}
+
+/// The fields of one packed entry read in place (`PackedEntry.fields`): valid only while
+/// the store's bytes are, so used inside `NotificationStore.withEntry`.
+struct PackedFields: PackedEntrySource {
+    var id: UnsafeBufferPointer<UInt8>?
+    var user: UnsafeBufferPointer<UInt8>?
+    var title: UnsafeBufferPointer<UInt8>?
+    var body: UnsafeBufferPointer<UInt8>?
+    var actor: UnsafeBufferPointer<UInt8>?
+    var url: UnsafeBufferPointer<UInt8>?
+    var objectType: UnsafeBufferPointer<UInt8>?
+    var objectID: UnsafeBufferPointer<UInt8>?
+    var malformedReason: UnsafeBufferPointer<UInt8>?
+    var raw: UnsafeBufferPointer<UInt8>?
+    var extras: [ExtraField] = []
+
+    @inline(__always)
+    func withField<R>(_ field: PackedField, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        switch field {
+        case .id: return body(id)
+        case .user: return body(user)
+        case .title: return body(title)
+        case .body: return body(self.body)
+        case .actor: return body(actor)
+        case .url: return body(url)
+        case .objectType: return body(objectType)
+        case .objectID: return body(objectID)
+        case .malformedReason: return body(malformedReason)
+        case .raw: return body(raw)
+        }
+    }
 }

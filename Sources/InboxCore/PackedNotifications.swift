@@ -8,6 +8,8 @@ public struct PackedNotifications: Sendable, Hashable {
         var start: Int
         var end: Int
         var id: String
+        /// `IDIndex.hash(id)` with the process seed, computed where the batch is made (the consumer thread).
+        var hash: UInt64
         var kind: Kind
         var createdAtMs: Int64
         var source: SourcePosition
@@ -78,7 +80,7 @@ public struct PackedNotifications: Sendable, Hashable {
         let start = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: size))
         bytes.withUnsafeMutableBufferPointer { PackedEntry.write(entry, to: $0.baseAddress! + start) }
-        items.append(Item(start: start, end: start + size, id: id, kind: kind, createdAtMs: createdAtMs,
+        items.append(Item(start: start, end: start + size, id: id, hash: IDIndex.hash(id, seed: IDIndex.processSeed), kind: kind, createdAtMs: createdAtMs,
                           source: source, isMalformed: isMalformed))
     }
 }

@@ -113,16 +113,39 @@ public enum ReceiptCodec {
         var rule: String?
     }
 
+    /// The members a receipt may have.
+    private enum Member {
+        case type, receiptID, notificationID, user, kind, client, at, source, until, action, muteID, scope
+        case thread, actor, filter, mutedKind, rule, other
+    }
+
+    private static let members: [(name: StaticString, member: Member)] = [
+        ("type", .type), ("receipt_id", .receiptID), ("notification_id", .notificationID), ("user", .user),
+        ("kind", .kind), ("client", .client), ("at", .at), ("source", .source), ("until", .until),
+        ("action", .action), ("mute_id", .muteID), ("scope", .scope), ("thread", .thread), ("actor", .actor),
+        ("filter", .filter), ("muted_kind", .mutedKind), ("rule", .rule),
+    ]
+
+    /// Which member `key` names, compared as bytes (no String made unless it has escapes).
+    private static func member(_ s: JSONScanner, _ key: JSONStringSpan) -> Member {
+        if key.hasEscapes {
+            let text = s.string(key)
+            return members.first { $0.name.description == text }?.member ?? .other
+        }
+        for m in members where m.name.utf8CodeUnitCount == key.count && s.equals(key, m.name) { return m.member }
+        return .other
+    }
+
     private static func read(_ s: inout JSONScanner, into f: inout Fields) throws(JSONScanError) {
         try JSONScanner.members(&s) { s, key throws(JSONScanError) in
-            switch s.string(key) {
-            case "type": f.type = try s.textValue(depth: 2)
-            case "receipt_id": f.receiptID = try s.textValue(depth: 2)
-            case "notification_id": f.notificationID = try s.textValue(depth: 2)
-            case "user": f.user = try s.textValue(depth: 2)
-            case "kind": f.kind = try s.textValue(depth: 2)
-            case "client": f.client = try s.textValue(depth: 2)
-            case "at":
+            switch member(s, key) {
+            case .type: f.type = try s.textValue(depth: 2)
+            case .receiptID: f.receiptID = try s.textValue(depth: 2)
+            case .notificationID: f.notificationID = try s.textValue(depth: 2)
+            case .user: f.user = try s.textValue(depth: 2)
+            case .kind: f.kind = try s.textValue(depth: 2)
+            case .client: f.client = try s.textValue(depth: 2)
+            case .at:
                 if try s.valueKind() == .number {
                     let r = try s.scanNumber()
                     f.at = JSONScanner.epochMs(UnsafeBufferPointer(rebasing: s.buf[r])).map {
@@ -131,15 +154,17 @@ public enum ReceiptCodec {
                 } else {
                     f.at = try s.textValue(depth: 2)
                 }
-            case "source": f.source = try readSource(&s)
-            case "until": f.untilMs = try readTime(&s)
-            case "action": f.action = try s.textValue(depth: 2)
-            case "mute_id": f.muteID = try s.textValue(depth: 2)
-            case "scope": f.scope = try s.textValue(depth: 2)
-            case "thread", "actor", "filter": f.scopeValues[s.string(key)] = try s.textValue(depth: 2)
-            case "muted_kind": f.scopeValues["kind"] = try s.textValue(depth: 2)
-            case "rule": f.rule = try s.textValue(depth: 2)
-            default: try s.skipValue(depth: 2)
+            case .source: f.source = try readSource(&s)
+            case .until: f.untilMs = try readTime(&s)
+            case .action: f.action = try s.textValue(depth: 2)
+            case .muteID: f.muteID = try s.textValue(depth: 2)
+            case .scope: f.scope = try s.textValue(depth: 2)
+            case .thread: f.scopeValues["thread"] = try s.textValue(depth: 2)
+            case .actor: f.scopeValues["actor"] = try s.textValue(depth: 2)
+            case .filter: f.scopeValues["filter"] = try s.textValue(depth: 2)
+            case .mutedKind: f.scopeValues["kind"] = try s.textValue(depth: 2)
+            case .rule: f.rule = try s.textValue(depth: 2)
+            case .other: try s.skipValue(depth: 2)
             }
         }
     }
@@ -167,11 +192,14 @@ public enum ReceiptCodec {
         var partition: Int64?
         var offset: Int64?
         try JSONScanner.members(&s) { s, key throws(JSONScanError) in
-            switch s.string(key) {
-            case "topic": topic = try s.textValue(depth: 3)
-            case "partition": partition = try s.integerValue(depth: 3)
-            case "offset": offset = try s.integerValue(depth: 3)
-            default: try s.skipValue(depth: 3)
+            if s.equals(key, "topic") {
+                topic = try s.textValue(depth: 3)
+            } else if s.equals(key, "partition") {
+                partition = try s.integerValue(depth: 3)
+            } else if s.equals(key, "offset") {
+                offset = try s.integerValue(depth: 3)
+            } else {
+                try s.skipValue(depth: 3)
             }
         }
         guard let topic, let partition, let p32 = Int32(exactly: partition), let offset else { return nil }

@@ -53,7 +53,12 @@ extension InboxReader {
         guard !wanted.isEmpty else { return }
         // Asked concurrently and briefly: a partition whose leader does not answer starts
         // anyway, its end learnt from its first fetch (`resolveUnknownEnds`).
-        let (found, failures) = consumer.client.watermarks(of: wanted, timeoutMs: min(config.timeoutMs, 3000))
+        // Those the snapshot's check asked for a moment ago are not asked again.
+        let known = knownWatermarks
+        knownWatermarks = [:]
+        let ask = wanted.filter { known[$0] == nil }
+        var (found, failures) = ask.isEmpty ? ([:], [:]) : consumer.client.watermarks(of: ask, timeoutMs: min(config.timeoutMs, 3000))
+        for tp in wanted { if let marks = known[tp] { found[tp] = marks } }
         if found.isEmpty, let failure = failures.values.first { throw failure }
         // Only a leader that does not answer is waited for; a refusal (not authorised, no
         // such partition) fails the start as it always did.

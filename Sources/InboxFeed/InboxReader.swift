@@ -13,6 +13,9 @@ public final class InboxReader: @unchecked Sendable {
     public let config: InboxFeedConfig
     public let consumer: KafkaConsumer
     let receiptsTopic: String
+    /// Whether the receipts topic is shared by several users (`TopicLayout.receiptsShared`,
+    /// asked once: it searches the template).
+    let receiptsShared: Bool
     /// `--from <time>`: notifications older than this are skipped.
     let startTimeMs: Int64?
     /// Partitions still to reach their start-time high watermark, whose topic has not been
@@ -81,9 +84,12 @@ public final class InboxReader: @unchecked Sendable {
     // Resuming from a local snapshot ──────────────────────────────────────────────────────
     /// Called by `start()` with the topics found, before anything is assigned: returns the
     /// next offset per partition to start at instead of the beginning (a checked snapshot).
-    public var verifyResume: ((_ topics: [TopicInfo], _ client: KafkaClient) -> [TopicPartition: Int64])?
+    /// It may also return the watermarks it asked for: the start then asks only for the others.
+    public var verifyResume: ((_ topics: [TopicInfo], _ client: KafkaClient) -> ResumeCheck)?
     /// The offsets `verifyResume` returned (kept at least at each low watermark).
     var startOffsets: [TopicPartition: Int64] = [:]
+    /// Watermarks `verifyResume` asked for a moment before the start (used by it, then forgotten).
+    var knownWatermarks: [TopicPartition: (low: Int64, high: Int64)] = [:]
     /// Where each started partition started.
     var startPositions: [TopicPartition: Int64] = [:]
     /// Each started partition's low watermark at its start.
@@ -122,6 +128,7 @@ public final class InboxReader: @unchecked Sendable {
     public init(config: InboxFeedConfig) throws(InboxReaderError) {
         self.config = config
         receiptsTopic = config.receiptsTopic
+        receiptsShared = config.layout.receiptsShared
         if case .time(let t) = config.start { startTimeMs = t } else { startTimeMs = nil }
         var kafka = config.kafka
         if kafka["enable.partition.eof"] == nil { kafka.set("enable.partition.eof", "true", origin: "kafka-inbox") }
@@ -164,7 +171,11 @@ public final class InboxReader: @unchecked Sendable {
     /// `InboxReaderError.unreachable` when the broker does not answer within the timeout.
     public func start() throws(InboxReaderError) {
         let all = try metadata()
-        if let verifyResume { startOffsets = verifyResume(all, consumer.client) }
+        if let verifyResume {
+            let check = verifyResume(all, consumer.client)
+            startOffsets = check.offsets
+            knownWatermarks = check.watermarks
+        }
         do {
             if config.group != nil { try joinGroup(all) } else { try startPartitions(all, initial: true) }
         } catch {

@@ -8,6 +8,8 @@ public struct InboxLoader {
     let kinds: [Kind]?
     /// The local snapshot to resume from and write (nil: off).
     var snapshot: SnapshotKeeper?
+    /// When the snapshot is written once everything is read.
+    public var snapshotWriting = SnapshotWriting.now
 
     /// A loader of `kinds` (nil: all), resuming from `snapshot` when given.
     public init(settings: Settings, kinds: [Kind]?, snapshot: SnapshotKeeper? = nil) {
@@ -27,6 +29,9 @@ public struct InboxLoader {
     }
 
     /// Loads the inbox and reports which of `receiptIDs` are on the receipts topic.
+    ///
+    /// Two threads share the work: a reading thread consumes and decodes (`InboxReader.step`)
+    /// while this one adds what it decoded to the inbox, a few batches behind at most.
     public func load(lookingFor receiptIDs: Set<String> = []) throws(ServiceError) -> Loaded {
         var found = Set<String>()
         let restored = snapshot?.load()
@@ -36,17 +41,29 @@ public struct InboxLoader {
         defer { reader.close() }
         var inbox = Inbox()
         if let snapshot, snapshot.started(reader) == .resumed, let restored { inbox = restored }
+        // The id table sized once (growing it rehashes every id), for at most what is to be read.
+        inbox.reserveIDCapacity(inbox.count + Int(min(reader.catchUpTotal, Self.reserveLimit)))
+        let handoff = BatchHandoff(capacity: Self.batchesAhead)
+        let reading = Worker(name: "inbox-load")
+        reading.start {
+            while !reading.isStopping && !reader.caughtUp {
+                guard handoff.put(reader.step(timeoutMs: 200)) else { break }
+            }
+            handoff.finish()
+        }
+        defer { reading.stop(wake: handoff.close) }
         var warnings: [String] = []
         var badReceipts = 0
         let clock = ContinuousClock()
         var health = BrokerHealth()
         var lastProgress = clock.now
-        while !reader.caughtUp {
-            let batch = reader.step(timeoutMs: 200)
+        while let batch = handoff.take() {
             inbox.insert(contentsOf: batch.notifications)
-            for r in batch.receipts {
-                inbox.applyEvent(r)
-                if !receiptIDs.isEmpty && receiptIDs.contains(r.receiptID) { found.insert(r.receiptID) }
+            batch.receipts.withUnsafeBufferPointer { receipts in  // read in place: a copy retains every field
+                for r in receipts.indices {
+                    inbox.applyEvent(receipts[r])
+                    if !receiptIDs.isEmpty && receiptIDs.contains(receipts[r].receiptID) { found.insert(receipts[r].receiptID) }
+                }
             }
             badReceipts += batch.badReceipts
             if batch.hasMessages { lastProgress = clock.now }
@@ -62,12 +79,20 @@ public struct InboxLoader {
                 }
             }
             if clock.now - lastProgress > .milliseconds(Int(settings.timeoutMs) * 3) {
+                reading.stop(wake: handoff.close)  // the reader is this thread's again
                 throw .unreachable("reading stalled at \(reader.catchUpRead) of \(reader.catchUpTotal) messages from \(settings.kafka.brokers)"
                     + (warnings.last.map { ": \($0)" } ?? ""))
             }
         }
-        snapshot?.finish(reader: reader, inbox: inbox)  // written before pending receipts go on top
+        reading.stop()
+        snapshot?.finish(reader: reader, inbox: inbox, writing: snapshotWriting)  // before pending receipts go on top
         if badReceipts > 0 { warnings.append("\(badReceipts) malformed receipt(s) on \(settings.receiptsTopic) were skipped") }
         return Loaded(inbox: inbox, warnings: warnings, found: found)
     }
+
+    /// Batches the reading thread may be ahead of the inbox (each up to the consumer's
+    /// batch size): bounds the memory of decoded notifications waiting.
+    static let batchesAhead = 8
+    /// The most ids the table is sized for in advance.
+    static let reserveLimit: Int64 = 4_000_000
 }

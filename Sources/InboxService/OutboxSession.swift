@@ -114,12 +114,15 @@ extension OutboxSession {
     /// What `list`, `count` and `watch --unread-only` show: the inbox read to its end, with
     /// the user's pending receipts delivered first when possible (bounded by the timeout)
     /// and applied on top either way, so the user never sees their own action undone.
-    /// `notes` receives what to tell the user on the way.
-    public static func loadInbox(settings: Settings, kinds: [Kind]?, snapshot: SnapshotKeeper? = nil,
+    /// `notes` receives what to tell the user on the way; `snapshotWriting` says when the
+    /// snapshot is written (`InboxLoader.snapshotWriting`).
+    public static func loadInbox(settings: Settings, kinds: [Kind]?, snapshot: SnapshotKeeper? = nil, snapshotWriting: SnapshotWriting = .now,
                                  notes: (String) -> Void) throws(ServiceError) -> (inbox: Inbox, warnings: [String]) {
         let session = OutboxSession(settings: settings, required: false)
         session.notes.forEach(notes)
-        var loaded = try InboxLoader(settings: settings, kinds: kinds, snapshot: snapshot).load(lookingFor: session.pendingIDs)
+        var loader = InboxLoader(settings: settings, kinds: kinds, snapshot: snapshot)
+        loader.snapshotWriting = snapshotWriting
+        var loaded = try loader.load(lookingFor: session.pendingIDs)
         session.confirm(found: loaded.found)
         if !session.pending.isEmpty {
             let (replayed, failed, restarts) = try session.deliver(messageTimeoutMs: Int(settings.timeoutMs))

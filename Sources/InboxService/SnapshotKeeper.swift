@@ -118,15 +118,34 @@ public final class SnapshotKeeper: @unchecked Sendable {
         return start
     }
 
-    /// A command read to the end: writes the snapshot if anything moved.
-    public func finish(reader: InboxReader, inbox: Inbox) {
-        if lastWritten.isEmpty { sink(.readAll(messages: reader.catchUpRead)) }
+    /// A command read to the end: writes the snapshot if anything moved, as `writing` says.
+    /// In the background, the inbox is a copy-on-write value: the command goes on with it meanwhile.
+    public func finish(reader: InboxReader, inbox: Inbox, writing: SnapshotWriting = .now) {
+        let resumed = !lastWritten.isEmpty
+        if !resumed { sink(.readAll(messages: reader.catchUpRead)) }
         let positions = reader.positions
-        guard lastWritten.isEmpty || positions != lastWritten else { return }
+        guard !resumed || positions != lastWritten else { return }
+        if writing == .whenBehind, resumed, reader.catchUpRead < Self.rewriteAfter(restoredCount) {
+            sink(.kept(newMessages: reader.catchUpRead, rewriteAt: Self.rewriteAfter(restoredCount)))
+            return
+        }
         lastWritten = positions
         let clusterID = shared.withLock { $0.clusterID }
-        write(Mark(seq: 0, positions: positions, lows: reader.lowWatermarks), clusterID: clusterID, inbox: inbox)
+        let mark = Mark(seq: 0, positions: positions, lows: reader.lowWatermarks)
+        if writing == .inBackground {
+            writer.async { [self] in self.write(mark, clusterID: clusterID, inbox: inbox) }
+        } else {
+            write(mark, clusterID: clusterID, inbox: inbox)
+        }
     }
+
+    /// How many new messages make a snapshot of `held` notifications worth rewriting
+    /// (`SnapshotWriting.whenBehind`): a thirty-second of what it holds, at least 1,024.
+    public static func rewriteAfter(_ held: Int) -> Int64 { Int64(max(1024, held / 32)) }
+
+    /// Waits until the writes handed to the writer thread are done (a process must not
+    /// end in the middle of one: its temporary file would stay behind).
+    public func waitForWrites() { writer.sync {} }
 
     /// Consumer thread: events are about to be pushed; `record` follows.
     public func willPush() { pushing.store(true, ordering: .releasing) }

@@ -17,6 +17,8 @@ public enum SnapshotReport: Sendable, Hashable {
     case readAll(messages: Int64)
     /// Written.
     case written(notifications: Int, bytes: Int, ms: Int)
+    /// Not rewritten yet: it is behind by only this many messages (`SnapshotWriting.whenBehind`).
+    case kept(newMessages: Int64, rewriteAt: Int64)
     /// Could not be written (the inbox goes on without).
     case writeFailed(String)
 
@@ -44,6 +46,7 @@ public enum SnapshotReport: Sendable, Hashable {
         case .resumed(let n, let new, _): return "resumed from snapshot: \(n) notifications, read \(new) new messages"
         case .readAll(let m): return "read \(m) messages from Kafka (no snapshot used)"
         case .written(let n, let bytes, let ms): return "snapshot written: \(n) notifications, \(bytes) bytes in \(ms) ms"
+        case .kept(let new, let at): return "snapshot kept: \(new) new message(s) since it was written (rewritten once there are \(at))"
         case .writeFailed(let why): return "cannot write the snapshot (the inbox goes on without it): \(why)"
         }
     }

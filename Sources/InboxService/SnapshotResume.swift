@@ -38,14 +38,16 @@ final class SnapshotResume: @unchecked Sendable {
         return nil
     }
 
-    /// The start offsets for the reader (`InboxReader.verifyResume`): empty when rejected.
-    func verify(topics: [TopicInfo], client: KafkaClient, settings: Settings) -> [TopicPartition: Int64] {
+    /// The start offsets for the reader (`InboxReader.verifyResume`), empty when rejected,
+    /// and the watermarks asked on the way (the start uses them rather than asking again).
+    func verify(topics: [TopicInfo], client: KafkaClient, settings: Settings) -> ResumeCheck {
         let byName = Dictionary(topics.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var offsets: [TopicPartition: Int64] = [:]
         var notes: [String] = []
-        func reject(_ why: String) -> [TopicPartition: Int64] {
+        var found: [TopicPartition: (low: Int64, high: Int64)] = [:]
+        func reject(_ why: String) -> ResumeCheck {
             outcome = .rejected(why)
-            return [:]
+            return ResumeCheck(offsets: [:], watermarks: found)
         }
         for p in header.partitions {
             let tp = TopicPartition(topic: p.topic, partition: p.partition)
@@ -55,7 +57,8 @@ final class SnapshotResume: @unchecked Sendable {
         // Asked concurrently: a partition whose leader does not answer now (a broker down)
         // is resumed where the snapshot left it, unchecked, rather than losing the snapshot.
         let asked = header.partitions.map { TopicPartition(topic: $0.topic, partition: $0.partition) }
-        let (found, failures) = client.watermarks(of: asked, timeoutMs: min(settings.timeoutMs, 3000))
+        let failures: [TopicPartition: KafkaError]
+        (found, failures) = client.watermarks(of: asked, timeoutMs: min(settings.timeoutMs, 3000))
         if found.isEmpty, let failure = failures.values.first { return reject("cannot check the partitions: \(failure)") }
         if !failures.isEmpty { notes.append("\(failures.count) partition(s) resumed unchecked: their leader did not answer") }
         for p in header.partitions {
@@ -82,7 +85,7 @@ final class SnapshotResume: @unchecked Sendable {
             return reject("the cluster id changed from \(old) to \(id) (another cluster, or the broker was restarted)")
         }
         outcome = .resumed(notes: notes)
-        return offsets
+        return ResumeCheck(offsets: offsets, watermarks: found)
     }
 
     /// The header of a snapshot of what `reader` has read.

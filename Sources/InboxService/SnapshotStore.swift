@@ -36,13 +36,19 @@ public struct SnapshotStore: Sendable {
             return .unusable("cannot open it: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        let file: MappedFile
-        do { file = try MappedFile(fd: fd, name: path) } catch { return .unusable("cannot read it: \(error)") }
+        // Decoded from the file mapped in memory: the notifications' text is copied once,
+        // into the inbox, not first into a buffer of the whole file.
+        let decoded: Result<(InboxSnapshot, Int), SnapshotError>
         do {
-            let snapshot = try SnapshotCodec.decode(file.bytes)
-            return .snapshot(snapshot, bytes: file.bytes.count, seconds: (clock.now - started).seconds)
+            decoded = try Posix.withMappedFile(fd, call: "read \(path)") { bytes in
+                do throws(SnapshotError) { return .success((try SnapshotCodec.decode(bytes), bytes.count)) } catch { return .failure(error) }
+            }
         } catch {
-            return .unusable("\(error)")
+            return .unusable("cannot read it: \(error)")
+        }
+        switch decoded {
+        case .success(let (snapshot, size)): return .snapshot(snapshot, bytes: size, seconds: (clock.now - started).seconds)
+        case .failure(let error): return .unusable("\(error)")
         }
     }
 

@@ -123,6 +123,22 @@ public enum Posix {
         return bytes
     }
 
+    /// Calls `body` with the whole file open at `fd` mapped read-only (`mmap`, private,
+    /// pages read in at once), then unmaps it: no copy of the file is made. The file must
+    /// not be cut short meanwhile (the snapshot is replaced by a rename, never rewritten in
+    /// place), or reading past its new end faults.
+    public static func withMappedFile<R>(_ fd: Int32, call: @autoclosure () -> String,
+                                         _ body: (UnsafeRawBufferPointer) -> R) throws(SystemError) -> R {
+        var st = stat()
+        try SystemError.check("fstat (\(call()))") { fstat(fd, &st) }
+        let size = Int(st.st_size)
+        guard size > 0 else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
+        guard let mapped, mapped != MAP_FAILED else { throw SystemError(call: "mmap (\(call()))", errno: errno) }
+        defer { munmap(mapped, size) }
+        return body(UnsafeRawBufferPointer(start: mapped, count: size))
+    }
+
     /// The directory holding `path` (`.` for a bare name).
     public static func directory(of path: String) -> String {
         path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."

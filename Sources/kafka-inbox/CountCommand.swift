@@ -38,7 +38,10 @@ struct CountCommand: ParsableCommand {
             }
             let filter = try self.filter.compiled()
             let query = try self.filter.parsedQuery()
-            var (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed, snapshot: snapshot)
+            // A status bar asks every few seconds: the snapshot is rewritten only once it is
+            // well behind (a receipt or two cost less to read again than a rewrite).
+            var (inbox, warnings) = try OutboxSession.loadInbox(settings: settings, kinds: kinds.parsed, snapshot: snapshot,
+                                                                writing: .whenBehind)
             for w in warnings { Console.error("kafka-inbox: warning: \(w)") }
             let total: Int
             if filter != nil || query != nil {

@@ -4,6 +4,7 @@ import Foundation
 import InboxService
 import InboxSystem
 import KafkaKit
+import Synchronization
 
 /// The `kafka-inbox` command: the interactive inbox by default, and one-shot commands.
 @main
@@ -35,6 +36,7 @@ struct KafkaInbox: ParsableCommand {
 
 /// Runs a command body, turning our failures into a message on stderr and an exit code.
 func runReportingFailures(_ body: () throws -> Void) throws {
+    defer { Console.runPending() }
     do {
         try body()
     } catch let failure as CommandFailure {
@@ -58,11 +60,35 @@ enum Console {
 
     /// Writes `bytes` to stdout, or ends the command saying why it cannot.
     static func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    /// Writes `bytes` to stdout, or ends the command saying why it cannot.
+    static func write(_ bytes: UnsafeRawBufferPointer) {
         do { try Posix.writeAll(1, bytes, call: "write stdout") } catch {
-            if error.errno == EPIPE { Foundation.exit(0) }  // the reader went away (SIGPIPE ignored)
+            if error.errno == EPIPE { exit(0) }  // the reader went away (SIGPIPE ignored)
             Console.error("kafka-inbox: cannot write the output: \(error) (\(error.errnoName)); it is incomplete")
-            Foundation.exit(ExitStatus.ioError.rawValue)
+            exit(ExitStatus.ioError.rawValue)
         }
+    }
+
+    /// Work a command must let finish before the process ends (a snapshot being written).
+    private static let pending = Mutex<[@Sendable () -> Void]>([])
+
+    /// Runs `work` before the process ends, however the command ends (`exit`, or the
+    /// command returning: `runPending`).
+    static func beforeExit(_ work: @escaping @Sendable () -> Void) { pending.withLock { $0.append(work) } }
+
+    /// Runs the work given to `beforeExit` (once).
+    static func runPending() {
+        let work = pending.withLock { all in defer { all = [] }; return all }
+        for w in work { w() }
+    }
+
+    /// Ends the process with `code`, after the work given to `beforeExit`.
+    static func exit(_ code: Int32) -> Never {
+        runPending()
+        Foundation.exit(code)
     }
 
     static var stdoutIsTerminal: Bool { isatty(1) == 1 }

@@ -30,9 +30,14 @@ struct SnapshotOptions: ParsableArguments {
 }
 
 extension OutboxSession {
-    /// `loadInbox` for a command: notes on stderr.
-    static func loadInbox(settings: Settings, kinds: [Kind]?, snapshot: SnapshotOptions) throws -> (inbox: Inbox, warnings: [String]) {
-        try loadInbox(settings: settings, kinds: kinds, snapshot: snapshot.keeper(settings: settings, kinds: kinds)) {
+    /// `loadInbox` for a command: notes on stderr. A snapshot written `.inBackground` is
+    /// waited for by every way out of the command (`Console.beforeExit`), so that no
+    /// temporary file is left behind.
+    static func loadInbox(settings: Settings, kinds: [Kind]?, snapshot: SnapshotOptions,
+                          writing: SnapshotWriting) throws -> (inbox: Inbox, warnings: [String]) {
+        let keeper = snapshot.keeper(settings: settings, kinds: kinds)
+        if writing == .inBackground, let keeper { Console.beforeExit { keeper.waitForWrites() } }
+        return try loadInbox(settings: settings, kinds: kinds, snapshot: keeper, snapshotWriting: writing) {
             Console.error("kafka-inbox: \($0)")
         }
     }

@@ -146,4 +146,24 @@ import Testing
             #expect(next.run.stderr.contains("resumed from snapshot: 2 notifications"), "\(next.run.stderr)")
         }
     }
+    /// `list` writes the snapshot while it prints: a reader that stops reading (`| head`)
+    /// ends the command quietly (exit 0) once the snapshot is written, with no temporary
+    /// file left behind, and the next run resumes from it.
+    @Test func listPipedIntoHeadStillWritesTheWholeSnapshot() throws {
+        let broker = try BrokerProcess(arguments: ["--user", "alice", "--partitions", "2"])
+        let w = World(b: broker.bootstrap)
+        // About 1 MB of JSON lines: well past what a pipe holds, so writes fail after head ends.
+        try w.send((0..<2500).map { "n-\($0)" })
+        let bash = try #require(Harness.which("bash"))
+        let script = "'\(Harness.binary)' list -b \(w.b) --user alice --all --json | head -c 10; exit ${PIPESTATUS[0]}"
+        let r = try Harness.run(bash, ["-c", script], environment: w.env)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix(#"{"id":"n-"#) && r.stdout.utf8.count == 10, "\(r.stdout)")
+        let dir = w.env["XDG_STATE_HOME"]! + "/kafka-inbox"
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(!files.contains { $0.contains(".tmp-") }, "\(files)")
+        let next = try w.list()
+        #expect(next.states.count == 2500)
+        #expect(next.run.stderr.contains("resumed from snapshot: 2500 notifications, read 0 new messages"), "\(next.run.stderr)")
+    }
 }

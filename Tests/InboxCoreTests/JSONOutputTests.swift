@@ -105,4 +105,82 @@ import Testing
             #expect(obj["title"] as? String == n.title)
         }
     }
+    /// The escaping rules, one scalar at a time: what the writer's word-at-a-time escaper
+    /// must agree with.
+    static func referenceQuoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u.value {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x0A: out += "\\n"
+            case 0x09: out += "\\t"
+            case 0x0D: out += "\\r"
+            case 0x08: out += "\\b"
+            case 0x0C: out += "\\f"
+            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+                let hex = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
+    @Test func escapingAgreesWithTheRulesAtEveryPositionOfAWord() {
+        let specials = ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{7F}", "\u{85}", "\u{9F}", "\u{A0}", "\u{2028}", "\u{2027}",
+                        "\u{202E}", "\u{2066}", "é", "中", "😀", " ", "~"]
+        for length in 0...26 {
+            let plain = String((0..<length).map { Character(UnicodeScalar(UInt8(0x61 + $0 % 26))) })
+            #expect(JSONWriter.quoted(plain) == "\"" + plain + "\"")
+            for special in specials {
+                for at in 0...length {
+                    var text = plain
+                    text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: at))
+                    #expect(JSONWriter.quoted(text) == Self.referenceQuoted(text), "\(length) \(at) \(special.unicodeScalars.first!.value)")
+                }
+            }
+        }
+    }
+
+    /// A line written from the inbox's packed text in place is byte for byte the line of
+    /// the notification unpacked, for every kind of field, state and triage fact.
+    @Test func packedLinesAreTheLinesOfTheNotifications() throws {
+        var inbox = Inbox()
+        var rng = SplitMix64(state: 9)
+        let pieces = ["a", "é", "\u{1B}[31m", "\\\"", "\u{2028}", "中文", "😀", "\u{85}", " ", "12345678"]
+        func text() -> String { (0..<Int(rng.next() % 12)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined() }
+        inbox.insert(sample())
+        inbox.insert(sample(malformed: true))
+        for i in 0..<300 {
+            var n = InboxCore.Notification(id: "n\(i)\(text())", kind: Kind.standard[i % 3], user: i % 2 == 0 ? text() : nil,
+                                           title: text(), body: i % 3 == 0 ? text() : nil, actor: i % 5 == 0 ? nil : text(),
+                                           url: i % 4 == 0 ? "https://e.org/\(i)" : nil, createdAtMs: Int64(rng.next() % 4_000_000_000_000),
+                                           objectType: i % 6 == 0 ? "graph" : nil, objectID: i % 7 == 0 ? "\(i)" : nil,
+                                           source: SourcePosition(topic: "notify.alice.owner", partition: Int32(i % 3), offset: Int64(i)))
+            if i % 9 == 0 { n.extra = [ExtraField(key: "n", value: "\(i)", isJSON: true), ExtraField(key: "s", value: text())] }
+            if i % 11 == 0 {
+                n.extra.append(ExtraField(key: "actions", value: #"[{"id":"approve","label":"OK"},{"id":"open","url":"https://e.org"}]"#, isJSON: true))
+            }
+            inbox.insert(n)
+            if i % 4 == 1 { inbox.setState(.read, for: n.id) }
+            if i % 8 == 3 { inbox.setState(.snoozed, for: n.id, untilMs: 1_800_000_000_000) }
+        }
+        inbox.setMuted(true, at: 5)
+        var all = JSONWriter()
+        var expected = ""
+        let rows = inbox.newestFirst()
+        for i in rows {
+            let n = inbox.notification(at: i)
+            let line = NotificationJSON.line(n, state: inbox.state(at: i), triage: NotificationJSON.Triage(inbox, at: i))
+            var w = JSONWriter()
+            NotificationJSON.append(inbox, at: i, to: &w)
+            #expect(w.text == line)
+            _ = try parseJSONObject(w.text)
+            expected += line + "\n"
+        }
+        NotificationJSON.appendLines(inbox, rows: rows[...], to: &all)
+        #expect(all.text == expected)
+        #expect(all.count == expected.utf8.count)
+    }
 }

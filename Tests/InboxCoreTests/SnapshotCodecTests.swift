@@ -146,6 +146,55 @@ struct SnapshotCodecTests {
         return w.bytes
     }
 
+    /// The restored inbox is the same inbox in every way a command or a screen reads it:
+    /// its JSON lines (read from the packed text in place), its search signatures and
+    /// lookups by id, and it keeps working (inserts, receipts) like the original.
+    @Test func restoredInboxReadsAndGrowsLikeTheOriginal() throws {
+        var inbox = Self.sampleInbox()
+        inbox.setMuted(true, at: 1)
+        var back = try SnapshotCodec.decode(SnapshotCodec.encode(Self.header, inbox: inbox)).inbox
+        for i in 0..<inbox.count {
+            var a = JSONWriter(), b = JSONWriter()
+            NotificationJSON.append(inbox, at: i, to: &a)
+            NotificationJSON.append(back, at: i, to: &b)
+            #expect(a.text == b.text)
+            #expect(inbox.searchSignature(at: i) == back.searchSignature(at: i))
+            #expect(back.index(ofID: inbox.id(at: i)) == i)
+            #expect(back.isMuted(at: i) == inbox.isMuted(at: i))
+        }
+        #expect(back.counts == inbox.counts)
+        let late = Notification(id: "late", kind: .owner, title: "after the restart", createdAtMs: 2_000_000_000_000,
+                                source: SourcePosition(topic: "notify.alice.owner", partition: 0, offset: 99))
+        inbox.insert(late)
+        back.insert(late)
+        back.setState(.read, for: "minimal")
+        inbox.setState(.read, for: "minimal")
+        let again = back.insert(late)
+        #expect(!again)  // a duplicate of a restored id is still one
+        expectSame(back, inbox)
+    }
+
+    @Test func aDuplicateIDIsHarmlessAndAnEntryThatDoesNotParseIsMalformed() throws {
+        var inbox = Inbox()
+        for id in ["a", "b"] {
+            inbox.insert(Notification(id: id, kind: .owner, title: "t", createdAtMs: 1,
+                                      source: SourcePosition(topic: "notify.alice.owner", partition: 0, offset: 1)))
+        }
+        var bytes = SnapshotCodec.encode(Self.header, inbox: inbox)
+        // Both entries are "\u{2}a\u{0}\u{2}t…" and "\u{2}b…": make the second id "a" too, and re-seal.
+        let second = try #require(bytes.indices.last { bytes[$0] == 2 && bytes[$0 + 1] == UInt8(ascii: "b") })
+        bytes[second + 1] = UInt8(ascii: "a")
+        // The id table is kept as written (not rebuilt by hashing every id), so a duplicate
+        // made after the fact is not seen; the inbox stays usable and finds an "a".
+        var twice = try SnapshotCodec.decode(sealed(Array(bytes[SnapshotCodec.headerSize...]))).inbox
+        #expect(twice.count == 2 && twice.index(ofID: "a").map { twice.id(at: $0) } == "a")
+        _ = twice.newestFirst()
+        // A length running past the entries.
+        bytes[second] = 0x7F
+        #expect(throws: SnapshotError.self) { try SnapshotCodec.decode(sealed(Array(bytes[SnapshotCodec.headerSize...]))) }
+    }
+
+
     @Test func unknownSectionsAndTrailingFieldsAreSkipped() throws {
         let bytes = SnapshotCodec.encode(Self.header, inbox: Self.sampleInbox())
         var payload = Array(bytes[SnapshotCodec.headerSize...])

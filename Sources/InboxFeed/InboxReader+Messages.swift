@@ -1,8 +1,9 @@
-import Foundation
+import Dispatch
 import InboxCore
 import KafkaKit
 
-/// The per-message path: a message (or end of partition) of a started partition.
+/// The per-message path of the reader: a message (or an event) of a partition, decoded
+/// into the batch, its position and the catch-up progress noted.
 extension InboxReader {
     /// The entry of the topic at `index`, made when a message of it is first seen.
     func entry(_ m: MessageView) -> Int {
@@ -64,28 +65,18 @@ extension InboxReader {
             }
             return
         }
-        let isReceipts = topics[t]!.isReceipts
-        if p >= 0, !planned {
-            if p >= topics[t]!.positions.count {
-                topics[t]!.positions.append(contentsOf: repeatElement(-1, count: p + 1 - topics[t]!.positions.count))
-            }
-            topics[t]!.positions[p] = m.offset + 1
-            if config.group != nil { noteGroupPosition(m.topic, m.partition, m.offset + 1) }
-        }
-        if p >= 0, !planned, p < topics[t]!.targets.count {
-            let target = topics[t]!.targets[p]
-            if target >= 0 {
-                catchUpRead += 1
-                if m.offset + 1 >= target {
-                    topics[t]!.targets[p] = -1
-                    entryTargets -= 1
-                }
-            }
-        }
+        // One access to the entry, in place: reading `topics[t]!.x` copied the whole entry.
+        // A partition read tail first keeps its position and catch-up count in its plan.
+        let (isReceipts, kind, reached, counted) = planned
+            ? (topics[t]!.isReceipts, topics[t]!.kind, false, false)
+            : update(&topics[t]!, partition: p, next: m.offset + 1)
+        if counted { catchUpRead += 1 }
+        if reached { entryTargets -= 1 }
+        if p >= 0, !planned, config.group != nil { noteGroupPosition(m.topic, m.partition, m.offset + 1) }
         if isReceipts {
             guard let r = ReceiptCodec.decode(m.value) else { batch.badReceipts += 1; return }
             // A receipts topic shared by several users: each keeps only its own.
-            if config.layout.receiptsShared && r.user != config.user { return }
+            if receiptsShared && r.user != config.user { return }
             batch.receipts.append(r)
             return
         }
@@ -95,7 +86,7 @@ extension InboxReader {
         let t0 = timed ? DispatchTime.now().uptimeNanoseconds : 0
         if let mapper {
             let message = MessageMapper.Message(topic: m.topic, partition: m.partition, offset: m.offset, timestampMs: m.timestampMs,
-                                                key: m.key.map { Array($0) }, topicKind: topics[t]!.kind, headers: { m.headers() })
+                                                key: m.key.map { Array($0) }, topicKind: kind, headers: { m.headers() })
             let outcome = mapper.map(m.value, message)
             if recordsOutcomes {
                 batch.outcomes.append((SourcePosition(topic: m.topic, partition: m.partition, offset: m.offset), outcome))
@@ -106,10 +97,31 @@ extension InboxReader {
             }
         } else {
             let source = SourcePosition(topic: m.topic, partition: m.partition, offset: m.offset)
-            NotificationDecoder.decode(m.value, source: source, timestampMs: m.timestampMs, topicKind: topics[t]!.kind,
+            NotificationDecoder.decode(m.value, source: source, timestampMs: m.timestampMs, topicKind: kind,
                                        into: &batch.notifications)
         }
         // Sampled (one notification in 8), so that measuring costs next to nothing.
         if timed { decodeNs += (DispatchTime.now().uptimeNanoseconds - t0) * 8 }
+    }
+
+    /// A message at `next - 1` of partition `partition` of `entry` was read: its position,
+    /// and whether that counts towards catching up and reaches the partition's target.
+    @inline(__always)
+    private func update(_ entry: inout TopicEntry, partition p: Int, next: Int64)
+        -> (isReceipts: Bool, kind: Kind?, reached: Bool, counted: Bool) {
+        if p >= 0 {
+            if p >= entry.positions.count { entry.positions.append(contentsOf: repeatElement(-1, count: p + 1 - entry.positions.count)) }
+            entry.positions[p] = next
+        }
+        var reached = false
+        var counted = false
+        if p >= 0, p < entry.targets.count, entry.targets[p] >= 0 {
+            counted = true
+            if next >= entry.targets[p] {
+                entry.targets[p] = -1
+                reached = true
+            }
+        }
+        return (entry.isReceipts, entry.kind, reached, counted)
     }
 }
