@@ -34,7 +34,7 @@ struct IDIndex: Sendable {
     /// `hash(_:)` with `seed` (for closures that must not hold a copy of the table).
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
-        if isASCII(bytes) { return XXHash64.hash(UnsafeRawBufferPointer(bytes), seed: seed) }
+        if PackedEntry.isASCII(bytes) { return XXHash64.hash(UnsafeRawBufferPointer(bytes), seed: seed) }
         return hashCanonical(String(decoding: bytes, as: UTF8.self), seed: seed)
     }
 
@@ -43,7 +43,7 @@ struct IDIndex: Sendable {
         // `withUTF8` always has the bytes (a small or bridged string is made contiguous
         // first); `utf8.withContiguousStorageIfAvailable` would give none for small ones.
         var copy = id
-        let ascii = copy.withUTF8 { b -> UInt64? in isASCII(b) ? XXHash64.hash(UnsafeRawBufferPointer(b), seed: seed) : nil }
+        let ascii = copy.withUTF8 { b -> UInt64? in PackedEntry.isASCII(b) ? XXHash64.hash(UnsafeRawBufferPointer(b), seed: seed) : nil }
         return ascii ?? hashCanonical(id, seed: seed)
     }
 
@@ -53,12 +53,6 @@ struct IDIndex: Sendable {
         return nfc.withUTF8 { XXHash64.hash(UnsafeRawBufferPointer($0), seed: seed) }
     }
 
-    @inline(__always)
-    private static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        var bits: UInt8 = 0
-        for x in b { bits |= x }
-        return bits < 0x80
-    }
 
     /// The table as it is (`Inbox+Image.swift`): seed, count, slots.
     func writeImage(_ w: inout ByteWriter) {

@@ -22,7 +22,7 @@ public struct VerbatimLine {
 
     /// The line as a verbatim notification, or nil when it needs the full path.
     public static func check(_ bytes: UnsafeBufferPointer<UInt8>, defaultUser: String, nowMs: @autoclosure () -> Int64) -> VerbatimLine? {
-        if !isASCII(bytes), String(validating: bytes, as: UTF8.self) == nil { return nil }
+        if !PackedEntry.isUTF8(bytes) { return nil }
         var s = JSONScanner(bytes)
         guard s.peek == 0x7B else { return nil }
         var seen: UInt16 = 0
@@ -95,12 +95,6 @@ public struct VerbatimLine {
     }
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
-
-    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var bits: UInt8 = 0
-        for b in bytes { bits |= b }
-        return bits < 0x80
-    }
 
     private static func field(_ s: JSONScanner, _ k: JSONStringSpan) -> Field? {
         // A key written with escapes (`"\u0069d"`) takes the full path.

@@ -71,7 +71,7 @@ struct Report {
          ("search_p99_ms", child["search_p99_ms"] as? Double, 16.0, "ms"),
          ("rss_bytes", rss.map(Double.init), nil, "MB"),
          ("payload_bytes", Double(payloadBytes), nil, "MB"),
-         ("rss_ratio", rssRatio, 2.0, "×"),
+         ("rss_ratio", rssRatio, 1.0, "×"),
          ("receipts_100k_seconds", receiptsSeconds, 2.0, "s"),
          ("live_p99_ms", child["live_p99_ms"] as? Double, 50.0, "ms"),
          ("live_inbox_p99_ms", child["live_inbox_p99_ms"] as? Double, 15.0, "ms"),
