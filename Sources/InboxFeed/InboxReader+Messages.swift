@@ -41,8 +41,12 @@ extension InboxReader {
             return
         }
         let p = Int(m.partition)
-        let planned = p >= 0 && p < topics[t]!.tails.count && topics[t]!.tails[p].phase != .none
-        if planned, m.errorCode == 0 || m.isPartitionEOF, tailStep(t, p, m) == .skip { return }
+        var planned = p >= 0 && p < topics[t]!.tails.count && topics[t]!.tails[p].phase != .none
+        if planned, m.errorCode == 0 || m.isPartitionEOF {
+            if tailStep(t, p, m) == .skip { return }
+            // The message that ends a plan (the first one after the tail) is a live one.
+            planned = topics[t]!.tails[p].phase != .none
+        }
         if m.errorCode != 0 {
             if m.isPartitionEOF {
                 if !unknownEnds.isEmpty { reachedEnd(TopicPartition(topic: m.topic, partition: m.partition), at: m.offset) }

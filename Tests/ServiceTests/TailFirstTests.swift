@@ -56,4 +56,21 @@ import Testing
         #expect(waitFor(pipeline.events, seen: &seen) { $0.notifications.contains { $0.id == "live-0" } })
         #expect(seen.notifications.count == 1_001)
     }
+
+    @Test func positionsAfterCatchUpAreTheEndsSoASnapshotResumesThere() throws {
+        let f = try ServiceFixture(partitions: 2)
+        try f.publish(600)
+        let reader = try f.settings.startReader(kinds: nil) { $0.tailFirst = 64 }
+        defer { reader.close() }
+        var seen = 0
+        while !reader.caughtUp { seen += reader.step(timeoutMs: 200).notifications.count }
+        #expect(seen == 600)
+        let notes = reader.positions.filter { $0.key.topic != f.settings.receiptsTopic }
+        #expect(notes.values.reduce(0, +) == 600, "every partition's next offset is its end: \(notes)")
+        try f.publish(1, prefix: "live")
+        var live = 0
+        #expect(waitUntil { live += reader.step(timeoutMs: 100).notifications.count; return live == 1 })
+        let after = reader.positions.filter { $0.key.topic != f.settings.receiptsTopic }
+        #expect(after.values.reduce(0, +) == 601, "the first live message moves its partition's position")
+    }
 }
