@@ -44,7 +44,9 @@ extension InboxReader {
 
     func startPartitions(_ all: [TopicInfo], initial: Bool) throws {
         var wanted: [TopicPartition] = []
+        var partitionCounts: [String: Int] = [:]
         for topic in wantedTopics(all) where topic.errorCode == 0 {
+            partitionCounts[topic.name] = topic.partitions.count
             for p in topic.partitions {
                 let tp = TopicPartition(topic: topic.name, partition: p)
                 if !consumer.startedPartitions.contains(tp) && unknownEnds[tp] == nil { wanted.append(tp) }
@@ -82,7 +84,7 @@ extension InboxReader {
             if initial && marks.high > start {
                 targets[tp] = marks.high
                 catchUpTotal += marks.high - start
-                if let plan = tailPlan(tp, start: start, high: marks.high) {
+                if let plan = tailPlan(tp, start: start, high: marks.high, partitions: partitionCounts[tp.topic] ?? 1) {
                     tailPlans[tp] = plan
                     tailPartitions += 1
                     offsets[tp] = plan.historyEnd

@@ -36,11 +36,15 @@ extension InboxReader {
         case skip
     }
 
-    /// The plan for a partition about to be assigned at `start` with these watermarks, and
-    /// the offset to assign it at; nil when it is read in order.
-    func tailPlan(_ tp: TopicPartition, start: Int64, high: Int64) -> TailPlan? {
+    /// The plan for a partition about to be assigned at `start` with these watermarks (its
+    /// topic has `partitions` partitions); nil when it is read in order.
+    ///
+    /// A topic's tail is about four times `tailFirst` rows spread over its partitions (at least
+    /// 16 and at most `tailFirst` each): a screenful of the newest rows comes from many
+    /// partitions when there are many, and reading 64 of each of hundreds only delays it.
+    func tailPlan(_ tp: TopicPartition, start: Int64, high: Int64, partitions: Int) -> TailPlan? {
         guard tailFirst > 0, config.group == nil, config.start == .beginning else { return nil }
-        let rows = tailFirst
+        let rows = min(tailFirst, max(16, (4 * tailFirst + Int64(partitions) - 1) / Int64(max(1, partitions))))
         let tailStart = high - rows
         guard tailStart > start else { return nil }
         return TailPlan(phase: .tail, historyStart: start, historyEnd: tailStart, target: high)
