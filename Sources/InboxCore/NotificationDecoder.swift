@@ -131,9 +131,10 @@ public enum NotificationDecoder {
     }
 
     /// Which contract field a key names.
-    private enum Field { case id, kind, user, title, body, actor, url, createdAt, object, other }
+    /// Which contract field a key names (also `VerbatimLine`'s).
+    enum Field { case id, kind, user, title, body, actor, url, createdAt, object, other }
 
-    private static func field(_ s: JSONScanner, _ k: JSONStringSpan) -> Field {
+    static func field(_ s: JSONScanner, _ k: JSONStringSpan) -> Field {
         if k.hasEscapes {
             switch s.string(k) {
             case "id": return .id

@@ -38,7 +38,19 @@ public enum SnapshotCodec {
 
     /// The snapshot of `inbox` with `header`, as bytes.
     public static func encode(_ header: SnapshotHeader, inbox: Inbox) -> [UInt8] {
-        var w = ByteWriter(capacity: headerSize + 4096 + inbox.imageSize + inbox.count * 16)
+        encode(header, inbox: inbox, capacity: inbox.imageSize + inbox.count * 16) { w in
+            // The inbox's arrays as they are (Inbox+Image.swift); readers before it find no
+            // notifications section and read everything from Kafka again.
+            w.section(.image) { w in inbox.writeImage(&w) }
+        }
+    }
+
+    /// A whole file: the fixed header, the header and partitions sections, then what
+    /// `notifications` writes, then the states of ids not held and the triage section, and
+    /// the length and checksum patched in.
+    static func encode(_ header: SnapshotHeader, inbox: Inbox, capacity: Int,
+                       notifications: (inout ByteWriter) -> Void) -> [UInt8] {
+        var w = ByteWriter(capacity: headerSize + 4096 + capacity)
         w.raw(magic)
         w.u32(version)
         w.u32(0)
@@ -68,9 +80,7 @@ public enum SnapshotCodec {
                 w.signed(p.lowWatermark)
             }
         }
-        // The inbox's arrays as they are (Inbox+Image.swift); readers before it find no
-        // notifications section and read everything from Kafka again.
-        w.section(.image) { w in inbox.writeImage(&w) }
+        notifications(&w)
         let states = inbox.orphanStates
         if !states.isEmpty {
             // Receipts about notifications not held (not arrived yet, expired, or of a kind

@@ -99,19 +99,16 @@ public struct VerbatimLine {
     private static func field(_ s: JSONScanner, _ k: JSONStringSpan) -> Field? {
         // A key written with escapes (`"\u0069d"`) takes the full path.
         if k.hasEscapes { return .escaped }
-        switch k.count {
-        case 2: if s.equals(k, "id") { return .id }
-        case 3: if s.equals(k, "url") { return .url }
-        case 4:
-            if s.equals(k, "kind") { return .kind }
-            if s.equals(k, "user") { return .user }
-            if s.equals(k, "body") { return .body }
-        case 5:
-            if s.equals(k, "title") { return .title }
-            if s.equals(k, "actor") { return .actor }
-        case 10: if s.equals(k, "created_at") { return .createdAt }
-        default: break
+        switch NotificationDecoder.field(s, k) {
+        case .id: return .id
+        case .kind: return .kind
+        case .user: return .user
+        case .title: return .title
+        case .body: return .body
+        case .actor: return .actor
+        case .url: return .url
+        case .createdAt: return .createdAt
+        case .object, .other: return nil
         }
-        return nil
     }
 }
