@@ -138,3 +138,33 @@ import Testing
         }
     }
 }
+
+/// The wide scan (two threads a block) finds exactly what a scan on one thread finds.
+@Suite struct WideSearchTests {
+    @Test func wideScanKeepsEveryMatchInOrder() {
+        let model = Fixture.model(SearchReuseTests.notes(3000, seed: 13))
+        let count = model.rows.count
+        for (origin, query) in [(0, "pathways 1"), (2999, "ab"), (1500, "12 3"), (700, "zzz"), (10, "graph"), (2000, "Ünï")] {
+            var wide = SearchMatches(needle: SearchNeedle(query), origin: origin, count: count, serialRows: 7, blockRows: 50)
+            wide.extend(from: nil, rows: model.rows, inbox: model.inbox)
+            var narrow = SearchMatches(needle: SearchNeedle(query), origin: origin, count: count, serialRows: count, blockRows: count)
+            narrow.extend(from: nil, rows: model.rows, inbox: model.inbox)
+            let q = query.lowercased()
+            let brute = (0..<wide.scanned).filter { step in
+                let n = model.notification(atRow: (origin + step) % count)
+                return [n.title, n.actor, n.body].contains { $0?.lowercased().contains(q) ?? false }
+            }
+            #expect(wide.steps == brute, "matches of '\(query)' from \(origin)")
+            #expect(wide.steps.first == narrow.steps.first, "first match of '\(query)'")
+            #expect(wide.steps.isEmpty == wide.complete || !wide.steps.isEmpty, "an empty list only after every row")
+            // A longer query refined from the wide list agrees with a fresh one.
+            var refined = SearchMatches(needle: SearchNeedle(query + "4"), origin: origin, count: count, serialRows: 5, blockRows: 30)
+            refined.extend(from: wide, rows: model.rows, inbox: model.inbox)
+            let brute4 = (0..<refined.scanned).filter { step in
+                let n = model.notification(atRow: (origin + step) % count)
+                return [n.title, n.actor, n.body].contains { $0?.lowercased().contains(q + "4") ?? false }
+            }
+            #expect(refined.steps == brute4, "refined matches of '\(query)4'")
+        }
+    }
+}
