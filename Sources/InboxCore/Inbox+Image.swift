@@ -45,7 +45,9 @@ extension Inbox {
         }
     }
 
-    static func readImage(_ r: inout ByteReader) throws(SnapshotError) -> Inbox {
+    /// Reads an inbox written by `writeImage`; its store reads the text in place when
+    /// `owner` holds the bytes `r` reads.
+    static func readImage(_ r: inout ByteReader, owner: ImageBytes? = nil) throws(SnapshotError) -> Inbox {
         var inbox = Inbox()
         let n = try r.count(minBytes: 8)
         guard n < Int(Int32.max) else { throw .malformed("\(n) notifications") }
@@ -53,29 +55,76 @@ extension Inbox {
         for _ in 0..<(try r.count(minBytes: 1)) { inbox.topicNames.append(try r.string()) }
         for (o, k) in inbox.kindTable.enumerated() { inbox.kindIndex[k] = UInt32(o) }
         for (o, t) in inbox.topicNames.enumerated() { inbox.topicOrdinals[t] = Int32(o) }
-        inbox.storage = try NotificationStore.readImage(&r, count: n)
-        let ms = try readArray(&r, count: n, as: Int64.self)
-        let offsets = try readArray(&r, count: n, as: Int64.self)
-        let partitions = try readArray(&r, count: n, as: Int32.self)
-        let topics = try readArray(&r, count: n, as: Int32.self)
-        let topicCount = Int32(inbox.topicNames.count)
-        inbox.keys.reserveCapacity(n)
-        for i in 0..<n {
-            guard topics[i] >= 0, topics[i] < topicCount else { throw .malformed("topic \(topics[i]) of \(topicCount)") }
-            inbox.keys.append(OrderKey(ms: ms[i], offset: offsets[i], partition: partitions[i], topic: topics[i]))
+        // One ordinal per kind and topic, as the inbox keeps them (lists compare ordinals).
+        guard inbox.kindIndex.count == inbox.kindTable.count, inbox.topicOrdinals.count == inbox.topicNames.count else {
+            throw .malformed("a kind or topic named twice")
         }
-        inbox.stateAt.reserveCapacity(n)
-        for code in try readArray(&r, count: n, as: UInt8.self) { inbox.stateAt.append(try SnapshotCodec.state(code: code)) }
+        let (storage, entriesChecked) = try NotificationStore.readImage(&r, count: n, owner: owner)
+        // The entries are checked beside the rest (which never reads them); that job is
+        // waited for on every path.
+        inbox.storage = storage
+        do throws(SnapshotError) {
+            try readArrays(&r, into: &inbox, count: n)
+        } catch {
+            _ = entriesChecked.wait()
+            throw error
+        }
+        if let damage = entriesChecked.wait() { throw damage }
+        return inbox
+    }
+
+    /// Reads what `writeImage` wrote after the store.
+    private static func readArrays(_ r: inout ByteReader, into inbox: inout Inbox, count n: Int) throws(SnapshotError) {
+        // Built straight from the bytes read (no temporary arrays: at a million rows they
+        // were 56 MB of fresh memory to fault in and copy once more).
+        let ms = try rawArray(&r, count: n, size: 8)
+        let offsets = try rawArray(&r, count: n, size: 8)
+        let partitions = try rawArray(&r, count: n, size: 4)
+        let topics = try rawArray(&r, count: n, size: 4)
+        let topicCount = UInt32(inbox.topicNames.count)
+        var badTopic = false
+        inbox.keys = [OrderKey](unsafeUninitializedCapacity: n) { keys, initialized in
+            for i in 0..<n {
+                let topic = UInt32(littleEndian: topics.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+                badTopic = badTopic || topic >= topicCount
+                keys[i] = OrderKey(ms: Int64(littleEndian: ms.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)),
+                                   offset: Int64(littleEndian: offsets.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)),
+                                   partition: Int32(littleEndian: partitions.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)),
+                                   topic: Int32(bitPattern: topic))
+            }
+            initialized = n
+        }
+        guard !badTopic else { throw .malformed("a topic index out of range") }
+        let codes = try rawArray(&r, count: n, size: 1)
+        var badState = false
+        inbox.stateAt = [ReadState](unsafeUninitializedCapacity: n) { states, initialized in
+            for i in 0..<n {
+                switch codes[i] {
+                case 0: states[i] = .unread
+                case 1: states[i] = .read
+                case 2: states[i] = .acknowledged
+                case 3: states[i] = .snoozed
+                default: states[i] = .unread; badState = true
+                }
+            }
+            initialized = n
+        }
+        guard !badState else { throw .malformed("a state code out of range") }
         inbox.flags = try readArray(&r, count: n, as: UInt8.self)
         inbox.kindOrdinals = try readArray(&r, count: n, as: UInt32.self)
         let kinds = UInt32(inbox.kindTable.count)
         guard inbox.kindOrdinals.allSatisfy({ $0 < kinds }) else { throw .malformed("a kind index out of range") }
-        let bits = try readArray(&r, count: n * 4, as: UInt64.self)
-        inbox.signatures.reserveCapacity(n)
-        for i in 0..<n {
-            var s = SearchSignature.Bits()
-            (s.w0, s.w1, s.w2, s.w3) = (bits[4 * i], bits[4 * i + 1], bits[4 * i + 2], bits[4 * i + 3])
-            inbox.signatures.append(s)
+        let bits = try rawArray(&r, count: n, size: 32)
+        inbox.signatures = [SearchSignature.Bits](unsafeUninitializedCapacity: n) { sigs, initialized in
+            for i in 0..<n {
+                var s = SearchSignature.Bits()
+                s.w0 = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: 32 * i, as: UInt64.self))
+                s.w1 = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: 32 * i + 8, as: UInt64.self))
+                s.w2 = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: 32 * i + 16, as: UInt64.self))
+                s.w3 = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: 32 * i + 24, as: UInt64.self))
+                sigs[i] = s
+            }
+            initialized = n
         }
         let order = try readArray(&r, count: n, as: Int32.self)
         try checkOrder(order, keys: inbox.keys, names: inbox.topicNames)
@@ -94,7 +143,13 @@ extension Inbox {
                 inbox.restoredQueries[text] = RestoredQuery(member: member, unreadMember: unread, unread: unreadCount)
             }
         }
-        return inbox
+    }
+
+    /// The bytes of `count` plain values of `size` bytes each, as `ByteWriter` wrote them
+    /// (little-endian).
+    private static func rawArray(_ r: inout ByteReader, count: Int, size: Int) throws(SnapshotError) -> UnsafeRawBufferPointer {
+        guard count >= 0, count <= r.remaining / size else { throw .truncated }
+        return try r.take(count * size)
     }
 
     /// The order must hold every row once, newest first.

@@ -112,11 +112,7 @@ extension Inbox {
                 out = Array(0..<Int32(truncatingIfNeeded: count))
                 sortNewestFirst(&out)
             } else {
-                let all = lists[0].rows
-                out.reserveCapacity(key.state == nil ? all.count / 2 : all.count / 4)
-                for index in all where holds(key, index, kind(at: index), rowClass(at: index)) {
-                    out.append(Int32(truncatingIfNeeded: index))
-                }
+                out = filtered(lists[0].rows, key)
             }
             lists[l].rows = RowList(int32: out)
             lists[l].pending = []
@@ -131,6 +127,27 @@ extension Inbox {
         let keys = self.keys
         let names = topicNames
         lists[l].rows.merge(sorted: pending) { Self.newer(keys, names, Int($0), Int($1)) }
+    }
+
+    /// The rows of `all` that list `key` holds, in order: kinds compared by their ordinal
+    /// (not their text) and rows read a chunk at a time (at a million rows, what the first
+    /// frame after opening a snapshot waits for).
+    private func filtered(_ all: RowList, _ key: ListKey) -> [Int32] {
+        var out: [Int32] = []
+        out.reserveCapacity(key.state == nil ? all.count / 2 : all.count / 4)
+        let kind: UInt32? = key.kind.map { kindIndex[$0] ?? UInt32.max }
+        let member: [Bool]? = key.query >= 0 ? queryMember[Int(key.query)] : nil
+        all.forEachChunk(from: 0) { _, chunk in
+            for element in chunk {
+                let index = Int(element)
+                if let kind, kindOrdinals[index] != kind { continue }
+                if let state = key.state, rowClass(at: index) != state { continue }
+                if let member, !member[index] { continue }
+                out.append(element)
+            }
+            return true
+        }
+        return out
     }
 
     private func sortNewestFirst(_ indices: inout [Int32]) {

@@ -12,33 +12,50 @@ extension NotificationStore {
         w.varint(UInt64(chunks.count))
         for c in chunks {
             w.varint(UInt64(c.count))
-            w.raw(c)
+            c.withBytes { w.raw($0) }
         }
         w.rawArray(locations)
     }
 
-    /// Reads a store of `count` notifications written by `writeImage`.
-    static func readImage(_ r: inout ByteReader, count: Int) throws(SnapshotError) -> NotificationStore {
+    /// Reads a store of `count` notifications written by `writeImage`: its chunks read in
+    /// place when `owner` holds the bytes `r` reads (a mapped file), else copied. Every
+    /// location and entry is checked by the job returned, beside the caller's other work;
+    /// the store must not be used before it said true.
+    static func readImage(_ r: inout ByteReader, count: Int, owner: ImageBytes? = nil)
+        throws(SnapshotError) -> (NotificationStore, check: SideJob<SnapshotError?>) {
         var store = NotificationStore()
         let chunkCount = try r.count(minBytes: 1)
         store.chunks.reserveCapacity(chunkCount)
+        if let owner { store.images = [owner] }
         for _ in 0..<chunkCount {
             let n = try r.count(minBytes: 1)
             let bytes = try r.take(n)
-            var chunk: [UInt8] = []
-            // The last chunk keeps room for more, as one the store filled itself.
-            chunk.reserveCapacity(max(n, chunkBytes))
-            chunk.append(contentsOf: bytes)
-            store.chunks.append(chunk)
+            // A copied last chunk keeps room for more, as one the store filled itself.
+            store.chunks.append(owner == nil ? StoreChunk(copying: bytes, capacity: chunkBytes) : StoreChunk(mapping: bytes))
         }
         store.locations = try readArray(&r, count: count, as: UInt64.self)
-        for location in store.locations {
-            let c = Int(location >> 32)
-            guard c < store.chunks.count else { throw .malformed("entry in chunk \(c) of \(store.chunks.count)") }
-            let ok = store.chunks[c].withUnsafeBufferPointer { PackedEntry.check($0, at: Int(location & 0xFFFF_FFFF)) != nil }
-            guard ok else { throw .malformed("a notification's entry is not whole, or not UTF-8") }
+        let checked = store
+        return (store, SideJob { checked.checkEntries() })
+    }
+
+    /// Checks that every location is in a chunk and every entry whole and UTF-8 (nil: all
+    /// are). Runs of locations in one chunk (the usual order) are checked in one access to it.
+    private func checkEntries() -> SnapshotError? {
+        var i = 0
+        let n = locations.count
+        while i < n {
+            let c = Int(locations[i] >> 32)
+            guard c < chunks.count else { return .malformed("entry in chunk \(c) of \(chunks.count)") }
+            let ok = chunks[c].withBytes { bytes in
+                while i < n, Int(locations[i] >> 32) == c {
+                    guard PackedEntry.check(bytes, at: Int(locations[i] & 0xFFFF_FFFF)) != nil else { return false }
+                    i += 1
+                }
+                return true
+            }
+            guard ok else { return .malformed("a notification's entry is not whole, or not UTF-8") }
         }
-        return store
+        return nil
     }
 }
 

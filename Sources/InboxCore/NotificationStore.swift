@@ -16,7 +16,9 @@ struct NotificationStore: Sendable {
     /// Bytes per chunk (an entry larger than this gets a chunk of its own).
     static let chunkBytes = 1 << 20
 
-    var chunks: [[UInt8]] = []
+    var chunks: [StoreChunk] = []
+    /// The mapped snapshots some chunks read in place, kept alive as long as the store.
+    var images: [ImageBytes] = []
     /// Chunk number << 32 | offset in the chunk, per notification.
     var locations: [UInt64] = []
 
@@ -33,24 +35,17 @@ struct NotificationStore: Sendable {
     /// Packs the text of `n` at index `count`.
     mutating func append(_ n: borrowing Notification) {
         let size = PackedEntry.size(n)
-        if chunks.isEmpty || chunks[chunks.count - 1].capacity - chunks[chunks.count - 1].count < size {
-            var chunk: [UInt8] = []
-            chunk.reserveCapacity(max(Self.chunkBytes, size))
-            chunks.append(chunk)
-        }
-        let c = chunks.count - 1
-        let start = chunks[c].count
-        locations.append(UInt64(c) << 32 | UInt64(start))
+        let c = chunk(withRoom: size)
+        locations.append(UInt64(c) << 32 | UInt64(chunks[c].count))
         // Room first (one memset), then the bytes through a pointer: no per-byte append.
-        chunks[c].append(contentsOf: repeatElement(0, count: size))
-        chunks[c].withUnsafeMutableBufferPointer { PackedEntry.write(n, to: $0.baseAddress! + start) }
+        chunks[c].append(size: size) { PackedEntry.write(n, to: $0) }
     }
 
     /// Calls `body` with a reader positioned at the entry of notification `index`.
     @inline(__always)
     func withEntry<R>(at index: Int, _ body: (inout PackedReader) -> R) -> R {
         let location = locations[index]
-        return chunks[Int(location >> 32)].withUnsafeBufferPointer { chunk in
+        return chunks[Int(location >> 32)].withBytes { chunk in
             var reader = PackedReader(bytes: chunk, position: Int(location & 0xFFFF_FFFF))
             return body(&reader)
         }
@@ -61,7 +56,7 @@ struct NotificationStore: Sendable {
     @inline(__always)
     func touch(at index: Int) -> UInt64 {
         let location = locations[index]
-        return chunks[Int(location >> 32)].withUnsafeBufferPointer { chunk in
+        return chunks[Int(location >> 32)].withBytes { chunk in
             let at = Int(location & 0xFFFF_FFFF)
             var sum = UInt64(chunk[at])
             if at + 64 < chunk.count { sum &+= UInt64(chunk[at + 64]) }
@@ -83,14 +78,17 @@ struct NotificationStore: Sendable {
 
     /// Appends an entry already packed (by `PackedNotifications`), copying its bytes.
     mutating func append(entry: UnsafeBufferPointer<UInt8>) {
-        if chunks.isEmpty || chunks[chunks.count - 1].capacity - chunks[chunks.count - 1].count < entry.count {
-            var chunk: [UInt8] = []
-            chunk.reserveCapacity(max(Self.chunkBytes, entry.count))
-            chunks.append(chunk)
-        }
-        let c = chunks.count - 1
+        let c = chunk(withRoom: entry.count)
         locations.append(UInt64(c) << 32 | UInt64(chunks[c].count))
-        chunks[c].append(contentsOf: entry)
+        chunks[c].append(entry)
+    }
+
+    /// The last chunk, or a new one when it has less than `size` bytes of room.
+    private mutating func chunk(withRoom size: Int) -> Int {
+        if chunks.isEmpty || chunks[chunks.count - 1].room < size {
+            chunks.append(StoreChunk(capacity: max(Self.chunkBytes, size)))
+        }
+        return chunks.count - 1
     }
 
     /// Bytes held in chunks.

@@ -13,15 +13,8 @@ extension PackedEntry {
     /// string checked as UTF-8: nil when it is not a whole, valid entry (so that the
     /// unchecked `PackedReader` can be trusted with it afterwards).
     static func check(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Checked? {
-        // The structure first; then the strings as UTF-8: all at once when the entry is
-        // ASCII through and through (its lengths too: the common case), else one by one.
-        guard let plain = check(bytes, at: start, utf8: false) else { return nil }
-        if isASCII(UnsafeBufferPointer(rebasing: bytes[start..<plain.end])) { return plain }
-        return check(bytes, at: start, utf8: true)
-    }
-
-    private static func check(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, utf8: Bool) -> Checked? {
-        var c = CheckedCursor(bytes: bytes, at: start, checksUTF8: utf8)
+        // One walk: each string checked as it is reached, eight bytes at a time while ASCII.
+        var c = CheckedCursor(bytes: bytes, at: start)
         var isMalformed = false
         for field in PackedField.allCases {
             guard c.string() != nil else { return nil }
@@ -63,8 +56,6 @@ extension PackedEntry {
 struct CheckedCursor {
     let bytes: UnsafeBufferPointer<UInt8>
     var at: Int
-    /// Whether each string is checked as UTF-8 (else only its length).
-    let checksUTF8: Bool
     /// Whether the last `string()` was absent (rather than empty).
     var lastAbsent = false
 
@@ -82,7 +73,8 @@ struct CheckedCursor {
         return nil
     }
 
-    /// One optional string: its range (empty when absent, `lastAbsent` set), nil when damaged.
+    /// One optional string: its range (empty when absent, `lastAbsent` set), nil when damaged
+    /// or not UTF-8.
     @inline(__always)
     mutating func string() -> Range<Int>? {
         guard let n = varint(), n <= UInt64(bytes.count - at) + 1 else { return nil }
@@ -90,6 +82,6 @@ struct CheckedCursor {
         guard n > 1 else { return at..<at }
         let range = at..<(at + Int(n - 1))
         at = range.upperBound
-        return !checksUTF8 || PackedEntry.isUTF8(UnsafeBufferPointer(rebasing: bytes[range])) ? range : nil
+        return PackedEntry.isUTF8(UnsafeBufferPointer(rebasing: bytes[range])) ? range : nil
     }
 }

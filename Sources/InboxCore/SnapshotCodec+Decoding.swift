@@ -9,9 +9,17 @@ extension SnapshotCodec {
         return try result.get()
     }
 
-    /// Decodes a whole snapshot from memory (e.g. a mapped file).
+    /// Decodes a whole snapshot from memory, copying what the inbox keeps.
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(SnapshotError) -> InboxSnapshot {
-        let (header, inbox) = try sections(bytes, notifications: true)
+        let (header, inbox) = try sections(bytes, notifications: true, owner: nil)
+        guard let inbox else { throw .malformed("no notifications section") }
+        return InboxSnapshot(header: header, inbox: inbox)
+    }
+
+    /// Decodes a whole snapshot from a mapped file: the inbox's store reads its text in
+    /// place (and keeps `image` alive), the rest is copied.
+    public static func decode(_ image: ImageBytes) throws(SnapshotError) -> InboxSnapshot {
+        let (header, inbox) = try sections(image.bytes, notifications: true, owner: image)
         guard let inbox else { throw .malformed("no notifications section") }
         return InboxSnapshot(header: header, inbox: inbox)
     }
@@ -19,14 +27,33 @@ extension SnapshotCodec {
     /// Decodes only the header and partitions (cheap: the notifications are not read),
     /// after checking the magic, version, length and checksum.
     public static func decodeHeader(_ bytes: UnsafeRawBufferPointer) throws(SnapshotError) -> SnapshotHeader {
-        try sections(bytes, notifications: false).header
+        try sections(bytes, notifications: false, owner: nil).header
     }
 
     /// Walks the sections after checking the payload; the notification and orphan-state
     /// sections are read only when `notifications` is set (the inbox is nil otherwise).
-    private static func sections(_ bytes: UnsafeRawBufferPointer, notifications: Bool)
+    private static func sections(_ bytes: UnsafeRawBufferPointer, notifications: Bool, owner: ImageBytes?)
         throws(SnapshotError) -> (header: SnapshotHeader, inbox: Inbox?) {
-        let payload = try checkedPayload(bytes)
+        let (payload, checksum) = try framedPayload(bytes)
+        // The checksum is computed beside the decoding (every read below is checked, so
+        // decoding bytes not yet known to be whole is safe); a mismatch wins over any other
+        // error, and the job is waited for on every path (it reads `bytes`).
+        let shared = SharedBytes(bytes: payload)
+        let whole = SideJob { XXHash64.hash(shared.bytes) == checksum }
+        let decoded: (header: SnapshotHeader, inbox: Inbox?)
+        do throws(SnapshotError) {
+            decoded = try walk(payload, notifications: notifications, owner: owner)
+        } catch {
+            guard whole.wait() else { throw .checksumMismatch }
+            throw error
+        }
+        guard whole.wait() else { throw .checksumMismatch }
+        return decoded
+    }
+
+    /// Decodes the sections of a payload (its checksum is checked by the caller).
+    private static func walk(_ payload: UnsafeRawBufferPointer, notifications: Bool, owner: ImageBytes?)
+        throws(SnapshotError) -> (header: SnapshotHeader, inbox: Inbox?) {
         var header: SnapshotHeader?
         var partitions: [SnapshotPartition]?
         var inbox: Inbox?
@@ -42,7 +69,7 @@ extension SnapshotCodec {
             case .header?: header = try decodeHeader(&body)
             case .partitions?: partitions = try decodePartitions(&body)
             case .notifications? where notifications: inbox = try decodeNotifications(&body)
-            case .image? where notifications: inbox = try Inbox.readImage(&body)
+            case .image? where notifications: inbox = try Inbox.readImage(&body, owner: owner)
             case .orphanStates? where notifications: orphans = try decodeOrphans(&body)
             case .triage? where notifications: triage = try decodeTriage(&body)
             default: continue  // not wanted now, or a section from a later version: skipped
@@ -59,8 +86,8 @@ extension SnapshotCodec {
         return (header, inbox)
     }
 
-    /// Checks the fixed header and the checksum; returns the payload.
-    static func checkedPayload(_ bytes: UnsafeRawBufferPointer) throws(SnapshotError) -> UnsafeRawBufferPointer {
+    /// Checks the fixed header; returns the payload and the checksum it must have.
+    static func framedPayload(_ bytes: UnsafeRawBufferPointer) throws(SnapshotError) -> (UnsafeRawBufferPointer, UInt64) {
         guard bytes.count >= 8 else {
             throw bytes.elementsEqual(magic.prefix(bytes.count)) ? .truncated : .badMagic
         }
@@ -76,9 +103,7 @@ extension SnapshotCodec {
         let available = UInt64(bytes.count - headerSize)
         if length > available { throw .truncated }
         if length < available { throw .malformed("\(available - length) bytes after the end") }
-        let payload = UnsafeRawBufferPointer(rebasing: bytes[headerSize...])
-        guard XXHash64.hash(payload) == checksum else { throw .checksumMismatch }
-        return payload
+        return (UnsafeRawBufferPointer(rebasing: bytes[headerSize...]), checksum)
     }
 
     static func decodeHeader(_ r: inout ByteReader) throws(SnapshotError) -> SnapshotHeader {

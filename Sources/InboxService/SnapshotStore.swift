@@ -36,15 +36,20 @@ public struct SnapshotStore: Sendable {
             return .unusable("cannot open it: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        // Decoded from the file mapped in memory: the notifications' text is copied once,
-        // into the inbox, not first into a buffer of the whole file.
-        let decoded: Result<(InboxSnapshot, Int), SnapshotError>
+        // Decoded from the file mapped in memory: the notifications' text is read in place
+        // (the store's chunks point into the mapping, which lives as long as they do), so
+        // opening neither copies it nor faults in fresh memory for it.
+        let image: ImageBytes
         do {
-            decoded = try Posix.withMappedFile(fd, call: "read \(path)") { bytes in
-                do throws(SnapshotError) { return .success((try SnapshotCodec.decode(bytes), bytes.count)) } catch { return .failure(error) }
-            }
+            image = ImageBytes(try Posix.mapFile(fd, call: "read \(path)"), release: { Posix.unmap($0) })
         } catch {
             return .unusable("cannot read it: \(error)")
+        }
+        let decoded: Result<(InboxSnapshot, Int), SnapshotError>
+        do throws(SnapshotError) {
+            decoded = .success((try SnapshotCodec.decode(image), image.bytes.count))
+        } catch {
+            decoded = .failure(error)
         }
         switch decoded {
         case .success(let (snapshot, size)): return .snapshot(snapshot, bytes: size, seconds: (clock.now - started).seconds)

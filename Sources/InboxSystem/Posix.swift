@@ -123,20 +123,24 @@ public enum Posix {
         return bytes
     }
 
-    /// Calls `body` with the whole file open at `fd` mapped read-only (`mmap`, private,
-    /// pages read in at once), then unmaps it: no copy of the file is made. The file must
-    /// not be cut short meanwhile (the snapshot is replaced by a rename, never rewritten in
-    /// place), or reading past its new end faults.
-    public static func withMappedFile<R>(_ fd: Int32, call: @autoclosure () -> String,
-                                         _ body: (UnsafeRawBufferPointer) -> R) throws(SystemError) -> R {
+    /// Maps the whole file open at `fd` read-only (`mmap`, private, pages read in at once):
+    /// no copy of the file is made, and the mapping outlives `fd` until `unmap`. The file
+    /// must not be cut short or rewritten in place meanwhile (the snapshot is replaced by a
+    /// rename, which leaves a mapping of the old file as it was), or reading past its new end faults.
+    public static func mapFile(_ fd: Int32, call: @autoclosure () -> String) throws(SystemError) -> UnsafeRawBufferPointer {
         var st = stat()
         try SystemError.check("fstat (\(call()))") { fstat(fd, &st) }
         let size = Int(st.st_size)
-        guard size > 0 else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        guard size > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
         guard let mapped, mapped != MAP_FAILED else { throw SystemError(call: "mmap (\(call()))", errno: errno) }
-        defer { munmap(mapped, size) }
-        return body(UnsafeRawBufferPointer(start: mapped, count: size))
+        return UnsafeRawBufferPointer(start: mapped, count: size)
+    }
+
+    /// Unmaps what `mapFile` mapped.
+    public static func unmap(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
     }
 
     /// The directory holding `path` (`.` for a bare name).

@@ -48,8 +48,10 @@ final class InboxRun {
     init(options: Options) throws {
         self.options = options
         t0 = options.t0 > 0 ? options.t0 : monoNs()
+        let entered = monoNs()
         settings = try BenchData.settings(brokers: options.brokers, configPath: options.configPath, stateDirectory: options.stateDir)
         let start = t0
+        let resolved = monoNs()
         pipeline = try InboxPipeline(settings: settings, kinds: nil, snapshots: options.snapshot != nil)
         let piped = monoNs()
         // The restored inbox: the snapshot's with `--snapshot open`, else empty (as the inbox starts).
@@ -57,8 +59,9 @@ final class InboxRun {
                                          views: Self.savedViews), events: pipeline.events,
                        send: { [pipeline] in pipeline.send($0) }, options: TUIOptions(noColor: true))
         if options.snapshot == .open {
-            log(String(format: "  open: pipeline (snapshot loaded) after %.0f ms, model after %.0f ms",
-                       Double(piped - start) / 1e6, Double(monoNs() - start) / 1e6))
+            log(String(format: "  open: process running after %.0f ms, settings after %.0f ms, pipeline (snapshot loaded) after %.0f ms, model after %.0f ms",
+                       Double(entered - start) / 1e6, Double(resolved - start) / 1e6, Double(piped - start) / 1e6,
+                       Double(monoNs() - start) / 1e6))
         }
         if options.snapshot == nil { firstScreen = FirstScreen() }
     }
