@@ -85,7 +85,7 @@ extension Inbox {
     }
 
     func facts(_ index: Int, _ c: RowClass) -> InboxQuery.Facts {
-        InboxQuery.Facts(rowClass: c, tagged: labelsAt[Int32(truncatingIfNeeded: index)] != nil)
+        InboxQuery.Facts(rowClass: c, tagged: !labelsAt.isEmpty && labelsAt[Int32(truncatingIfNeeded: index)] != nil)
     }
 
     /// Whether `query` selects the row at `index` in class `c`: from the stored bytes when
@@ -103,11 +103,37 @@ extension Inbox {
     }
 
     /// Matches a new row (storage index `index`, class `c`) against every saved query.
+    /// (Called for every notification taken: no allocation, and a query naming no state is
+    /// asked once.)
     mutating func addQueryMembership(_ index: Int, _ c: RowClass, only: [Int]? = nil) {
+        // What `matches` reads, read here field by field: calling a method of self from this
+        // mutating one copied the whole inbox (every array retained and released) per call.
+        let tagged = !labelsAt.isEmpty && labelsAt[Int32(truncatingIfNeeded: index)] != nil
+        let kind = kindTable[Int(kindOrdinals[index])]
+        let key = keys[index]
         var n: Notification?
-        for q in only ?? Array(queries.indices) {
-            let member = matches(queries[q], index, c, &n)
-            let unread = c == .unread ? member : matches(queries[q], index, .unread, &n)
+        for i in 0..<(only?.count ?? queries.count) {
+            let q = only?[i] ?? i
+            let query = queries[q]
+            // Asked in the row's class, and as unread unless that is the same answer.
+            let asks = c == .unread || query.isStateFree ? 1 : 2
+            var member = false
+            var unread = false
+            for slot in 0..<asks {
+                let f = InboxQuery.Facts(rowClass: slot == 0 ? c : .unread, tagged: tagged)
+                var answer = storage.withSearchText(at: index) { title, actor, body in
+                    query.matches(packed: InboxQuery.PackedRow(title: title, actor: actor, body: body, kind: kind, createdAtMs: key.ms), f)
+                }
+                if answer == nil {
+                    if n == nil {
+                        let source = SourcePosition(topic: topicNames[Int(key.topic)], partition: key.partition, offset: key.offset)
+                        n = storage.notification(at: index, kind: kind, createdAtMs: key.ms, source: source)
+                    }
+                    answer = query.matches(n!, f)
+                }
+                if slot == 0 { member = answer! } else { unread = answer! }
+            }
+            if asks == 1 { unread = member }
             queryMember[q].append(member)
             queryUnreadMember[q].append(unread)
             if unread && c == .unread { queryUnread[q] += 1 }

@@ -46,39 +46,47 @@ public struct InboxQuery: Sendable, Hashable {
     public let text: String
     /// The parsed query (`all([])` for an empty query: everything).
     public let root: Node
+    private let stateFree: Bool
+    private let tags: Bool
 
     /// Parses `text`; relative times (`after:2d`) count back from `nowMs`.
     public init(_ text: String, nowMs: Int64 = Timestamps.nowMs()) throws(QueryError) {
-        self.text = text
         var p = QueryParser(text, nowMs: nowMs)
-        root = try p.parse()
+        self.init(text: text, root: try p.parse())
+    }
+
+    private init(text: String, root: Node) {
+        self.text = text
+        self.root = root
+        stateFree = !Self.namesState(root)
+        tags = Self.names(root) { $0 == .state(.tagged) }
     }
 
     /// A query that holds where every one of `parts` holds (an ad-hoc filter within a view).
     public init(allOf parts: [InboxQuery], text: String) {
-        self.text = text
-        root = .all(parts.map(\.root))
+        self.init(text: text, root: .all(parts.map(\.root)))
     }
 
     /// The query a built-in view stands for (`is:unread` for Unread; everything for All).
     public init(view: InboxView) {
-        text = ""
         switch view {
-        case .unread: root = .state(.unread)
-        case .all: root = .all([])
-        case .done: root = .state(.done)
-        case .snoozed: root = .state(.snoozed)
+        case .unread: self.init(text: "", root: .state(.unread))
+        case .all: self.init(text: "", root: .all([]))
+        case .done: self.init(text: "", root: .state(.done))
+        case .snoozed: self.init(text: "", root: .state(.snoozed))
         }
     }
 
     /// Whether `n`, with `facts`, is selected.
     public func matches(_ n: Notification, _ facts: Facts) -> Bool { Self.eval(root, n, facts) }
 
-    /// Whether the query names no state (`is:`): then its answer does not change with the row's state.
-    public var isStateFree: Bool { !Self.namesState(root) }
+    /// Whether the query names no state (`is:`): then its answer does not change with the row's
+    /// state (asked for every row the inbox takes or moves: worked out once, from `root`).
+    public var isStateFree: Bool { stateFree }
 
     /// Whether the query asks `is:tagged` (its answer changes when a rule labels a row).
-    public var namesTags: Bool { Self.names(root) { $0 == .state(.tagged) } }
+    public var namesTags: Bool { tags }
+
 
     private static func names(_ node: Node, _ test: (Node) -> Bool) -> Bool {
         switch node {

@@ -76,6 +76,22 @@ import Testing
         #expect(inbox.unreadCount(query: 0) == 0, "muted rows are not unread")
     }
 
+    /// A row taken already read (its receipt came first) counts as unread in a query that
+    /// names a state once it is marked unread: its answer as unread is kept from the start.
+    @Test func aRowTakenReadCountsOnceMarkedUnreadInAQueryNamingAState() throws {
+        var inbox = Inbox()
+        inbox.setQueries([try InboxQuery("-is:read from:bob", nowMs: Self.now), try InboxQuery("from:bob", nowMs: Self.now)])
+        inbox.setState(.read, for: "a")
+        inbox.insert(Self.note("a"))
+        inbox.insert(Self.note("b", hoursAgo: 2))
+        #expect(inbox.unreadCount(query: 0) == 1 && inbox.unreadCount(query: 1) == 1)
+        #expect(Array(inbox.rows(query: 0, kind: nil)).map { inbox.id(at: $0) } == ["b"])
+        inbox.setState(.unread, for: "a")
+        #expect(inbox.unreadCount(query: 0) == 2, "a is unread now, and from bob")
+        #expect(inbox.unreadCount(query: 1) == 2)
+        #expect(Array(inbox.rows(query: 0, kind: nil)).map { inbox.id(at: $0) } == ["a", "b"])
+    }
+
     @Test func theStoredBytesAnswerAsTheNotificationDoes() throws {
         let queries = ["deploy", "DEPLOY done", "from:bob", "from:BOB OR kind:group", "-from:carol is:unread", "after:2h",
                        "before:1h", "\"y d\"", "kind:owner -deploy", "thread:graph:1", "has:url from:bob", "bob@corp", "ärger"]
