@@ -105,21 +105,38 @@ public struct InboxQuery: Sendable, Hashable {
         }
     }
 
+    static func holds(_ s: StateTerm, _ f: Facts) -> Bool {
+        switch s {
+        case .unread: return f.rowClass == .unread
+        case .read: return f.rowClass == .read
+        case .done: return f.rowClass == .acknowledged
+        case .snoozed: return f.rowClass == .snoozed
+        case .muted: return f.rowClass == .muted
+        case .tagged: return f.tagged
+        }
+    }
+
+    /// Whether `kind`, lower-cased, is `k` (without making a String when both are ASCII).
+    static func kindIs(_ kind: Kind, _ k: String) -> Bool {
+        if kind.rawValue == k { return true }
+        var name = kind.rawValue
+        var key = k
+        let folded: Bool? = name.withUTF8 { a in
+            key.withUTF8 { b in
+                guard a.allSatisfy({ $0 < 0x80 }), b.allSatisfy({ $0 < 0x80 }) else { return nil }
+                return equalFolded(a, b)
+            }
+        }
+        return folded ?? (kind.rawValue.lowercased() == k)
+    }
+
     private static func eval(_ node: Node, _ n: Notification, _ f: Facts) -> Bool {
         switch node {
         case .all(let list): return list.allSatisfy { eval($0, n, f) }
         case .any(let list): return list.contains { eval($0, n, f) }
         case .not(let inner): return !eval(inner, n, f)
-        case .state(let s):
-            switch s {
-            case .unread: return f.rowClass == .unread
-            case .read: return f.rowClass == .read
-            case .done: return f.rowClass == .acknowledged
-            case .snoozed: return f.rowClass == .snoozed
-            case .muted: return f.rowClass == .muted
-            case .tagged: return f.tagged
-            }
-        case .kind(let k): return n.kind.rawValue.lowercased() == k
+        case .state(let s): return holds(s, f)
+        case .kind(let k): return kindIs(n.kind, k)
         case .from(let a): return n.actor.map { $0.lowercased() == a || $0.lowercased().hasPrefix(a + "@") } ?? false
         case .thread(let type, let id): return n.objectType == type && n.objectID == id
         case .after(let ms): return n.createdAtMs >= ms
@@ -186,24 +203,36 @@ extension InboxQuery {
             }
             return answer
         case .not(let inner): return evalPacked(inner, r, f).map { !$0 }
-        case .state, .after, .before, .kind:
-            return eval(node, Notification(id: "", kind: r.kind, title: "", createdAtMs: r.createdAtMs,
-                                           source: SourcePosition(topic: "", partition: 0, offset: 0)), f)
+        // Answered from the row as it is: no Notification made, no bytes copied (this runs
+        // for every row a saved view meets, on the UI thread).
+        case .state(let s): return holds(s, f)
+        case .kind(let k): return kindIs(r.kind, k)
+        case .after(let ms): return r.createdAtMs >= ms
+        case .before(let ms): return r.createdAtMs < ms
         case .from(let a):
             guard let actor = r.actor else { return false }
-            guard a.utf8.allSatisfy({ $0 < 0x80 }), actor.allSatisfy({ $0 < 0x80 }) else { return nil }
-            let needle = Array(a.utf8)
-            if equalFolded(actor, needle) { return true }
-            return actor.count > needle.count && actor[needle.count] == UInt8(ascii: "@")
-                && equalFolded(UnsafeBufferPointer(rebasing: actor[0..<needle.count]), needle)
-        case .text(let t):
-            guard t.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
-            let needle = Array(t.utf8)
-            for field in [r.title, r.body, r.actor].compactMap({ $0 }) {
-                guard field.allSatisfy({ $0 < 0x80 }) else { return nil }
-                if containsFolded(field, needle) { return true }
+            var name = a
+            return name.withUTF8 { needle -> Bool? in
+                guard needle.allSatisfy({ $0 < 0x80 }), actor.allSatisfy({ $0 < 0x80 }) else { return nil }
+                if equalFolded(actor, needle) { return true }
+                return actor.count > needle.count && actor[needle.count] == UInt8(ascii: "@")
+                    && equalFolded(UnsafeBufferPointer(rebasing: actor[0..<needle.count]), needle)
             }
-            return false
+        case .text(let t):
+            var text = t
+            return text.withUTF8 { needle -> Bool? in
+                guard needle.allSatisfy({ $0 < 0x80 }) else { return nil }
+                // Each field: found, not found, or not ASCII (nil: the whole notification decides).
+                func look(_ field: UnsafeBufferPointer<UInt8>?) -> Bool? {
+                    guard let field else { return false }
+                    guard field.allSatisfy({ $0 < 0x80 }) else { return nil }
+                    return containsFolded(field, needle)
+                }
+                guard let title = look(r.title) else { return nil }
+                if title { return true }
+                guard let body = look(r.body) else { return nil }
+                return body ? true : look(r.actor)
+            }
         case .thread, .has:
             return nil
         }
@@ -212,12 +241,12 @@ extension InboxQuery {
     @inline(__always)
     private static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
 
-    private static func equalFolded(_ a: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+    private static func equalFolded(_ a: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
         a.count == needle.count && zip(a, needle).allSatisfy { lower($0) == $1 }
     }
 
     /// Whether `hay` contains `needle` (already lower-case), ASCII case folded.
-    private static func containsFolded(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+    private static func containsFolded(_ hay: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !needle.isEmpty else { return true }
         guard hay.count >= needle.count else { return false }
         let first = needle[0]

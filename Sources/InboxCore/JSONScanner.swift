@@ -86,17 +86,29 @@ struct JSONScanner {
     }
 
     /// Scans a string token; the current byte must be `"`.
+    ///
+    /// Eight bytes at a time while none of them is a quote or a backslash (most of a
+    /// message's bytes are plain string contents), then byte by byte up to the next one.
     mutating func scanString() throws(JSONScanError) -> JSONStringSpan {
         try expect(0x22)
         let start = pos
         var escapes = false
-        var bits: UInt8 = 0
-        while pos < buf.count {
+        var bits: UInt64 = 0
+        while true {
+            if let base = buf.baseAddress {
+                while buf.count - pos >= 8 {
+                    let w = UInt64(littleEndian: UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
+                    if Self.hasByte(w, 0x22) || Self.hasByte(w, 0x5C) { break }
+                    bits |= w
+                    pos += 8
+                }
+            }
+            guard pos < buf.count else { break }
             let b = buf[pos]
-            bits |= b
+            bits |= UInt64(b)
             if b == 0x22 {
                 pos += 1
-                return JSONStringSpan(start: start, end: pos - 1, hasEscapes: escapes, hasNonASCII: bits >= 0x80)
+                return JSONStringSpan(start: start, end: pos - 1, hasEscapes: escapes, hasNonASCII: bits & Self.highBits != 0)
             }
             if b == 0x5C {
                 escapes = true
@@ -118,6 +130,15 @@ struct JSONScanner {
             pos += 1
         }
         throw failure()
+    }
+
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether one of the eight bytes of `w` is `byte` (a zero byte of `w ^ byte…`, exactly).
+    @inline(__always)
+    private static func hasByte(_ w: UInt64, _ byte: UInt8) -> Bool {
+        let x = w ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
+        return (x &- 0x0101_0101_0101_0101) & ~x & highBits != 0
     }
 
     /// Scans a number token (RFC 8259 grammar) and returns its byte range.

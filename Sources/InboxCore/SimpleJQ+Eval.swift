@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// A message value prepared for `SimpleJQ`: one pass over its top-level object records
 /// where the members the expressions read start; nested paths are read from there.
 public struct SimpleMessage {
@@ -142,8 +145,8 @@ extension JSONScanner {
         var w = word
         return w.withUTF8 { u in
             guard u.count == span.count else { return false }
-            for k in 0..<u.count where buf[span.start + k] != u[k] { return false }
-            return true
+            guard let a = buf.baseAddress, let b = u.baseAddress, u.count > 0 else { return true }
+            return memcmp(a + span.start, b, u.count) == 0
         }
     }
 }

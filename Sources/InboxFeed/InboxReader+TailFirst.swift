@@ -65,7 +65,7 @@ extension InboxReader {
                 plan.resumeAt = m.offset
             } else {
                 catchUpRead += 1
-                if isReceipts, let key = m.key { tailKeys.insert(Array(key)) }
+                if isReceipts, let key = m.key { tailKeys.insert(key) }
                 guard m.offset + 1 >= plan.target else { return .handle }
                 plan.resumeAt = m.offset + 1
             }
@@ -82,7 +82,7 @@ extension InboxReader {
             }
             catchUpRead += 1
             if m.offset + 1 >= plan.historyEnd { finishHistory(&plan, t, p, tp) }
-            if isReceipts, !tailKeys.isEmpty, let key = m.key, tailKeys.contains(Array(key)) { return .skip }
+            if isReceipts, !tailKeys.isEmpty, let key = m.key, tailKeys.contains(key) { return .skip }
             return .handle
         case .resuming:
             if m.offset < plan.resumeAt { return .skip }
@@ -101,6 +101,6 @@ extension InboxReader {
             entryTargets -= 1
         }
         tailPartitions -= 1
-        if tailPartitions == 0 { tailKeys = [] }
+        if tailPartitions == 0 { tailKeys = TailKeys() }
     }
 }

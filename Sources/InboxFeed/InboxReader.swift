@@ -43,7 +43,7 @@ public final class InboxReader: @unchecked Sendable {
     var tailPartitions = 0
     /// Keys of the receipts read in the receipts partitions' tails (their history's older
     /// receipts of these keys are dropped).
-    var tailKeys: Set<[UInt8]> = []
+    var tailKeys = TailKeys()
     /// Counts `step` calls (a plan skips the rest of the batch in which it sought).
     var batchNumber = 0
     /// Partitions in `topics` whose target is not reached yet.

@@ -131,7 +131,9 @@ final class InboxRun {
             // Decoded notifications waiting for this thread (pushed, not yet applied).
             self.maxBacklog = max(self.maxBacklog, self.pushedNotifications.value - self.appliedNotifications)
             for case .notifications(let notes) in list { self.appliedNotifications += notes.count }
-            self.unshown += list
+            // Kept for the frame only while the live phase traces them: held otherwise, the
+            // events' batches would outlive their apply as they never do in the product.
+            if self.shown != nil { self.unshown += list }
         }
         app.onFrame = { [unowned self] in
             let at = monoNs()
