@@ -65,7 +65,7 @@ public struct SimpleMessage {
 
     /// The value at `path` (first key at the top level): null when a key is missing.
     func value(at path: [String]) throws(SimpleJQ.GiveUp) -> SimpleValue {
-        guard let first = path.first, let k = keys.names.firstIndex(of: first) else { throw SimpleJQ.GiveUp() }
+        guard let first = path.first, let k = keys.index(ofName: first) else { throw SimpleJQ.GiveUp() }
         var at = positions[k]
         guard at >= 0 else { return .null }
         var s = JSONScanner(buf)
@@ -121,6 +121,17 @@ public struct SimpleKeys: Sendable {
     public init(_ names: [String]) {
         self.names = names
         bytes = names.map { Array($0.utf8) }
+    }
+
+    /// The index of `name` (bytes compared: asked for every path of every message).
+    func index(ofName name: String) -> Int? {
+        var n = name
+        return n.withUTF8 { u in
+            for (i, k) in bytes.enumerated() where k.count == u.count {
+                if k.isEmpty || k.withUnsafeBufferPointer({ memcmp($0.baseAddress!, u.baseAddress!, u.count) == 0 }) { return i }
+            }
+            return nil
+        }
     }
 
     /// The index of the key `span` names, if it is one of these.

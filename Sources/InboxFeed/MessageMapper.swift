@@ -69,12 +69,23 @@ public final class MessageMapper: @unchecked Sendable {
         userValue = .value(.string(user))
         hasForMe = schema.expressions["for_me"] != nil
         groupsValue = .strings(groups)
-        for (key, text) in schema.expressions.sorted(by: { $0.key < $1.key }) { try Self.check(key, kind: nil, text, prelude) }
-        for (kind, keys) in schema.overrides.sorted(by: { $0.key < $1.key }) {
-            for (key, text) in keys.sorted(by: { $0.key < $1.key }) { try Self.check(key, kind: kind, text, prelude) }
+        // One compile per kind: jq compiles its builtins with every program (about 0.1 s here),
+        // so the expressions are checked one by one only when the kind's program does not
+        // compile, to name the one at fault.
+        do {
+            programs[""] = try Self.compile(schema.expressions, prelude)
+        } catch {
+            for (key, text) in schema.expressions.sorted(by: { $0.key < $1.key }) { try Self.check(key, kind: nil, text, prelude) }
+            throw error
         }
-        programs[""] = try Self.compile(schema.expressions, prelude)
-        for kind in schema.overrides.keys { programs[kind] = try Self.compile(schema.expressions(for: kind), prelude) }
+        for (kind, keys) in schema.overrides.sorted(by: { $0.key < $1.key }) {
+            do {
+                programs[kind] = try Self.compile(schema.expressions(for: kind), prelude)
+            } catch {
+                for (key, text) in keys.sorted(by: { $0.key < $1.key }) { try Self.check(key, kind: kind, text, prelude) }
+                throw error
+            }
+        }
         plans[""] = NativePlan(schema.expressions)
         for kind in schema.overrides.keys { plans[kind] = NativePlan(schema.expressions(for: kind)) }
     }
