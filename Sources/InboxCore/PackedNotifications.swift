@@ -14,6 +14,9 @@ public struct PackedNotifications: Sendable, Hashable {
         var createdAtMs: Int64
         var source: SourcePosition
         var isMalformed: Bool
+        /// The entry's search signature, computed where the batch is made too (the UI
+        /// thread, which inserts, is the one catch-up waits for).
+        var signature: SearchSignature.Bits
     }
 
     var bytes: [UInt8] = []
@@ -47,12 +50,13 @@ public struct PackedNotifications: Sendable, Hashable {
     public var notifications: [Notification] { (0..<count).map { notification(at: $0) } }
 
     /// The search signature of notification `i`, from its entry's title, actor and body.
-    func signature(_ i: Int) -> SearchSignature.Bits {
-        withEntry(i) { entry in
-            var r = PackedReader(bytes: entry, position: 0)
-            let (title, actor, body) = PackedEntry.searchFields(&r)
-            return SearchSignature.of(title: title, actor: actor, body: body)
-        }
+    func signature(_ i: Int) -> SearchSignature.Bits { items[i].signature }
+
+    /// The search signature of an entry's title, actor and body.
+    private static func signature(ofEntry entry: UnsafeBufferPointer<UInt8>) -> SearchSignature.Bits {
+        var r = PackedReader(bytes: entry, position: 0)
+        let (title, actor, body) = PackedEntry.searchFields(&r)
+        return SearchSignature.of(title: title, actor: actor, body: body)
     }
 
     /// Calls `body` with the entry bytes of notification `i`.
@@ -79,8 +83,11 @@ public struct PackedNotifications: Sendable, Hashable {
         let size = PackedEntry.size(entry)
         let start = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: size))
-        bytes.withUnsafeMutableBufferPointer { PackedEntry.write(entry, to: $0.baseAddress! + start) }
+        let signature = bytes.withUnsafeMutableBufferPointer { b in
+            PackedEntry.write(entry, to: b.baseAddress! + start)
+            return Self.signature(ofEntry: UnsafeBufferPointer(rebasing: b[start..<start + size]))
+        }
         items.append(Item(start: start, end: start + size, id: id, hash: IDIndex.hash(id, seed: IDIndex.processSeed), kind: kind, createdAtMs: createdAtMs,
-                          source: source, isMalformed: isMalformed))
+                          source: source, isMalformed: isMalformed, signature: signature))
     }
 }

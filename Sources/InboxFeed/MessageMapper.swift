@@ -49,9 +49,9 @@ public final class MessageMapper: @unchecked Sendable {
     private let prelude: String
     private let usesHeaders: Bool
     /// The program per kind name ("" for messages of a kind without overrides).
-    private var programs: [String: JQProgram] = [:]
+    private let programs: [String: JQProgram]
     /// The same expressions evaluated natively, per kind, when every one has a simple shape.
-    private var plans: [String: NativePlan] = [:]
+    private let plans: [String: NativePlan]
     /// The constants of every message's variables.
     private let userValue: SimpleVariable
     /// Whether the base expressions select (`for_me`).
@@ -72,6 +72,7 @@ public final class MessageMapper: @unchecked Sendable {
         // One compile per kind: jq compiles its builtins with every program (about 0.1 s here),
         // so the expressions are checked one by one only when the kind's program does not
         // compile, to name the one at fault.
+        var programs: [String: JQProgram] = [:]
         do {
             programs[""] = try Self.compile(schema.expressions, prelude)
         } catch {
@@ -86,8 +87,13 @@ public final class MessageMapper: @unchecked Sendable {
                 throw error
             }
         }
+        self.programs = programs
+        // `let`s, both: read for every message, a `var` of a class is checked for exclusive
+        // access at run time on each read.
+        var plans: [String: NativePlan] = [:]
         plans[""] = NativePlan(schema.expressions)
         for kind in schema.overrides.keys { plans[kind] = NativePlan(schema.expressions(for: kind)) }
+        self.plans = plans
     }
 
     /// `$user`, `$groups` as constants, the per-message variables from the input's second element.
