@@ -86,6 +86,9 @@ public enum InboxReaderTuning {
     /// Tail first (the interactive inbox): the newest messages of each partition (the
     /// receipts topic's too) read before its history, so the first screen is the newest rows.
     public static let tailFirstRows: Int64 = 64
+    /// Tail first: how long partitions whose tail is read wait for the other tails before
+    /// reading their history (0.5 s: longer only when a partition does not answer).
+    public static let tailBarrierMs = 500
     /// For librdkafka's embedded broker, which holds every empty fetch for the full wait
     /// even when data arrives: `demo` and `inbox-bench` use this (live produce-to-screen p99
     /// under 50 ms at 10,000 notifications/s).

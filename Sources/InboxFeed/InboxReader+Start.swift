@@ -87,6 +87,7 @@ extension InboxReader {
                 if let plan = tailPlan(tp, start: start, high: marks.high, partitions: partitionCounts[tp.topic] ?? 1) {
                     tailPlans[tp] = plan
                     tailPartitions += 1
+                    tailsReading += 1
                     offsets[tp] = plan.historyEnd
                 }
             }

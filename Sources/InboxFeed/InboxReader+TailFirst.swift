@@ -10,12 +10,13 @@ import KafkaKit
 /// of its history: a history receipt whose key the tail already had is dropped, and the
 /// latest receipt still wins, as in log order.
 ///
-/// Per partition: `.tail` reads `[historyEnd, target)`; at the target (or its end) it seeks
-/// back to `historyStart` (`.history`, up to `historyEnd`), then to where the tail stopped
+/// Per partition: `.tail` reads `[historyEnd, target)`; at the target (or its end) it waits
+/// (`.waiting`) until every partition's tail is in (or 0.5 s), then seeks back to
+/// `historyStart` (`.history`, up to `historyEnd`), then to where the tail stopped
 /// (`.resuming`, then `.none`: live). Messages of the batch being handled when it seeks
 /// were fetched before the seek and are skipped; librdkafka drops those still queued.
 struct TailPlan {
-    enum Phase { case none, tail, history, resuming }
+    enum Phase { case none, tail, waiting, history, resuming }
 
     var phase = Phase.none
     var historyStart: Int64 = 0
@@ -69,10 +70,19 @@ extension InboxReader {
                 guard m.offset + 1 >= plan.target else { return .handle }
                 plan.resumeAt = m.offset + 1
             }
-            plan.phase = .history
-            plan.soughtInBatch = batchNumber
-            try? consumer.seek(tp, to: plan.historyStart)
+            tailsReading -= 1
+            if tailBarrierLifted {
+                plan.phase = .history
+                plan.soughtInBatch = batchNumber
+                try? consumer.seek(tp, to: plan.historyStart)
+            } else {
+                plan.phase = .waiting
+                waitingForHistory.append((t, p, tp))
+            }
             return m.isPartitionEOF ? .skip : .handle
+        case .waiting:
+            // Past the tail (live messages, its end): read again when it resumes there.
+            return .skip
         case .history:
             if m.isPartitionEOF { return .skip }
             if m.offset >= plan.historyEnd {
@@ -89,6 +99,21 @@ extension InboxReader {
             plan.phase = .none
             return .handle
         }
+    }
+
+    /// After a step: once every tail is in, or the wait has lasted `tailBarrierMs`, the
+    /// partitions waiting go back to their history, and later tails go straight on.
+    func stepTailBarrier() {
+        let now = ContinuousClock.now
+        if tailBarrierEnds == nil { tailBarrierEnds = now + .milliseconds(tailBarrierMs) }
+        guard tailsReading <= 0 || now >= tailBarrierEnds! else { return }
+        tailBarrierLifted = true
+        for (t, p, tp) in waitingForHistory {
+            topics[t]!.tails[p].phase = .history
+            topics[t]!.tails[p].soughtInBatch = batchNumber
+            try? consumer.seek(tp, to: topics[t]!.tails[p].historyStart)
+        }
+        waitingForHistory = []
     }
 
     private func finishHistory(_ plan: inout TailPlan, _ t: Int, _ p: Int, _ tp: TopicPartition) {

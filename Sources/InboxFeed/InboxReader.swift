@@ -37,10 +37,22 @@ public final class InboxReader: @unchecked Sendable {
     var topics: [TopicEntry?] = []
     /// Rows of each partition read before its history (0: in log order); set before `start`.
     public var tailFirst: Int64 = 0
+    /// How long partitions whose tail is read wait for the other tails (`InboxReaderTuning.tailBarrierMs`).
+    public var tailBarrierMs = InboxReaderTuning.tailBarrierMs
     /// Tail-first plans of partitions whose topic has not been met in a message yet.
     var tailPlans: [TopicPartition: TailPlan] = [:]
     /// Partitions with a plan whose history is not read yet.
     var tailPartitions = 0
+    /// Partitions with a plan still reading their tail.
+    var tailsReading = 0
+    /// Partitions whose tail is read, waiting to go back to their history until every tail
+    /// is in (history fetched first queues ahead of the tails still to come, and the first
+    /// screen waits behind it) or `tailBarrier` has passed (a partition that does not answer).
+    var waitingForHistory: [(t: Int, p: Int, tp: TopicPartition)] = []
+    /// When the wait for every tail ends regardless (set at the first step with tails to read).
+    var tailBarrierEnds: ContinuousClock.Instant?
+    /// Whether a tail read now goes straight on to its history.
+    var tailBarrierLifted = false
     /// Keys of the receipts read in the receipts partitions' tails (their history's older
     /// receipts of these keys are dropped).
     var tailKeys = TailKeys()
@@ -206,6 +218,7 @@ public final class InboxReader: @unchecked Sendable {
         var batch = ReadBatch()
         batchNumber += 1
         consumer.consumeBatch(timeoutMs: timeoutMs) { m in handle(m, into: &batch) }
+        if !tailBarrierLifted, tailPartitions > 0 { stepTailBarrier() }
         for e in consumer.pollErrors() { batch.conditions.append(condition(e)) }
         if !unknownEnds.isEmpty, ContinuousClock.now - lastEndCheck > .milliseconds(100) { resolveUnknownEnds(into: &batch) }
         // Only a layout that can gain topics (patterns, or standard topics not created yet)

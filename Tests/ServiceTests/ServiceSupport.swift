@@ -13,8 +13,8 @@ struct ServiceFixture {
     var settings: Settings
     let state: String
 
-    init(partitions: Int32 = 2, timings: ServiceTimings = .fast) throws {
-        cluster = try MockCluster()
+    init(partitions: Int32 = 2, brokers: Int32 = 1, timings: ServiceTimings = .fast) throws {
+        cluster = try MockCluster(brokers: brokers)
         let layout = TopicLayout()
         for t in layout.topics(user: "alice") + [layout.receiptsTopic(user: "alice")] {
             try cluster.createTopic(t, partitions: partitions)

@@ -73,4 +73,29 @@ import Testing
         let after = reader.positions.filter { $0.key.topic != f.settings.receiptsTopic }
         #expect(after.values.reduce(0, +) == 601, "the first live message moves its partition's position")
     }
+
+    /// No partition's history is read before every partition's tail is in (history fetched
+    /// early queues ahead of the tails still to come, and the first screen waits behind it).
+    @Test(arguments: [false, true]) func everyTailIsReadBeforeAnyHistory(barrier: Bool) throws {
+        let f = try ServiceFixture(partitions: 12, brokers: 3)
+        for kind in [Kind.group, .owner, .watching] { try f.publish(1_500, kind: kind) }
+        let reader = try f.settings.startReader(kinds: nil) { r in
+            r.tailFirst = 64
+            r.tailBarrierMs = barrier ? 60_000 : 0
+        }
+        defer { reader.close() }
+        var order: [SourcePosition] = []
+        while !reader.caughtUp { order += reader.step(timeoutMs: 200).notifications.notifications.map(\.source) }
+        #expect(order.count == 4_500)
+        // The tail of a partition: its newest max(16, 4 × 64 / 12) = 22 rows (`tailPlan`).
+        var ends: [String: Int64] = [:]
+        for s in order { ends["\(s.topic)/\(s.partition)"] = max(ends["\(s.topic)/\(s.partition)"] ?? 0, s.offset + 1) }
+        let isTail = { (s: SourcePosition) in s.offset >= ends["\(s.topic)/\(s.partition)"]! - 22 }
+        #expect(order.filter(isTail).count == 36 * 22)
+        if barrier {
+            let lastTail = try #require(order.lastIndex(where: isTail))
+            let firstHistory = try #require(order.firstIndex { !isTail($0) })
+            #expect(lastTail < firstHistory, "tail message at \(lastTail), history from \(firstHistory)")
+        }
+    }
 }
