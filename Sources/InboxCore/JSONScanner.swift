@@ -85,62 +85,6 @@ struct JSONScanner {
         }
     }
 
-    /// Scans a string token; the current byte must be `"`.
-    ///
-    /// Eight bytes at a time while none of them is a quote or a backslash (most of a
-    /// message's bytes are plain string contents), then byte by byte up to the next one.
-    mutating func scanString() throws(JSONScanError) -> JSONStringSpan {
-        try expect(0x22)
-        let start = pos
-        var escapes = false
-        var bits: UInt64 = 0
-        while true {
-            if let base = buf.baseAddress {
-                while buf.count - pos >= 8 {
-                    let w = UInt64(littleEndian: UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
-                    if Self.hasByte(w, 0x22) || Self.hasByte(w, 0x5C) { break }
-                    bits |= w
-                    pos += 8
-                }
-            }
-            guard pos < buf.count else { break }
-            let b = buf[pos]
-            bits |= UInt64(b)
-            if b == 0x22 {
-                pos += 1
-                return JSONStringSpan(start: start, end: pos - 1, hasEscapes: escapes, hasNonASCII: bits & Self.highBits != 0)
-            }
-            if b == 0x5C {
-                escapes = true
-                pos += 1
-                guard pos < buf.count else { break }
-                switch buf[pos] {
-                case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74: pos += 1
-                case 0x75:
-                    pos += 1
-                    for _ in 0..<4 {
-                        guard pos < buf.count else { throw failure() }
-                        guard hexValue(buf[pos]) != nil else { throw failure() }
-                        pos += 1
-                    }
-                default: throw failure()
-                }
-                continue
-            }
-            pos += 1
-        }
-        throw failure()
-    }
-
-    private static let highBits: UInt64 = 0x8080_8080_8080_8080
-
-    /// Whether one of the eight bytes of `w` is `byte` (a zero byte of `w ^ byte…`, exactly).
-    @inline(__always)
-    private static func hasByte(_ w: UInt64, _ byte: UInt8) -> Bool {
-        let x = w ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
-        return (x &- 0x0101_0101_0101_0101) & ~x & highBits != 0
-    }
-
     /// Scans a number token (RFC 8259 grammar) and returns its byte range.
     mutating func scanNumber() throws(JSONScanError) -> Range<Int> {
         let start = pos
