@@ -126,24 +126,22 @@ public struct SimpleKeys: Sendable {
     /// The index of `name` (bytes compared: asked for every path of every message).
     func index(ofName name: String) -> Int? {
         var n = name
-        return n.withUTF8 { u in
-            for (i, k) in bytes.enumerated() where k.count == u.count {
-                if k.isEmpty || k.withUnsafeBufferPointer({ memcmp($0.baseAddress!, u.baseAddress!, u.count) == 0 }) { return i }
-            }
-            return nil
-        }
+        return n.withUTF8 { index(ofBytes: $0) }
     }
 
     /// The index of the key `span` names, if it is one of these.
     func index(of span: JSONStringSpan, in s: JSONScanner) -> Int? {
         if span.hasEscapes {
-            let text = s.string(span)
-            return names.firstIndex { $0.utf8.elementsEqual(text.utf8) }
+            var text = s.string(span)
+            return text.withUTF8 { index(ofBytes: $0) }
         }
-        for (i, k) in bytes.enumerated() where k.count == span.count {
-            var same = true
-            for j in 0..<k.count where s.buf[span.start + j] != k[j] { same = false; break }
-            if same { return i }
+        return index(ofBytes: UnsafeBufferPointer(rebasing: s.buf[span.start..<span.end]))
+    }
+
+    /// The index of the name whose UTF-8 is `u`.
+    private func index(ofBytes u: UnsafeBufferPointer<UInt8>) -> Int? {
+        for (i, k) in bytes.enumerated() where k.count == u.count {
+            if k.isEmpty || k.withUnsafeBufferPointer({ memcmp($0.baseAddress!, u.baseAddress!, u.count) == 0 }) { return i }
         }
         return nil
     }
