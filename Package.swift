@@ -26,7 +26,8 @@ let package = Package(
             providers: [.apt(["libjq-dev"])]
         ),
         // Who may import whom: see the README's module table.
-        .target(name: "InboxSystem"),
+        .target(name: "InboxSystem", dependencies: ["CAllocator"]),
+        .target(name: "CAllocator"),
         // The per-byte decoding paths are optimised in debug builds too: unoptimised they are
         // about 30 times slower, which hides from the end-to-end tests (built in debug) what
         // the product does under load (a backlog that outgrows a bound, a stalled terminal).

@@ -32,6 +32,12 @@ struct KafkaInbox: ParsableCommand {
                       BrokerCommand.self, DemoCommand.self, OutboxCommand.self, SchemaCommand.self, DoctorCommand.self, ManualCommand.self],
         defaultSubcommand: InboxCommand.self
     )
+
+    /// Sets up the allocator, then parses and runs the command.
+    static func main() {
+        Allocator.keepResidentSizeDown()
+        main(nil)
+    }
 }
 
 /// Runs a command body, turning our failures into a message on stderr and an exit code.
