@@ -150,7 +150,7 @@ public final class InboxReader: @unchecked Sendable {
             kafka.set("queued.max.messages.kbytes", String(InboxReaderTuning.queuedKilobytes), origin: "kafka-inbox (memory bound)")
         }
         if kafka["fetch.max.bytes"] == nil {
-            // A fetch response may overshoot that bound by its size: 16 MB, not 50.
+            // A fetch response may overshoot that bound by its size: 8 MB, not 50.
             kafka.set("fetch.max.bytes", String(InboxReaderTuning.fetchMaxBytes), origin: "kafka-inbox (memory bound)")
         }
         // If messages expire between the watermark query and the first fetch, start at the
