@@ -42,7 +42,7 @@ import Testing
         let broker = try BrokerProcess(arguments: ["--user", "alice", "--partitions", "96"])
         let b = broker.bootstrap
         try TriageSharingTests.send(b, (0..<20).map { #"{"id":"seed-\#($0)","kind":"owner","actor":"bob","title":"seed \#($0)"}"# })
-        // librdkafka's own fetch queue kept at 8 MB (the inbox's default: 32), so that what the
+        // librdkafka's own fetch queue kept at 8 MB (the inbox's default: 16), so that what the
         // test sees is mostly the inbox's bound: 16 MB between its threads.
         let home = try TriageSharingTests.home("""
             [kafka]
