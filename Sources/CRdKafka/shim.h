@@ -20,6 +20,16 @@ static inline int CRdKafka_eventError(void) { return RD_KAFKA_EVENT_ERROR; }
 static inline int CRdKafka_eventLog(void) { return RD_KAFKA_EVENT_LOG; }
 static inline int CRdKafka_eventCreateTopicsResult(void) { return RD_KAFKA_EVENT_CREATETOPICS_RESULT; }
 
+/* One message to a topic handle (partitioner-chosen partition, payload copied): the
+   per-message path without producev's lookup of the topic by name. Returns the error. */
+static inline rd_kafka_resp_err_t CRdKafka_produceTopic(rd_kafka_topic_t *rkt,
+        const void *key, size_t keyLen, const void *value, size_t valueLen, void *opaque) {
+    if (rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, (void *)value, valueLen,
+                         key, keyLen, opaque) == -1)
+        return rd_kafka_last_error();
+    return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
 /* rd_kafka_producev is variadic; give Swift a fixed-arity wrapper. */
 static inline rd_kafka_resp_err_t CRdKafka_produce(rd_kafka_t *rk, const char *topic,
         const void *key, size_t keyLen, const void *value, size_t valueLen, void *opaque) {

@@ -29,9 +29,11 @@ public struct Kind: RawRepresentable, Hashable, Sendable, Comparable, CustomStri
     /// The one rule for kind names, wherever a kind comes from (a message, a flag, the config
     /// file): a short plain name, `[A-Za-z0-9._-]{1,64}`, so a kind can never carry terminal
     /// controls and always fits a topic name.
-    public static func isValidName(_ text: String) -> Bool {
-        let u = text.utf8
-        return !u.isEmpty && u.count <= 64 && u.allSatisfy {
+    public static func isValidName(_ text: String) -> Bool { isValidName(bytes: text.utf8) }
+
+    /// `isValidName` of a name's UTF-8 bytes.
+    public static func isValidName<C: Collection<UInt8>>(bytes u: C) -> Bool {
+        !u.isEmpty && u.count <= 64 && u.allSatisfy {
             ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
                 || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D
         }

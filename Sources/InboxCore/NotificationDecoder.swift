@@ -149,16 +149,24 @@ public enum NotificationDecoder {
             default: return .other
             }
         }
+        // By length and first byte, then one comparison.
+        let first = k.count > 0 ? s.buf[k.start] : 0
         switch k.count {
         case 2: if s.equals(k, "id") { return .id }
         case 3: if s.equals(k, "url") { return .url }
         case 4:
-            if s.equals(k, "kind") { return .kind }
-            if s.equals(k, "user") { return .user }
-            if s.equals(k, "body") { return .body }
+            switch first {
+            case UInt8(ascii: "k"): if s.equals(k, "kind") { return .kind }
+            case UInt8(ascii: "u"): if s.equals(k, "user") { return .user }
+            case UInt8(ascii: "b"): if s.equals(k, "body") { return .body }
+            default: break
+            }
         case 5:
-            if s.equals(k, "title") { return .title }
-            if s.equals(k, "actor") { return .actor }
+            switch first {
+            case UInt8(ascii: "t"): if s.equals(k, "title") { return .title }
+            case UInt8(ascii: "a"): if s.equals(k, "actor") { return .actor }
+            default: break
+            }
         case 6: if s.equals(k, "object") { return .object }
         case 10: if s.equals(k, "created_at") { return .createdAt }
         default: break

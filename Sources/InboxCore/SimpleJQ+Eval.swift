@@ -77,7 +77,7 @@ public struct SimpleMessage {
             var next: Int?
             do throws(JSONScanError) {
                 try JSONScanner.members(&s) { s, k throws(JSONScanError) in
-                    if s.equals(k, key) { next = s.pos }
+                    if s.equals(k, text: key) { next = s.pos }
                     try s.skipValue(depth: 3)
                 }
             } catch { throw SimpleJQ.GiveUp() }
@@ -148,8 +148,9 @@ public struct SimpleKeys: Sendable {
 }
 
 extension JSONScanner {
-    /// Whether the key's content equals `word` (after unescaping).
-    func equals(_ span: JSONStringSpan, _ word: String) -> Bool {
+    /// Whether the key's content equals `word` (after unescaping). Labelled apart from
+    /// `equals(_:_:)`, which takes a `StaticString`: a literal would otherwise pick this one.
+    func equals(_ span: JSONStringSpan, text word: String) -> Bool {
         if span.hasEscapes { return string(span) == word }
         var w = word
         return w.withUTF8 { u in

@@ -9,14 +9,32 @@
 /// (`prefix`). Anything else (epoch times, numbers as text, a missing title) returns nil,
 /// and the line takes the full path, which normalises it or reports why it is bad.
 public struct VerbatimLine {
-    /// The notification id (the message key).
-    public var id: String
-    /// The kind (picks the topic).
-    public var kind: Kind
-    /// The addressee, when the line names one.
-    public var user: String?
+    /// Where the line's `id` is (its bytes as they are: the message key), or nil when the
+    /// id was generated (`generatedID`, in `prefix`).
+    public var idRange: Range<Int>?
+    /// The id made for a line without one.
+    public var generatedID: String?
+    /// Where the line's `kind` is (a valid name, as written: `Kind` lower-cases it).
+    public var kindRange: Range<Int>
+    /// Where the addressee is, when the line names one.
+    public var userRange: Range<Int>?
     /// Members to insert after the line's `{` (the fields it lacks), or empty.
     public var prefix: [UInt8]
+
+    /// The notification id (the message key) of `line`, the line this was checked from.
+    public func id(in line: UnsafeBufferPointer<UInt8>) -> String {
+        idRange.map { String(decoding: UnsafeBufferPointer(rebasing: line[$0]), as: UTF8.self) } ?? generatedID ?? ""
+    }
+
+    /// The kind (picks the topic).
+    public func kind(in line: UnsafeBufferPointer<UInt8>) -> Kind {
+        Kind(rawValue: String(decoding: UnsafeBufferPointer(rebasing: line[kindRange]), as: UTF8.self))
+    }
+
+    /// The addressee, when the line names one.
+    public func user(in line: UnsafeBufferPointer<UInt8>) -> String? {
+        userRange.map { String(decoding: UnsafeBufferPointer(rebasing: line[$0]), as: UTF8.self) }
+    }
 
     private enum Field: UInt16 { case id = 1, kind = 2, user = 4, title = 8, body = 16, actor = 32, url = 64, createdAt = 128, escaped = 256 }
 
@@ -26,9 +44,9 @@ public struct VerbatimLine {
         var s = JSONScanner(bytes)
         guard s.peek == 0x7B else { return nil }
         var seen: UInt16 = 0
-        var id: String?
-        var kind: Kind?
-        var user: String?
+        var id: Range<Int>?
+        var kind: Range<Int>?
+        var user: Range<Int>?
         do throws(JSONScanError) {
             var ok = true
             try JSONScanner.members(&s) { s, key throws(JSONScanError) in
@@ -52,9 +70,9 @@ public struct VerbatimLine {
                 switch field {
                 case .id, .kind, .user:
                     guard span.isPlainASCII, raw.contains(where: { !isSpace($0) }) else { ok = false; return }
-                    let text = String(decoding: raw, as: UTF8.self)
-                    if field == .id { id = text } else if field == .user { user = text } else if Kind.isValidName(text) {
-                        kind = Kind(rawValue: text)
+                    let range = span.start..<span.end
+                    if field == .id { id = range } else if field == .user { user = range } else if Kind.isValidName(bytes: raw) {
+                        kind = range
                     } else { ok = false }
                 case .title:
                     if span.isPlainASCII {
@@ -69,15 +87,26 @@ public struct VerbatimLine {
             }
             s.skipWhitespace()
             guard ok, s.atEnd, let kind, seen & Field.title.rawValue != 0 else { return nil }
-            var prefix = JSONWriter(capacity: 0)
             let generated = id == nil ? IDGenerator.next() : nil
+            // A line with every field (the usual case) makes no writer and no array.
+            guard generated != nil || user == nil || seen & Field.createdAt.rawValue == 0 else {
+                return VerbatimLine(idRange: id, generatedID: nil, kindRange: kind, userRange: user, prefix: [])
+            }
+            var prefix = JSONWriter(capacity: 0)
             if let generated { prefix.field("id", generated) }
             if user == nil { prefix.field("user", defaultUser) }
             if seen & Field.createdAt.rawValue == 0 { prefix.field("created_at", Timestamps.iso8601(ms: nowMs())) }
-            return VerbatimLine(id: id ?? generated!, kind: kind, user: user, prefix: prefix.bytes)
+            return VerbatimLine(idRange: id, generatedID: generated, kindRange: kind, userRange: user, prefix: prefix.bytes)
         } catch {
             return nil
         }
+    }
+
+    /// Calls `body` with the message value: the line itself, or a copy with the missing
+    /// fields after its `{`.
+    public func withValue<R>(of line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if prefix.isEmpty { return body(UnsafeRawBufferPointer(line)) }
+        return value(of: line).withUnsafeBytes(body)
     }
 
     /// The message value: the line, with the missing fields after its `{`.

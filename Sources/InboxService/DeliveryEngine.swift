@@ -33,14 +33,15 @@ public final class DeliveryEngine {
     private let settings: Settings
     private let messageTimeoutMs: Int?
     private var producer: KafkaProducer
-    private var inflight: [UInt: OutgoingMessage] = [:]
+    /// The messages in flight; librdkafka carries each one's sequence number in it.
+    private var inflight = InflightStore()
     private var reports: [DeliveryReport] = []
     /// Tokens `deliver` has used so far (each call takes new ones, so a late report of an
     /// earlier call never settles a message of this one).
     private var deliverBase: UInt = 0
     /// Topics whose metadata was asked for (`warm`).
     private var warmed: Set<String> = []
-    private var lastWarmed = ""
+    private var firstWarmed: [String] = []
     /// How many times the producer was recreated after a fatal error.
     public private(set) var restarts = 0
     /// Called with the reason each time the producer is recreated.
@@ -84,16 +85,22 @@ public final class DeliveryEngine {
     /// Hands `message` to the producer; nil when queued (its report comes from `poll`),
     /// else why it could not be queued.
     public func produce(_ message: OutgoingMessage, token: UInt) -> String? {
+        message.value.withUnsafeBytes { value in
+            guard let key = message.key else { return produce(topic: message.topic, key: nil, value: value, token: token) }
+            return key.withUnsafeBytes { produce(topic: message.topic, key: $0, value: value, token: token) }
+        }
+    }
+
+    /// `produce` of a message given by its bytes (copied before this returns).
+    public func produce(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, token: UInt) -> String? {
+        let sequence = inflight.add(token: token, topic: topic, key: key, value: value)
         do {
-            try producer.produce(topic: message.topic, key: message.key, value: message.value, token: token, reports: &reports)
-            inflight[token] = message
+            try producer.produce(topic: topic, key: key, value: value, token: sequence, reports: &reports)
             return nil
         } catch {
             // Refused because the producer has failed fatally: kept, and sent on the next one.
-            if producer.fatal != nil || (error as? KafkaError)?.isFatal == true {
-                inflight[token] = message
-                return nil
-            }
+            if producer.fatal != nil || (error as? KafkaError)?.isFatal == true { return nil }
+            _ = inflight.take(sequence)
             return (error as? KafkaError)?.reason ?? "\(error)"
         }
     }
@@ -102,17 +109,13 @@ public final class DeliveryEngine {
     /// (delivered or failed for good). Recovers from a fatal producer error first.
     public func poll(timeoutMs: Int32) -> [Report] {
         // With nothing in flight, only the error events are served (a fatal error is seen).
-        reports += producer.poll(timeoutMs: inflight.isEmpty ? 0 : timeoutMs)
+        producer.poll(timeoutMs: inflight.count == 0 ? 0 : timeoutMs, into: &reports)
         var done: [Report] = []
-        var resend: [UInt] = []
         done.reserveCapacity(reports.count)
-        for r in reports {
-            if r.failedFatally {
-                if inflight[r.token] != nil { resend.append(r.token) }
-                continue
-            }
-            guard inflight.removeValue(forKey: r.token) != nil else { continue }
-            done.append(Report(token: r.token, error: r.delivered ? nil : (r.errorText ?? "error \(r.errorCode)"), topic: r.topic))
+        // A message that failed with the producer stays held, for the next one.
+        for r in reports where !r.failedFatally {
+            guard let (token, topic) = inflight.take(r.token) else { continue }
+            done.append(Report(token: token, error: r.delivered ? nil : (r.errorText ?? "error \(r.errorCode)"), topic: topic))
         }
         reports.removeAll(keepingCapacity: true)
         if let fatal = producer.fatal ?? producer.client.fatalError() { done += restart(after: fatal.reason) }
@@ -123,14 +126,12 @@ public final class DeliveryEngine {
     private func restart(after reason: String) -> [Report] {
         restarts += 1
         onRestart?(reason)
+        let resend = inflight.messages.sorted(by: { $0.token < $1.token })
+        inflight.removeAll()
         do { producer = try Self.makeProducer(settings: settings, messageTimeoutMs: messageTimeoutMs) } catch {
-            let failed = inflight.map { Report(token: $0.key, error: "producer restart failed: \(error)", topic: $0.value.topic) }
-            inflight.removeAll()
-            return failed
+            return resend.map { Report(token: $0.token, error: "producer restart failed: \(error)", topic: $0.message.topic) }
         }
         var failed: [Report] = []
-        let resend = inflight.sorted(by: { $0.key < $1.key })
-        inflight.removeAll()
         for (token, message) in resend {
             if let why = produce(message, token: token) { failed.append(Report(token: token, error: why, topic: message.topic)) }
         }
@@ -158,6 +159,25 @@ public final class DeliveryEngine {
     @discardableResult
     public func stream<E: Error>(window: Int = 50_000, next: () throws(E) -> OutgoingMessage?,
                                  done: (Int, String?, String) -> Void) throws(E) -> Int {
+        try stream(window: window, next: { (send: Send) throws(E) -> Bool in
+            guard let m = try next() else { return false }
+            m.value.withUnsafeBytes { value in
+                guard let key = m.key else { return send(m.topic, nil, value) }
+                key.withUnsafeBytes { send(m.topic, $0, value) }
+            }
+            return true
+        }, done: done)
+    }
+
+    /// What `stream`'s `next` calls with a message to publish: its topic, key and value
+    /// (copied before it returns).
+    public typealias Send = (String, UnsafeRawBufferPointer?, UnsafeRawBufferPointer) -> Void
+
+    /// `stream` of messages given by their bytes: `next` calls `send` with at most one
+    /// message and returns false when there are no more (the one it may have sent counts).
+    @discardableResult
+    public func stream<E: Error>(window: Int = 50_000, next: (Send) throws(E) -> Bool,
+                                 done: (Int, String?, String) -> Void) throws(E) -> Int {
         let base = deliverBase
         var count = 0
         // A token is reported once: poll reports only tokens in flight, and forgets them.
@@ -167,29 +187,38 @@ public final class DeliveryEngine {
             }
         }
         defer { deliverBase = base + UInt(count) }
-        if inflight.capacity < window { inflight.reserveCapacity(window) }
-        while let message = try next() {
-            count += 1
-            warm(message.topic)
-            if let why = produce(message, token: base + UInt(count)) { done(count - 1, why, message.topic) }
+        var more = true
+        while more {
+            var sent = false
+            var refused: (why: String, topic: String)?
+            more = try next { topic, key, value in
+                guard !sent else { return }  // one message per call
+                sent = true
+                count += 1
+                warm(topic)
+                if let why = produce(topic: topic, key: key, value: value, token: base + UInt(count)) { refused = (why, topic) }
+            }
+            guard sent else { continue }
+            if let refused { done(count - 1, refused.why, refused.topic) }
             // Reports served as they come (every 1,000 messages), not only when the window is full.
             if count % 1000 == 0 || reports.count > 1000 { take(poll(timeoutMs: 0)) }
-            while inflight.count >= window { take(poll(timeoutMs: 10)) }
+            // A message not reported for long holds the ones after it too: their span is bounded as well.
+            while inflight.count >= window || inflight.span >= 4 * window { take(poll(timeoutMs: 10)) }
         }
         let clock = ContinuousClock()
         let wait = Duration.milliseconds(Int(messageTimeout) + 5000)
         var deadline = clock.now + wait
         var seenRestarts = restarts
         let mine = (base + 1)..<(base + UInt(count) + 1)
-        while inflight.keys.contains(where: { mine.contains($0) }) && clock.now < deadline {
+        while inflight.holds(tokens: mine) && clock.now < deadline {
             take(poll(timeoutMs: 100))
             if restarts != seenRestarts {
                 seenRestarts = restarts
                 deadline = clock.now + wait
             }
         }
-        for (token, message) in inflight where mine.contains(token) {
-            done(Int(token - base) - 1, "no delivery report", message.topic)
+        inflight.forEach { token, topic, _, _ in
+            if token > base && token <= base + UInt(count) { done(Int(token - base) - 1, "no delivery report", topic) }
         }
         return count
     }
@@ -197,9 +226,10 @@ public final class DeliveryEngine {
     /// Asks for a topic's metadata the first time it is produced to: librdkafka learns an
     /// unknown topic's partitions only on its next scan, a second later.
     private func warm(_ topic: String) {
-        guard topic != lastWarmed else { return }
-        lastWarmed = topic
+        // The first few by comparison (the same string object compares at once), the rest hashed.
+        for known in firstWarmed where known == topic { return }
         guard warmed.insert(topic).inserted else { return }
+        if firstWarmed.count < 8 { firstWarmed.append(topic) }
         _ = try? producer.client.topics(only: topic, timeoutMs: min(settings.timeoutMs, 5000))
     }
 }

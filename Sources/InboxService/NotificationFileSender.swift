@@ -37,6 +37,26 @@ public final class NotificationFileSender {
         var kind: Kind
     }
 
+    /// Where verbatim lines with these user and kind bytes go.
+    private struct Route {
+        /// The line's user bytes, nil for lines without a user (the default user).
+        var user: [UInt8]?
+        var kindBytes: [UInt8]
+        var topic: String
+        var kind: Kind
+        var configured: Bool
+
+        func matches(user other: UnsafeBufferPointer<UInt8>?, kind: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard kindBytes.elementsEqual(kind) else { return false }
+            switch (user, other) {
+            case (nil, nil): return true
+            case (let mine?, let theirs?): return mine.elementsEqual(theirs)
+            default: return false
+            }
+        }
+    }
+    private var routes: [Route] = []
+
     /// Sends with `settings`; `defaultKind` for lines without a kind; `prepare` creates topics.
     public init(settings: Settings, defaultKind: Kind?, prepare: (([String]) throws -> Void)? = nil) throws(ServiceError) {
         self.settings = settings
@@ -52,21 +72,35 @@ public final class NotificationFileSender {
         var outcome = Outcome()
         var reader = LineReader(fd: fd, name: name)
         defer { reader.close() }
-        var pending: OutgoingMessage?
         var readError: Error?
         var reachable = false
         let configured = Set(settings.layout.kinds)
-        // The reader is driven from the engine's `next`: one line parsed per message asked for.
-        func nextMessage() throws -> OutgoingMessage? {
-            pending = nil
+        func ensureReachable() throws(SendStop) {
+            guard !reachable else { return }
+            do { try engine.checkReachable() } catch { throw SendStop(error: error) }
+            reachable = true
+        }
+        // The reader is driven from the engine's `next`: one line parsed per message asked for,
+        // a verbatim line published from the read buffer itself.
+        func next(_ send: DeliveryEngine.Send) -> Bool {
+            var sent = false
             do throws(LineReaderError<SendStop>) {
                 try reader.forEachLine { (bytes, number) throws(SendStop) -> Bool in
                     let line = Self.trimmed(bytes)
                     if line.isEmpty { return true }
                     if let fast = VerbatimLine.check(line, defaultUser: settings.user, nowMs: Timestamps.nowMs()) {
-                        do { pending = try message(user: fast.user ?? settings.user, kind: fast.kind, key: Array(fast.id.utf8),
-                                                   value: fast.value(of: line)) } catch { throw SendStop(error: error) }
-                        if !configured.contains(fast.kind) { outcome.unconfiguredKinds.insert(fast.kind) }
+                        let route: Route
+                        do { route = try self.route(line, fast, configured: configured) } catch { throw SendStop(error: error) }
+                        try ensureReachable()
+                        if !route.configured { outcome.unconfiguredKinds.insert(route.kind) }
+                        fast.withValue(of: line) { value in
+                            if let id = fast.idRange {
+                                send(route.topic, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(line)[id]), value)
+                            } else {
+                                Array(fast.id(in: line).utf8).withUnsafeBytes { send(route.topic, $0, value) }
+                            }
+                        }
+                        sent = true
                         return false
                     }
                     let note: OutgoingNotification
@@ -77,8 +111,12 @@ public final class NotificationFileSender {
                         onBadLine(number, error)
                         return true
                     }
-                    do { pending = try message(user: note.user, kind: note.kind, key: Array(note.id.utf8), value: note.json()) } catch { throw SendStop(error: error) }
+                    let topic: String
+                    do { topic = try self.topic(user: note.user, kind: note.kind) } catch { throw SendStop(error: error) }
+                    try ensureReachable()
                     if !configured.contains(note.kind) { outcome.unconfiguredKinds.insert(note.kind) }
+                    Array(note.id.utf8).withUnsafeBytes { key in note.json().withUnsafeBytes { send(topic, key, $0) } }
+                    sent = true
                     return false
                 }
             } catch {
@@ -86,15 +124,11 @@ public final class NotificationFileSender {
                 case .read(let e): readError = e
                 case .body(let stop): readError = stop.error
                 }
-                return nil
+                return false
             }
-            if pending != nil && !reachable {
-                try engine.checkReachable()
-                reachable = true
-            }
-            return pending
+            return sent
         }
-        try engine.stream(next: nextMessage, done: { _, why, topic in
+        engine.stream(next: next, done: { _, why, topic in
             guard let why else { outcome.delivered += 1; return }
             outcome.failed += 1
             if outcome.failures.count < 10 { outcome.failures.append((topic, why)) }
@@ -103,9 +137,23 @@ public final class NotificationFileSender {
         return outcome
     }
 
-    /// The message for `user`'s `kind` topic, the topic made ready (`prepare`) the first
-    /// time it is used.
-    private func message(user: String, kind: Kind, key messageKey: [UInt8], value: [UInt8]) throws -> OutgoingMessage {
+    /// The topic of a verbatim line, found by its user and kind bytes among the last few
+    /// used (a file usually names one user and a few kinds): no String is made per line.
+    private func route(_ line: UnsafeBufferPointer<UInt8>, _ fast: VerbatimLine, configured: Set<Kind>) throws -> Route {
+        let user = fast.userRange.map { UnsafeBufferPointer(rebasing: line[$0]) }
+        let kind = UnsafeBufferPointer(rebasing: line[fast.kindRange])
+        for r in routes where r.matches(user: user, kind: kind) { return r }
+        let name = fast.user(in: line) ?? settings.user
+        let k = fast.kind(in: line)
+        let topic = try self.topic(user: name, kind: k)
+        let r = Route(user: user.map(Array.init), kindBytes: Array(kind), topic: topic, kind: k, configured: configured.contains(k))
+        if routes.count >= 16 { routes.removeLast() }
+        routes.append(r)
+        return r
+    }
+
+    /// The name of `user`'s `kind` topic, made ready (`prepare`) the first time it is used.
+    private func topic(user: String, kind: Kind) throws -> String {
         let key = TopicKey(user: user, kind: kind)
         let topic: String
         if let known = topics[key] {
@@ -121,7 +169,7 @@ public final class NotificationFileSender {
             }
             topics[key] = topic
         }
-        return OutgoingMessage(topic: topic, key: messageKey, value: value)
+        return topic
     }
 
     /// `bytes` without spaces, tabs and other ASCII white space at either end.

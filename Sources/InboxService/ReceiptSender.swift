@@ -243,6 +243,7 @@ public final class ReceiptSender: Sendable {
                 state.retryLater(batch, now: clock.now)
                 continue
             }
+            state.reserve(batch.count)
             for r in batch {
                 let token = state.track(r)
                 let key = ReceiptCodec.key(r, layout: layout)

@@ -32,6 +32,12 @@ struct SenderState {
         return token
     }
 
+    /// Makes room for `count` more receipts in flight (a batch of 100,000 otherwise grows
+    /// the table by doubling, rehashing each time).
+    mutating func reserve(_ count: Int) {
+        if inflight.capacity < inflight.count + count { inflight.reserveCapacity(inflight.count + count) }
+    }
+
     /// Forgets a tracked receipt whose produce call failed.
     mutating func untrack(_ token: UInt) { inflight[token] = nil }
 
@@ -61,6 +67,7 @@ struct SenderState {
     mutating func take(_ reports: [DeliveryEngine.Report], now: Instant) -> (delivered: [Receipt], failed: [(Receipt, String)]) {
         var delivered: [Receipt] = []
         var failed: [(Receipt, String)] = []
+        delivered.reserveCapacity(reports.count)
         for report in reports {
             guard let r = inflight.removeValue(forKey: report.token) else { continue }
             if let why = report.error {
@@ -68,7 +75,7 @@ struct SenderState {
                 failed.append((r, why))
             } else {
                 delivered.append(r)
-                attempts[r.receiptID] = nil
+                if !attempts.isEmpty { attempts[r.receiptID] = nil }
             }
         }
         return (delivered, failed)

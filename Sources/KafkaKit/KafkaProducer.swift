@@ -45,21 +45,34 @@ public final class KafkaProducer: @unchecked Sendable {
         mainQueue = q
     }
 
-    deinit { rd_kafka_queue_destroy(mainQueue) }
+    deinit {
+        for rkt in topicNames.keys { rd_kafka_topic_destroy(rkt) }
+        rd_kafka_queue_destroy(mainQueue)
+    }
 
     /// Queues one message; `token` comes back in its delivery report. Waits (serving
     /// delivery reports into `reports`) while librdkafka's local queue is full.
     public func produce(topic: String, key: [UInt8]?, value: [UInt8], token: UInt,
                         reports: inout [DeliveryReport]) throws {
+        try value.withUnsafeBytes { v in
+            try withOptionalBytes(key) { k in try produce(topic: topic, key: k, value: v, token: token, reports: &reports) }
+        }
+    }
+
+    /// `produce` of a message given by its bytes (copied by librdkafka before this returns).
+    public func produce(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, token: UInt,
+                        reports: inout [DeliveryReport]) throws {
+        let rkt = handle(topic)
+        let opaque = UnsafeMutableRawPointer(bitPattern: token)
         while true {
-            let err = value.withUnsafeBytes { v in
-                withOptionalBytes(key) { k in
-                    CRdKafka_produce(client.handle, topic, k?.baseAddress, k?.count ?? 0,
-                                     v.baseAddress, v.count, UnsafeMutableRawPointer(bitPattern: token))
-                }
+            let err: rd_kafka_resp_err_t
+            if let rkt {
+                err = CRdKafka_produceTopic(rkt, key?.baseAddress, key?.count ?? 0, value.baseAddress, value.count, opaque)
+            } else {
+                err = CRdKafka_produce(client.handle, topic, key?.baseAddress, key?.count ?? 0, value.baseAddress, value.count, opaque)
             }
             if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                reports += poll(timeoutMs: 100)
+                poll(timeoutMs: 100, into: &reports)
                 continue
             }
             try KafkaError.check(err, "produce to \(topic)")
@@ -71,12 +84,20 @@ public final class KafkaProducer: @unchecked Sendable {
     /// the delivery reports received. Errors go to `lastError`.
     public func poll(timeoutMs: Int32) -> [DeliveryReport] {
         var reports: [DeliveryReport] = []
+        poll(timeoutMs: timeoutMs, into: &reports)
+        return reports
+    }
+
+    /// `poll`, appending the reports to `reports` (a buffer the caller keeps: no array is
+    /// made per call).
+    public func poll(timeoutMs: Int32, into reports: inout [DeliveryReport]) {
         var wait = timeoutMs
         while let ev = rd_kafka_queue_poll(mainQueue, wait) {
             defer { rd_kafka_event_destroy(ev) }
             wait = 0
             let type = rd_kafka_event_type(ev)
             if type == CRdKafka_eventDR() {
+                reports.reserveCapacity(reports.count + rd_kafka_event_message_count(ev))
                 while let m = rd_kafka_event_message_next(ev) {
                     let msg = m.pointee
                     let topic = msg.rkt.map(topicName) ?? ""
@@ -91,20 +112,33 @@ public final class KafkaProducer: @unchecked Sendable {
                 if rd_kafka_event_error_is_fatal(ev) != 0 { fatal = lastError }
             }
         }
-        return reports
     }
 
-    /// Topic names by librdkafka topic handle: a report's topic without a new string each.
+    /// The topic handles this producer holds (one reference each, given back at deinit), by
+    /// name, and their names by handle: a message is produced to its topic's handle (not
+    /// looked up by name in librdkafka each time), and a report's topic is the held name.
+    /// A held handle's address is not reused, so a report's handle needs no name check.
+    private var topicHandles: [String: OpaquePointer] = [:]
     private var topicNames: [OpaquePointer: String] = [:]
+    /// The first few handles made, looked up by comparison (the same string object compares at once).
+    private var firstTopics: [(name: String, rkt: OpaquePointer)] = []
+
+    /// The handle of `topic` (nil if librdkafka gives none: the message then goes by name).
+    /// At most 1,000 are held; beyond that, topics go by name.
+    private func handle(_ topic: String) -> OpaquePointer? {
+        for known in firstTopics where known.name == topic { return known.rkt }
+        if let rkt = topicHandles[topic] { return rkt }
+        guard topicHandles.count < 1000, let rkt = rd_kafka_topic_new(client.handle, topic, nil) else { return nil }
+        topicHandles[topic] = rkt
+        topicNames[rkt] = topic
+        if firstTopics.count < 8 { firstTopics.append((topic, rkt)) }
+        return rkt
+    }
 
     private func topicName(_ rkt: OpaquePointer) -> String {
-        let cName = rd_kafka_topic_name(rkt)!
-        // Checked against the handle's name: a freed handle's address can be reused.
-        if let known = topicNames[rkt], known.withCString({ strcmp($0, cName) == 0 }) { return known }
-        let name = String(cString: cName)
-        if topicNames.count > 1000 { topicNames.removeAll() }
-        topicNames[rkt] = name
-        return name
+        for known in firstTopics where known.rkt == rkt { return known.name }
+        if let known = topicNames[rkt] { return known }
+        return String(cString: rd_kafka_topic_name(rkt))
     }
 
     /// The last error event (e.g. all brokers down), for the status bar.
@@ -139,7 +173,7 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 }
 
-private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-    guard let bytes else { return body(nil) }
-    return bytes.withUnsafeBytes { body($0) }
+private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
+    guard let bytes else { return try body(nil) }
+    return try bytes.withUnsafeBytes { try body($0) }
 }

@@ -20,9 +20,13 @@ import Testing
         #"{"id":"a3","kind":"watching","title":"line\nbreak \"quoted\" \u00e9","created_at":"2026-11-30T10:00:00+02:00","object":{"odd":true}}"#,
     ])
     func aCompleteLineReadsBackAsTheFullPathsNotification(_ line: String) throws {
-        let fast = try #require(check(line))
+        var text = line
+        let (id, kind, user) = try text.withUTF8 { b in
+            let fast = try #require(VerbatimLine.check(b, defaultUser: "alice", nowMs: 1_795_615_200_000))
+            return (fast.id(in: b), fast.kind(in: b), fast.user(in: b))
+        }
         let full = try OutgoingNotification.fromJSONLine(line, defaultUser: "alice", defaultKind: nil)
-        #expect(fast.id == full.id && fast.kind == full.kind && (fast.user ?? "alice") == full.user)
+        #expect(id == full.id && kind == full.kind && (user ?? "alice") == full.user)
         let source = SourcePosition(topic: "t", partition: 0, offset: 0)
         let a = NotificationDecoder.decode(try #require(value(line)), source: source, timestampMs: 0, topicKind: full.kind)
         let b = NotificationDecoder.decode(full.json(), source: source, timestampMs: 0, topicKind: full.kind)
