@@ -14,12 +14,16 @@ extension Inbox {
     /// Every id not held that has a state other than unread (a receipt may precede its
     /// notification). Used by snapshots (`SnapshotCodec`).
     public var orphanStates: [String: ReadState] {
-        Dictionary(uniqueKeysWithValues: orphans.map { ($0.key.id, $0.value.state) })
+        var all: [String: ReadState] = [:]
+        orphans.forEach { id, orphan in all[id] = orphan.state }
+        return all
     }
 
     /// When the snooze of an id not held ends, for the orphans whose state is snoozed.
     public var orphanSnoozes: [String: Int64] {
-        Dictionary(uniqueKeysWithValues: orphans.filter { $0.value.state == .snoozed }.map { ($0.key.id, $0.value.untilMs) })
+        var all: [String: Int64] = [:]
+        orphans.forEach { id, orphan in if orphan.state == .snoozed { all[id] = orphan.untilMs } }
+        return all
     }
 
     /// Every id with a state other than unread, held or not (built on demand).

@@ -29,8 +29,4 @@ extension Inbox {
         ids.reserveCapacity(count) { i in store.withID(at: i) { IDIndex.hash($0, seed: seed) } }
     }
 
-    /// Makes room for `count` receipt states in total (see `reserveCapacity(_:)`).
-    public mutating func reserveStateCapacity(_ count: Int) {
-        if count > orphans.capacity { orphans.reserveCapacity(count) }
-    }
 }

@@ -53,7 +53,7 @@ public struct Inbox: Sendable {
     var ids = IDIndex()
     /// States of ids not held (a receipt may precede its notification), keyed by the id's
     /// hash and bytes; taken over by `stateAt` when the notification arrives.
-    var orphans: [HashedID: Orphan] = [:]
+    var orphans = OrphanTable()
     /// State of each held notification, by storage index.
     var stateAt: [ReadState] = []
     /// `Flag` bits of each held notification, by storage index.
@@ -150,7 +150,7 @@ public struct Inbox: Sendable {
             return false
         }
         let index = storage.count
-        let orphan = orphans.isEmpty ? nil : orphans.removeValue(forKey: HashedID(hash: hash, id: id))
+        let orphan = orphans.isEmpty ? nil : orphans.take(hash: hash, id: id)
         let state = orphan?.state ?? .unread
         write(&storage)
         if ids.isFull {
@@ -228,7 +228,7 @@ public struct Inbox: Sendable {
     public mutating func setState(_ state: ReadState, for id: String, untilMs: Int64? = nil) -> ReadState? {
         let hash = ids.hash(id)
         guard let index = find(id, hash: hash) else {
-            orphans[HashedID(hash: hash, id: id)] = Orphan(state: state, untilMs: untilMs ?? 0)
+            orphans.set(hash: hash, id: id, Orphan(state: state, untilMs: untilMs ?? 0))
             return nil
         }
         return setState(state, at: index, untilMs: untilMs, decided: true)
@@ -255,13 +255,13 @@ public struct Inbox: Sendable {
     public func rowClass(at index: Int) -> RowClass { RowClass(stateAt[index], muted: flags[index] & Flag.muted != 0) }
 
     /// What is known of an id not held.
-    func orphan(_ id: String, hash: UInt64) -> Orphan? { orphans[HashedID(hash: hash, id: id)] }
+    func orphan(_ id: String, hash: UInt64) -> Orphan? { orphans.get(hash: hash, id: id) }
 
     /// The state of a notification id: unread when no receipt says otherwise.
     public func state(of id: String) -> ReadState {
         let hash = ids.hash(id)
         if let index = find(id, hash: hash) { return stateAt[index] }
-        return orphans[HashedID(hash: hash, id: id)]?.state ?? .unread
+        return orphans.get(hash: hash, id: id)?.state ?? .unread
     }
 
     /// Whether `a` sorts before `b` in newest-first order.

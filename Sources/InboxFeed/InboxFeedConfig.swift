@@ -93,11 +93,12 @@ public enum InboxReaderTuning {
     /// even when data arrives: `demo` and `inbox-bench` use this (live produce-to-screen p99
     /// under 50 ms at 10,000 notifications/s).
     public static let embeddedBrokerFetchWaitMaxMs = "5"
-    /// Default `queued.max.messages.kbytes`: at most 16 MB fetched and not yet read (the
-    /// count bound, `queued.min.messages`, is librdkafka's 100,000). 32 MB held catch-up's
-    /// peak 20-30 MB higher at 1,000,000 with no measurable gain in speed.
-    public static let queuedKilobytes = 16_384
-    /// Default `fetch.max.bytes`: one fetch response brings at most 8 MB (a message larger
+    /// Default `queued.max.messages.kbytes`: at most 8 MB fetched and not yet read (the
+    /// count bound, `queued.min.messages`, is librdkafka's 100,000). At 1,000,000, 32 MB
+    /// held catch-up's peak 20-30 MB higher than 16 MB, and 16 MB 15-20 MB higher than 8 MB,
+    /// with no measurable gain in speed (alternating runs, medians within the noise).
+    public static let queuedKilobytes = 8_192
+    /// Default `fetch.max.bytes`: one fetch response brings at most 4 MB (a message larger
     /// than that still comes, alone).
-    public static let fetchMaxBytes = 8 << 20
+    public static let fetchMaxBytes = 4 << 20
 }

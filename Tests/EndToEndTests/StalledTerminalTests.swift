@@ -84,7 +84,7 @@ import Testing
             usleep(200_000)
         }
         // Bounded: 16 MB decoded between the threads, librdkafka's 8 MB queue, the fetch
-        // responses its queued messages still point into (up to `fetch.max.bytes`, 8 MB, each)
+        // responses its queued messages still point into (up to `fetch.max.bytes`, 4 MB, each)
         // and the allocator's slack: 30–76 MB here over a dozen runs, against the 150 MB that
         // arrive (an unbounded inbox grows by all of it).
         #expect(peak - before < 96 << 20, "grew by \((peak - before) >> 20) MB while the terminal did not read")
