@@ -85,6 +85,14 @@ struct IDIndex: Sendable {
     /// Whether the stored id `bytes` is `id` (String equality: canonically equivalent
     /// spellings are the same id).
     @inline(__always)
+    static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ id: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.elementsEqual(id) { return true }
+        // Different bytes are a different id unless one of them is not ASCII.
+        if PackedEntry.isASCII(bytes) && PackedEntry.isASCII(id) { return false }
+        return String(decoding: bytes, as: UTF8.self) == String(decoding: id, as: UTF8.self)
+    }
+
+    /// `matches` of an id given as a String.
     static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ id: String) -> Bool {
         if id.withUTF8Bytes({ $0.elementsEqual(bytes) }) { return true }
         // Different bytes are a different id unless one of them is not ASCII.

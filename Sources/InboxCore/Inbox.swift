@@ -106,9 +106,12 @@ public struct Inbox: Sendable {
     @discardableResult
     public mutating func insert(_ notification: Notification, muted: Bool = false) -> Bool {
         let n = notification
-        return insert(id: n.id, hash: ids.hash(n.id), kind: n.kind, createdAtMs: n.createdAtMs, source: n.source, isMalformed: n.isMalformed,
-                      muted: muted, signature: { SearchSignature.of(title: n.title, actor: n.actor, body: n.body) },
-                      write: { $0.append(n) })
+        let hash = ids.hash(n.id)
+        return n.id.withUTF8Bytes { id in
+            insert(id: id, hash: hash, kind: n.kind, createdAtMs: n.createdAtMs, source: n.source, isMalformed: n.isMalformed,
+                   muted: muted, signature: { SearchSignature.of(title: n.title, actor: n.actor, body: n.body) },
+                   write: { $0.append(n) })
+        }
     }
 
     /// Adds every notification of a packed batch (their entries are copied as bytes); those
@@ -130,22 +133,23 @@ public struct Inbox: Sendable {
             }
             ReadAhead.keep(sum)
             for i in 0..<items.count {
-                let hash = precomputed ? items[i].hash : ids.hash(items[i].id)
-                if insert(id: items[i].id, hash: hash, kind: items[i].kind, createdAtMs: items[i].createdAtMs, source: items[i].source,
-                          isMalformed: items[i].isMalformed, muted: muted?(i) ?? false, signature: { batch.signature(i) },
-                          write: { store in batch.withEntry(i) { store.append(entry: $0) } }) {
-                    count += 1
+                let inserted = batch.withID(i) { id in
+                    let hash = precomputed ? items[i].hash : ids.hash(id)
+                    return insert(id: id, hash: hash, kind: items[i].kind, createdAtMs: items[i].createdAtMs, source: items[i].source,
+                                  isMalformed: items[i].isMalformed, muted: muted?(i) ?? false, signature: { batch.signature(i) },
+                                  write: { store in batch.withEntry(i) { store.append(entry: $0) } })
                 }
+                if inserted { count += 1 }
             }
         }
         return count
     }
 
     @inline(__always)
-    private mutating func insert(id: String, hash: UInt64, kind: Kind, createdAtMs: Int64, source: SourcePosition, isMalformed: Bool,
+    private mutating func insert(id: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: Kind, createdAtMs: Int64, source: SourcePosition, isMalformed: Bool,
                                  muted: Bool, signature: () -> SearchSignature.Bits,
                                  write: (inout NotificationStore) -> Void) -> Bool {
-        if Self.find(id, hash: hash, in: ids, storage) != nil {
+        if ids.find(hash: hash, { i in storage.withID(at: i) { IDIndex.matches($0, id) } }) != nil {
             duplicateCount += 1
             return false
         }

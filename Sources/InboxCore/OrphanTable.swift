@@ -57,6 +57,11 @@ struct OrphanTable: Sendable {
 
     /// Takes what is known of `id` out of the table.
     mutating func take(hash: UInt64, id: String) -> Inbox.Orphan? {
+        id.withUTF8Bytes { take(hash: hash, id: $0) }
+    }
+
+    /// `take` of an id given by its UTF-8 bytes.
+    mutating func take(hash: UInt64, id: UnsafeBufferPointer<UInt8>) -> Inbox.Orphan? {
         guard let e = find(hash: hash, id: id) else { return nil }
         entries[e].alive = false
         count -= 1
@@ -80,6 +85,11 @@ struct OrphanTable: Sendable {
 
     private func find(hash: UInt64, id: String) -> Int? {
         guard !slots.isEmpty else { return nil }
+        return id.withUTF8Bytes { find(hash: hash, id: $0) }
+    }
+
+    private func find(hash: UInt64, id: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !slots.isEmpty else { return nil }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: hash) & mask
         let high = hash & 0xFFFF_FFFF_0000_0000
@@ -94,16 +104,10 @@ struct OrphanTable: Sendable {
         return nil
     }
 
-    /// Whether an entry holds `id`: by bytes, or for an id that is not ASCII as Strings
-    /// (canonically equivalent ids are the same id, as everywhere).
-    private func matches(_ e: Entry, _ id: String) -> Bool {
+    /// Whether an entry holds `id` (`IDIndex.matches`: canonically equivalent ids are the same id).
+    private func matches(_ e: Entry, _ id: UnsafeBufferPointer<UInt8>) -> Bool {
         bytes.withUnsafeBufferPointer { all in
-            let mine = UnsafeBufferPointer(rebasing: all[Int(e.offset)..<Int(e.offset + e.length)])
-            var copy = id
-            return copy.withUTF8 { theirs in
-                if PackedEntry.isASCII(theirs) && PackedEntry.isASCII(mine) { return mine.elementsEqual(theirs) }
-                return String(decoding: mine, as: UTF8.self) == id
-            }
+            IDIndex.matches(UnsafeBufferPointer(rebasing: all[Int(e.offset)..<Int(e.offset + e.length)]), id)
         }
     }
 

@@ -7,8 +7,7 @@ public struct PackedNotifications: Sendable, Hashable {
     struct Item: Sendable, Hashable {
         var start: Int
         var end: Int
-        var id: String
-        /// `IDIndex.hash(id)` with the process seed, computed where the batch is made (the consumer thread).
+        /// `IDIndex.hash(id)` of the entry's id (its first field) with the process seed, computed where the batch is made (the consumer thread).
         var hash: UInt64
         var kind: Kind
         var createdAtMs: Int64
@@ -35,7 +34,7 @@ public struct PackedNotifications: Sendable, Hashable {
     /// Whether it holds none.
     public var isEmpty: Bool { items.isEmpty }
     /// About how much memory the batch holds (its bytes, and per item its record and id).
-    public var byteCount: Int { bytes.count + items.count * (MemoryLayout<Item>.stride + 16) }
+    public var byteCount: Int { bytes.count + items.count * MemoryLayout<Item>.stride }
 
     /// Notification `i`, unpacked (for readers that want `Notification` values).
     public func notification(at i: Int) -> Notification {
@@ -59,6 +58,15 @@ public struct PackedNotifications: Sendable, Hashable {
         return SearchSignature.of(title: title, actor: actor, body: body)
     }
 
+    /// Calls `body` with the id of notification `i` (its entry's first field, read in place:
+    /// a batch holds no String per notification).
+    func withID<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withEntry(i) { entry in
+            var r = PackedReader(bytes: entry, position: 0)
+            return body(r.field() ?? UnsafeBufferPointer(start: nil, count: 0))
+        }
+    }
+
     /// Calls `body` with the entry bytes of notification `i`.
     func withEntry<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let item = items[i]
@@ -67,27 +75,30 @@ public struct PackedNotifications: Sendable, Hashable {
 
     /// Adds a notification given as a value (a malformed entry, or any other source).
     public mutating func append(_ n: Notification) {
-        append(n, id: n.id, kind: n.kind, createdAtMs: n.createdAtMs, source: n.source, isMalformed: n.isMalformed)
+        append(n, kind: n.kind, createdAtMs: n.createdAtMs, source: n.source, isMalformed: n.isMalformed)
     }
 
     /// Adds a decoded notification, copying its plain ASCII fields from the message value.
     mutating func append(_ d: DecodedNotification, source: SourcePosition) {
         let fallback: String? = d.id == nil ? source.fallbackID : nil
-        append(DecodedEntry(decoded: d, fallbackID: fallback), id: fallback ?? d.string(d.id!), kind: d.kind,
-               createdAtMs: d.createdAtMs, source: source, isMalformed: false)
+        append(DecodedEntry(decoded: d, fallbackID: fallback), kind: d.kind, createdAtMs: d.createdAtMs, source: source,
+               isMalformed: false)
     }
 
     @inline(__always)
-    private mutating func append<S: PackedEntrySource>(_ entry: S, id: String, kind: Kind, createdAtMs: Int64,
+    private mutating func append<S: PackedEntrySource>(_ entry: S, kind: Kind, createdAtMs: Int64,
                                                        source: SourcePosition, isMalformed: Bool) {
         let size = PackedEntry.size(entry)
         let start = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: size))
-        let signature = bytes.withUnsafeMutableBufferPointer { b in
+        let (signature, hash) = bytes.withUnsafeMutableBufferPointer { b in
             PackedEntry.write(entry, to: b.baseAddress! + start)
-            return Self.signature(ofEntry: UnsafeBufferPointer(rebasing: b[start..<start + size]))
+            let written = UnsafeBufferPointer(rebasing: b[start..<start + size])
+            var r = PackedReader(bytes: written, position: 0)
+            let id = r.field() ?? UnsafeBufferPointer(start: nil, count: 0)
+            return (Self.signature(ofEntry: written), IDIndex.hash(id, seed: IDIndex.processSeed))
         }
-        items.append(Item(start: start, end: start + size, id: id, hash: IDIndex.hash(id, seed: IDIndex.processSeed), kind: kind, createdAtMs: createdAtMs,
+        items.append(Item(start: start, end: start + size, hash: hash, kind: kind, createdAtMs: createdAtMs,
                           source: source, isMalformed: isMalformed, signature: signature))
     }
 }

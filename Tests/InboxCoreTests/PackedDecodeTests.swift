@@ -67,7 +67,9 @@ import Testing
             let got = batch.notification(at: 0)
             #expect(got == expected, "input \(i): \(String(decoding: value, as: UTF8.self))")
             let item = batch.items[0]
-            #expect(item.id == expected.id && item.kind == expected.kind && item.isMalformed == expected.isMalformed)
+            let id = batch.withID(0) { String(decoding: $0, as: UTF8.self) }
+            #expect(id == expected.id && item.kind == expected.kind && item.isMalformed == expected.isMalformed)
+            #expect(item.hash == IDIndex.hash(expected.id, seed: IDIndex.processSeed))
             #expect(batch.signature(0) == SearchSignature.of(title: expected.title, actor: expected.actor, body: expected.body))
             checked += 1
         }
