@@ -116,6 +116,9 @@ public final class LiveFeed: @unchecked Sendable {
         events.push(contentsOf: [.connection(.up(address)), .hint(missingTopicsHint(reader))])
         for t in reader.missingTopics { KafkaLog.write("note: topic \(t) does not exist (yet)") }
         var reportedCaughtUp = false
+        // Set at the end of catch-up: once the UI thread has taken every batch, the free
+        // memory left inside the heaps goes back to the system (here, not on the UI thread).
+        var trimWhenDrained = false
         var down = false
         var health = BrokerHealth(probeEvery: settings.timings.probe)
         func connection() -> InboxEvent {
@@ -125,7 +128,11 @@ public final class LiveFeed: @unchecked Sendable {
         var lastProbe = clock.now
         while !stopping {
             events.waitForRoom { self.stopping }
-            let batch = reader.step(timeoutMs: 500)
+            if trimWhenDrained && events.queuedItems == 0 {
+                trimWhenDrained = false
+                Allocator.giveBackFreeMemory()
+            }
+            let batch = reader.step(timeoutMs: trimWhenDrained ? 20 : 500)
             afterStep?(batch, reader)
             var out: [InboxEvent] = []
             if !batch.notifications.isEmpty { out.append(.notifications(batch.notifications)) }
@@ -167,7 +174,10 @@ public final class LiveFeed: @unchecked Sendable {
                 let done = reader.caughtUp
                 out.append(.catchUp(loaded: Int(reader.catchUpRead), total: Int(reader.catchUpTotal), done: done))
                 reportedCaughtUp = done
-                if done { onCaughtUp() }
+                if done {
+                    onCaughtUp()
+                    trimWhenDrained = true
+                }
             }
             if !out.isEmpty {
                 snapshot?.willPush()

@@ -30,6 +30,13 @@ public enum Allocator {
             && kafka_inbox_malloc_set_trim_threshold(trimThreshold) == 1
     }
 
+    /// Gives the free memory inside the heaps back to the system (`malloc_trim(0)`): after
+    /// a catch-up, the holes left by what was freed (decoded batches, receipts) stay
+    /// resident otherwise. Walks every free block: call it once in a while, off the UI thread.
+    /// Returns whether any memory was given back.
+    @discardableResult
+    public static func giveBackFreeMemory() -> Bool { kafka_inbox_malloc_trim() == 1 }
+
     /// Bytes malloc holds in blocks with a mapping of their own (mallinfo2's `hblkhd`).
     public static var mappedBytes: Int { Int(kafka_inbox_malloc_mapped_bytes()) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import InboxSystem
 #if canImport(Glibc)
@@ -32,6 +33,36 @@ struct AllocatorTests {
             guard held - before >= count * size else { exit(3) }
             guard held - after >= count * size else { exit(4) }
             exit(0)
+        }
+    }
+
+    /// Small blocks freed inside the heap (below a block still held, so the heap's top
+    /// cannot shrink) stay resident until `giveBackFreeMemory`, which the inbox calls once
+    /// catch-up is applied; then their pages go back.
+    @Test func freeMemoryInsideTheHeapGoesBackWhenAsked() async {
+        await #expect(processExitsWith: .success) {
+            func resident() -> Int {
+                let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""
+                let pages = statm.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+                return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+            }
+            guard Allocator.keepResidentSizeDown() else { exit(2) }
+            var blocks: [UnsafeMutableRawPointer] = []
+            blocks.reserveCapacity(200_000)
+            for _ in 0..<200_000 {
+                guard let b = malloc(200) else { exit(5) }
+                memset(b, 1, 200)
+                blocks.append(b)
+            }
+            guard let last = malloc(200) else { exit(5) }
+            memset(last, 1, 200)
+            for b in blocks { free(b) }
+            let before = resident()
+            Allocator.giveBackFreeMemory()
+            let after = resident()
+            free(last)
+            // About 45 MB were freed; at least 20 of them must leave.
+            exit(before - after >= 20 << 20 ? 0 : 4)
         }
     }
 }

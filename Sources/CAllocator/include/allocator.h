@@ -7,4 +7,6 @@ int kafka_inbox_malloc_set_mmap_threshold(int bytes);
 int kafka_inbox_malloc_set_trim_threshold(int bytes);
 /* Bytes malloc holds in chunks of their own mapping (mallinfo2's hblkhd). */
 size_t kafka_inbox_malloc_mapped_bytes(void);
+/* Gives the free pages inside every arena back to the system (malloc_trim(0)); 1 if any was. */
+int kafka_inbox_malloc_trim(void);
 #endif
