@@ -195,6 +195,7 @@ struct JSONScanner {
     }
 
     /// Whether the string's content equals `word` byte for byte (after unescaping).
+    @inline(__always)
     func equals(_ span: JSONStringSpan, _ word: StaticString) -> Bool {
         if span.hasEscapes { return string(span) == word.description }
         let n = word.utf8CodeUnitCount

@@ -132,7 +132,12 @@ public enum ReceiptCodec {
             let text = s.string(key)
             return members.first { $0.name.description == text }?.member ?? .other
         }
-        for m in members where m.name.utf8CodeUnitCount == key.count && s.equals(key, m.name) { return m.member }
+        guard key.count > 0 else { return .other }
+        // Length and first byte before the comparison: most members are ruled out by them.
+        let first = s.buf[key.start]
+        for m in members where m.name.utf8CodeUnitCount == key.count && m.name.utf8Start.pointee == first && s.equals(key, m.name) {
+            return m.member
+        }
         return .other
     }
 
