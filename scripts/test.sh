@@ -8,6 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tier="${1:-all}"
 swift build --build-tests
+# The tests' state directories, configs and inputs go to a temporary directory of this run,
+# removed at the end whatever the outcome (they used to pile up in /tmp, a hundred a run).
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/kafka-inbox-tests.XXXXXX")"
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR="$scratch"
 case "$tier" in
   fast) swift test --skip-build --skip EndToEndTests ;;
   e2e) swift test --skip-build --filter EndToEndTests ;;
