@@ -43,12 +43,18 @@ extension NotificationStore {
     private func checkEntries() -> SnapshotError? {
         var i = 0
         let n = locations.count
+        var ascii = [Int8](repeating: -1, count: chunks.count)
         while i < n {
             let c = Int(locations[i] >> 32)
             guard c < chunks.count else { return .malformed("entry in chunk \(c) of \(chunks.count)") }
             let ok = chunks[c].withBytes { bytes in
+                // A chunk all ASCII (one pass, eight bytes at a time, once per chunk however
+                // its entries are ordered) holds only UTF-8: its entries need their structure
+                // checked alone, not each string again.
+                if ascii[c] < 0 { ascii[c] = PackedEntry.isASCII(bytes) ? 1 : 0 }
+                let ascii = ascii[c] == 1
                 while i < n, Int(locations[i] >> 32) == c {
-                    guard PackedEntry.check(bytes, at: Int(locations[i] & 0xFFFF_FFFF)) != nil else { return false }
+                    guard PackedEntry.check(bytes, at: Int(locations[i] & 0xFFFF_FFFF), validatingUTF8: !ascii) != nil else { return false }
                     i += 1
                 }
                 return true

@@ -12,9 +12,11 @@ extension PackedEntry {
     /// Reads the entry at `start` of `bytes` with every length bounds-checked and every
     /// string checked as UTF-8: nil when it is not a whole, valid entry (so that the
     /// unchecked `PackedReader` can be trusted with it afterwards).
-    static func check(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Checked? {
+    /// `validatingUTF8: false` checks the structure alone, for bytes already known to be
+    /// ASCII (a chunk of a snapshot all below 0x80: the usual case, checked once for it).
+    static func check(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, validatingUTF8: Bool = true) -> Checked? {
         // One walk: each string checked as it is reached, eight bytes at a time while ASCII.
-        var c = CheckedCursor(bytes: bytes, at: start)
+        var c = CheckedCursor(bytes: bytes, at: start, validatesUTF8: validatingUTF8)
         var isMalformed = false
         for field in PackedField.allCases {
             guard c.string() != nil else { return nil }
@@ -56,6 +58,8 @@ extension PackedEntry {
 struct CheckedCursor {
     let bytes: UnsafeBufferPointer<UInt8>
     var at: Int
+    /// Whether each string's bytes are checked to be UTF-8.
+    var validatesUTF8 = true
     /// Whether the last `string()` was absent (rather than empty).
     var lastAbsent = false
 
@@ -82,6 +86,6 @@ struct CheckedCursor {
         guard n > 1 else { return at..<at }
         let range = at..<(at + Int(n - 1))
         at = range.upperBound
-        return PackedEntry.isUTF8(UnsafeBufferPointer(rebasing: bytes[range])) ? range : nil
+        return !validatesUTF8 || PackedEntry.isUTF8(UnsafeBufferPointer(rebasing: bytes[range])) ? range : nil
     }
 }
