@@ -3,7 +3,7 @@
 /// The notification decoder on any message value: it never traps, gives exactly one
 /// notification, and its two forms agree. Decoding into a `Notification` and decoding
 /// straight into the packed form the inbox stores (`PackedNotifications`) must give the
-/// same notification field for field, the same id, kind and malformed flag in the packed
+/// same notification field for field, the same id (and its hash), kind and malformed flag in the packed
 /// item and the same search signature; an inbox that stores the packed entry gives it back
 /// unchanged. The first byte picks the topic kind (none, owner, group, a custom one).
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -19,7 +19,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let packed = batch.notification(at: 0)
     require(packed == full, "packed \(packed) != full \(full)")
     let item = batch.items[0]
-    require(item.id == full.id && item.kind == full.kind && item.isMalformed == full.isMalformed
+    let id = batch.withID(0) { String(decoding: $0, as: UTF8.self) }
+    require(id == full.id && item.hash == IDIndex.hash(full.id, seed: IDIndex.processSeed)
+                 && item.kind == full.kind && item.isMalformed == full.isMalformed
                  && item.createdAtMs == full.createdAtMs && item.source == full.source, "packed item differs")
     require(batch.signature(0) == SearchSignature.of(title: full.title, actor: full.actor, body: full.body),
                  "search signature differs")
