@@ -92,14 +92,6 @@ struct IDIndex: Sendable {
         return String(decoding: bytes, as: UTF8.self) == String(decoding: id, as: UTF8.self)
     }
 
-    /// `matches` of an id given as a String.
-    static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ id: String) -> Bool {
-        if id.withUTF8Bytes({ $0.elementsEqual(bytes) }) { return true }
-        // Different bytes are a different id unless one of them is not ASCII.
-        if bytes.allSatisfy({ $0 < 0x80 }) && id.utf8.allSatisfy({ $0 < 0x80 }) { return false }
-        return String(decoding: bytes, as: UTF8.self) == id
-    }
-
     /// The slot where `hash` is looked for first (`ReadAhead`: read to bring it into the cache).
     @inline(__always)
     func touch(hash: UInt64) -> UInt64 {

@@ -149,7 +149,7 @@ public struct Inbox: Sendable {
     private mutating func insert(id: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: Kind, createdAtMs: Int64, source: SourcePosition, isMalformed: Bool,
                                  muted: Bool, signature: () -> SearchSignature.Bits,
                                  write: (inout NotificationStore) -> Void) -> Bool {
-        if ids.find(hash: hash, { i in storage.withID(at: i) { IDIndex.matches($0, id) } }) != nil {
+        if Self.find(id, hash: hash, in: ids, storage) != nil {
             duplicateCount += 1
             return false
         }
@@ -194,6 +194,12 @@ public struct Inbox: Sendable {
     /// `find` on the parts, passed borrowed (`let store = storage` cost two retains a call).
     @inline(__always)
     static func find(_ id: String, hash: UInt64, in ids: IDIndex, _ storage: NotificationStore) -> Int? {
+        id.withUTF8Bytes { find($0, hash: hash, in: ids, storage) }
+    }
+
+    /// `find` of an id given by its UTF-8 bytes.
+    @inline(__always)
+    static func find(_ id: UnsafeBufferPointer<UInt8>, hash: UInt64, in ids: IDIndex, _ storage: NotificationStore) -> Int? {
         ids.find(hash: hash) { i in storage.withID(at: i) { IDIndex.matches($0, id) } }
     }
 
