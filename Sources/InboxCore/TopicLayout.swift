@@ -7,9 +7,9 @@
 /// configuration change.
 public struct TopicLayout: Sendable, Hashable {
     /// Template of a notification topic, e.g. `notify.{user}.{kind}`.
-    public var notificationTemplate: String
+    public var notificationTemplate: String { didSet { notificationsShared = !Self.hasUserPlaceholder(notificationTemplate) } }
     /// Template of the receipts topic, e.g. `notify.{user}.receipts`.
-    public var receiptsTemplate: String
+    public var receiptsTemplate: String { didSet { receiptsShared = !Self.hasUserPlaceholder(receiptsTemplate) } }
     /// The kinds subscribed to by default.
     public var kinds: [Kind]
     /// Extra subscription patterns (librdkafka regex syntax, starting with `^`), with `{user}`.
@@ -24,6 +24,8 @@ public struct TopicLayout: Sendable, Hashable {
                 kinds: [Kind] = Kind.standard, patterns: [String] = []) {
         self.notificationTemplate = notificationTemplate
         self.receiptsTemplate = receiptsTemplate
+        notificationsShared = !Self.hasUserPlaceholder(notificationTemplate)
+        receiptsShared = !Self.hasUserPlaceholder(receiptsTemplate)
         self.kinds = kinds
         self.patterns = patterns
     }
@@ -39,11 +41,11 @@ public struct TopicLayout: Sendable, Hashable {
     }
 
     /// Whether the notification topics are everyone's (the template has no `{user}`).
-    public var notificationsShared: Bool { !Self.hasUserPlaceholder(notificationTemplate) }
+    /// (Kept with the template, set again whenever it is: asked for every receipt sent.)
+    public private(set) var notificationsShared: Bool
 
-    /// Whether `template` has `{user}`, by its bytes: asked for every receipt sent, where
-    /// Foundation's `contains` (which a plain `contains` resolves to in this module) went
-    /// through `NSString` and cost a tenth of the sender's time.
+    /// Whether `template` has `{user}`, by its bytes (a plain `contains` resolves to
+    /// Foundation's in this module, through `NSString`).
     static func hasUserPlaceholder(_ template: String) -> Bool {
         let needle: [UInt8] = Array("{user}".utf8)
         let bytes = template.utf8
@@ -58,7 +60,7 @@ public struct TopicLayout: Sendable, Hashable {
 
     /// Whether the receipts topic is everyone's (the template has no `{user}`): receipts are
     /// then keyed by user and id, and each reader keeps only its user's.
-    public var receiptsShared: Bool { !Self.hasUserPlaceholder(receiptsTemplate) }
+    public private(set) var receiptsShared: Bool
 
     /// The message key of an event on the receipts topic (`Receipt.subject`): for a state,
     /// the notification id (compaction keeps the latest per notification) with a leading `~`
