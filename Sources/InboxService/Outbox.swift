@@ -78,10 +78,17 @@ public final class Outbox: Sendable {
 
     /// Appends receipts (one `write(2)`; fsync'd unless `sync` is false).
     public func add(_ receipts: [Receipt], sync: Bool = true) throws {
+        try add(receipts, values: receipts.map(ReceiptCodec.encode), sync: sync)
+    }
+
+    /// `add` of receipts already encoded: `values[i]` is `ReceiptCodec.encode(receipts[i])`
+    /// (the bytes the producer sends too: a receipt is encoded once).
+    public func add(_ receipts: [Receipt], values: [[UInt8]], sync: Bool = true) throws {
+        precondition(values.count == receipts.count, "one value per receipt")
         guard !receipts.isEmpty else { return }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(receipts.count * 300)
-        for r in receipts { bytes += OutboxRecord.add(r).line }
+        bytes.reserveCapacity(values.reduce(0) { $0 + $1.count } + receipts.count * 24)
+        for v in values { OutboxRecord.appendAddLine(value: v, to: &bytes) }
         try append(bytes, records: receipts.map { .add($0) }, sync: sync)
     }
 

@@ -20,7 +20,9 @@ public enum OutboxRecord: Equatable, Sendable {
     var line: [UInt8] {
         switch self {
         case .add(let r):
-            return Self.addPrefix + ReceiptCodec.encode(r) + Array("}\n".utf8)
+            var bytes: [UInt8] = []
+            Self.appendAddLine(value: ReceiptCodec.encode(r), to: &bytes)
+            return bytes
         case .done(let ids):
             var w = JSONWriter(capacity: 32 + ids.count * 30)
             w.beginArray()
@@ -28,6 +30,15 @@ public enum OutboxRecord: Equatable, Sendable {
             w.endArray()
             return Self.donePrefix + w.bytes + Array("}\n".utf8)
         }
+    }
+
+    /// Appends the add line of a receipt whose encoding (`ReceiptCodec.encode`, what goes
+    /// on the receipts topic) is `value`, newline included.
+    static func appendAddLine(value: [UInt8], to bytes: inout [UInt8]) {
+        bytes += addPrefix
+        bytes += value
+        bytes.append(UInt8(ascii: "}"))
+        bytes.append(0x0A)
     }
 
     /// Parses one line (without its newline); nil when the line is damaged.
@@ -109,17 +120,18 @@ public struct OutboxContents: Sendable {
     mutating func apply(_ record: OutboxRecord) {
         switch record {
         case .add(let r):
-            if let old = latest[r.subject] {
+            // One lookup for the subject (the old receipt comes back), none in an empty done set.
+            if let old = latest.updateValue((seq, r), forKey: r.subject) {
                 let id = old.receipt.receiptID
                 latestCount[id] = latestCount[id].flatMap { $0 > 1 ? $0 - 1 : nil }
-                if !done.contains(id) { pendingCount -= 1 }  // superseded
+                if done.isEmpty || !done.contains(id) { pendingCount -= 1 }  // superseded
             }
-            latest[r.subject] = (seq, r)
             latestCount[r.receiptID, default: 0] += 1
-            if !done.contains(r.receiptID) { pendingCount += 1 }
+            if done.isEmpty || !done.contains(r.receiptID) { pendingCount += 1 }
             seq += 1
             records += 1
         case .done(let ids):
+            done.reserveCapacity(done.count + ids.count)
             for id in ids where done.insert(id).inserted { pendingCount -= latestCount[id] ?? 0 }
             records += 1
         }

@@ -17,7 +17,11 @@ public final class PendingOverlay: Sendable {
     /// Adds the user's new (or replayed) receipts; the latest per notification wins.
     public func note(_ receipts: [Receipt]) {
         guard !receipts.isEmpty else { return }
-        byNotification.withLock { map in for r in receipts { map[r.subject] = r } }
+        byNotification.withLock { map in
+            // Room made once: a bulk action of 100,000 otherwise rehashes the table at each doubling.
+            map.reserveCapacity(map.count + receipts.count)
+            for r in receipts { map[r.subject] = r }
+        }
     }
 
     /// The pending receipts, one per notification (to re-apply after an inbox reset).

@@ -66,7 +66,10 @@ public final class ReceiptSender: Sendable {
         let at = Timestamps.iso8601(ms: Timestamps.nowMs())  // one action, one time
         let receipts = requests.map { factory.receipt(for: $0, at: at) }
         guard !receipts.isEmpty else { return }
-        createdHere.withLock { $0.formUnion(receipts.map(\.receiptID)) }
+        createdHere.withLock { ids in
+            ids.reserveCapacity(ids.count + receipts.count)
+            for r in receipts { ids.insert(r.receiptID) }
+        }
         overlay.note(receipts)
         let count = shared.withLock { s in
             s.fresh += receipts
@@ -110,7 +113,7 @@ public final class ReceiptSender: Sendable {
     @discardableResult
     public func stop() -> String? {
         worker.stop { wake.signal() }
-        _ = journalFresh(retry: true)
+        journalFresh(retry: true)
         let (count, trouble) = unsaved.withLock { ($0.count, $0.trouble) }
         guard count > 0, let trouble else { return nil }
         return trouble.lostMessage(count, brokers: settings.kafka.brokers)
@@ -142,23 +145,26 @@ public final class ReceiptSender: Sendable {
     /// Journals the receipts made on the UI thread since the last turn (one write, one
     /// fsync), after those an earlier failure kept in memory only (when there are fresh
     /// ones, or with `retry`); returns the fresh ones. What cannot be written is kept in
-    /// memory only (and produced all the same).
-    private func journalFresh(retry: Bool = false) -> [Receipt] {
+    /// memory only (and produced all the same). With each fresh receipt comes its encoding
+    /// (journaled, and what the producer sends: a receipt is encoded once).
+    @discardableResult
+    private func journalFresh(retry: Bool = false) -> (receipts: [Receipt], values: [[UInt8]]) {
         let fresh = shared.withLock { s in defer { s.fresh.removeAll() }; return s.fresh }
+        let values = fresh.map(ReceiptCodec.encode)
         let earlier = unsaved.withLock { u in retry || !fresh.isEmpty ? u.receipts : [] }
-        guard !fresh.isEmpty || !earlier.isEmpty else { return fresh }
+        guard !fresh.isEmpty || !earlier.isEmpty else { return (fresh, values) }
         guard let outbox else {  // not opened at start: nothing to retry
             if !fresh.isEmpty { keep(fresh, because: unsaved.withLock { $0.trouble } ?? Self.noOutbox(settings)) }
-            return fresh
+            return (fresh, values)
         }
-        do { try outbox.add(earlier + fresh, sync: true) } catch {
+        do { try outbox.add(earlier + fresh, values: earlier.map(ReceiptCodec.encode) + values, sync: true) } catch {
             keep(fresh, because: StorageTrouble(error, directory: settings.state.directory))
-            return fresh
+            return (fresh, values)
         }
         if unsaved.withLock({ $0.saved() }) {
             events.push(contentsOf: [.unsavedReceipts(0, why: nil), .notice("receipts are saved locally again (\(outbox.path))")])
         }
-        return fresh
+        return (fresh, values)
     }
 
     /// Keeps `receipts` in memory only; tells the UI the cause when it is new, and the count.
@@ -197,7 +203,8 @@ public final class ReceiptSender: Sendable {
             // Receipts kept in memory only go to the journal with the next fresh ones, or now and then.
             let retryJournal = clock.now - lastJournalTry > timings.journalRetry && unsavedCount > 0
             if retryJournal { lastJournalTry = clock.now }
-            var batch = journalFresh(retry: retryJournal)
+            let (freshReceipts, freshValues) = journalFresh(retry: retryJournal)
+            var batch = freshReceipts
             if lock == nil, let outbox, clock.now - lastLockTry > timings.lockRetry {
                 lastLockTry = clock.now
                 if let l = SenderLock(outboxPath: outbox.path) {
@@ -230,6 +237,8 @@ public final class ReceiptSender: Sendable {
                 batch = stillPending(old) + batch
                 replay = nil
             }
+            // The fresh receipts, encoded already, are the last of the batch but the retries.
+            let freshStart = batch.count - freshValues.count
             batch += stillPending(state.dueRetries(now: clock.now))
             if engine == nil {
                 do {
@@ -244,10 +253,12 @@ public final class ReceiptSender: Sendable {
                 continue
             }
             state.reserve(batch.count)
-            for r in batch {
+            for (i, r) in batch.enumerated() {
                 let token = state.track(r)
                 let key = ReceiptCodec.key(r, layout: layout)
-                let message = OutgoingMessage(topic: topic, key: key, value: ReceiptCodec.encode(r))
+                let fresh = i - freshStart
+                let value = fresh >= 0 && fresh < freshValues.count ? freshValues[fresh] : ReceiptCodec.encode(r)
+                let message = OutgoingMessage(topic: topic, key: key, value: value)
                 if let why = engine.produce(message, token: token) {
                     state.untrack(token)
                     state.retryLater([r], now: clock.now)

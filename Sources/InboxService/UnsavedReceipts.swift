@@ -41,6 +41,7 @@ struct UnsavedReceipts: Sendable {
     /// Forgets receipts a delivery report confirmed; returns those of `receiptIDs` that
     /// were journaled (the outbox is to mark them done).
     mutating func delivered(_ receiptIDs: [String]) -> [String] {
+        if ids.isEmpty { return receiptIDs }  // the usual case: nothing hashed
         let journaled = receiptIDs.filter { !ids.contains($0) }
         guard journaled.count < receiptIDs.count else { return journaled }
         let done = Set(receiptIDs)

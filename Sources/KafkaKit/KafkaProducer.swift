@@ -97,7 +97,10 @@ public final class KafkaProducer: @unchecked Sendable {
             wait = 0
             let type = rd_kafka_event_type(ev)
             if type == CRdKafka_eventDR() {
-                reports.reserveCapacity(reports.count + rd_kafka_event_message_count(ev))
+                // Grown by doubling: an exact reserve per event would copy the whole buffer
+                // each time (100,000 reports in one poll moved gigabytes that way).
+                let needed = reports.count + rd_kafka_event_message_count(ev)
+                if reports.capacity < needed { reports.reserveCapacity(max(needed, reports.capacity * 2)) }
                 while let m = rd_kafka_event_message_next(ev) {
                     let msg = m.pointee
                     let topic = msg.rkt.map(topicName) ?? ""
