@@ -53,11 +53,12 @@ struct SnapshotImageTests {
         let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count + misalignment, alignment: 64)
         let start = Int(bitPattern: raw.baseAddress)
         let mapped = UnsafeRawBufferPointer(rebasing: raw[misalignment...])
-        _ = UnsafeMutableRawBufferPointer(mutating: mapped).copyBytes(from: bytes)
+        UnsafeMutableRawBufferPointer(mutating: mapped).copyBytes(from: bytes)
         var back = try SnapshotCodec.decode(ImageBytes(mapped, release: { _ in
             UnsafeMutableRawPointer(bitPattern: start)?.deallocate()
         })).inbox
-        for i in 0..<inbox.count { #expect(back.searchSignature(at: i) == inbox.searchSignature(at: i)) }
+        let signatures = { (x: Inbox) in (0..<inbox.count).map { x.searchSignature(at: $0) } }
+        #expect(signatures(back) == signatures(inbox))
         let mask = SearchSignature.mask(query: "bob")
         let covered = { (x: Inbox) in x.withSearchSignatures { s in (0..<s.count).filter { s[$0].covers(mask) } } }
         #expect(covered(back) == covered(inbox) && covered(back).count >= 166)
@@ -69,7 +70,7 @@ struct SnapshotImageTests {
         #expect(back.withSearchSignatures { $0.count } == 501)
         // Written again from the in-place signatures, they come back once more.
         let again = try SnapshotCodec.decode(SnapshotCodec.encode(SnapshotCodecTests.header, inbox: back)).inbox
-        for i in 0..<inbox.count { #expect(again.searchSignature(at: i) == inbox.searchSignature(at: i)) }
+        #expect(signatures(again) == signatures(inbox))
     }
 
     @Test func damageInsideTheImageIsAnErrorOrAUsableInboxNeverACrash() throws {
