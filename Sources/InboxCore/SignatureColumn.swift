@@ -5,6 +5,7 @@
 /// the ones added since are in an array. At a million notifications, opening a snapshot
 /// copied 32 MB into fresh memory for them before: about 8,000 pages to fault in before
 /// the first frame, for what only a search reads.
+@usableFromInline
 struct SignatureColumn: @unchecked Sendable {
     // @unchecked: `image` points into `owner`'s bytes, which are never written and live as
     // long as `owner` does; everything else is a value.
@@ -14,7 +15,7 @@ struct SignatureColumn: @unchecked Sendable {
     private var tail: [SearchSignature.Bits] = []
 
     /// Bytes per signature in an image.
-    static let imageStride = 32
+    @usableFromInline static let imageStride = 32
 
     init() {}
 
@@ -52,7 +53,7 @@ struct SignatureColumn: @unchecked Sendable {
         tail.withUnsafeBufferPointer { body(SignatureView(image: image, imageCount: imageCount, tail: $0)) }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     static func load(_ base: UnsafeRawPointer, _ i: Int) -> SearchSignature.Bits {
         let at = i * imageStride
         var s = SearchSignature.Bits()
@@ -69,22 +70,29 @@ struct SignatureColumn: @unchecked Sendable {
 /// one scan may share it).
 public struct SignatureView: @unchecked Sendable {
     // @unchecked: read-only memory the lending inbox keeps alive for the call.
-    private let image: UnsafeRawPointer?
-    private let imageCount: Int
-    private let tail: UnsafeBufferPointer<SearchSignature.Bits>
+    // Inlinable: a search reads one per row, from another module.
+    @usableFromInline let image: UnsafeRawPointer?
+    @usableFromInline let imageCount: Int
+    @usableFromInline let tail: UnsafeBufferPointer<SearchSignature.Bits>
+
+    /// The tail's elements when there is no image part (an inbox caught up from Kafka): read
+    /// as a plain array is, with no test of which part an index is in.
+    @usableFromInline let only: UnsafePointer<SearchSignature.Bits>?
 
     init(image: UnsafeRawPointer?, imageCount: Int, tail: UnsafeBufferPointer<SearchSignature.Bits>) {
         self.image = image
         self.imageCount = imageCount
         self.tail = tail
+        only = imageCount == 0 ? tail.baseAddress : nil
     }
 
     /// How many signatures there are.
-    public var count: Int { imageCount + tail.count }
+    @inlinable public var count: Int { imageCount + tail.count }
 
     /// The signature at storage index `i`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public subscript(i: Int) -> SearchSignature.Bits {
+        if let only { return only[i] }
         if i < imageCount, let image { return SignatureColumn.load(image, i) }
         return tail[i - imageCount]
     }
