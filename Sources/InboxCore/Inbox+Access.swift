@@ -11,6 +11,12 @@ extension Inbox {
     /// The source topic of the notification at a storage index.
     public func topic(at index: Int) -> String { topicNames[Int(keys[index].topic)] }
 
+    /// Where the notification at a storage index was read from (nothing else is unpacked).
+    public func source(at index: Int) -> SourcePosition {
+        let key = keys[index]
+        return SourcePosition(topic: topicNames[Int(key.topic)], partition: key.partition, offset: key.offset)
+    }
+
     /// Every id not held that has a state other than unread (a receipt may precede its
     /// notification). Used by snapshots (`SnapshotCodec`).
     public var orphanStates: [String: ReadState] {

@@ -244,6 +244,12 @@ public struct Inbox: Sendable {
         return setState(state, at: index, untilMs: untilMs, decided: true)
     }
 
+    /// `setState(_:for:untilMs:)` of the notification at storage index `index` (no lookup by id).
+    @discardableResult
+    public mutating func setState(_ state: ReadState, at index: Int, untilMs: Int64? = nil) -> ReadState? {
+        setState(state, at: index, untilMs: untilMs, decided: true)
+    }
+
     /// Sets the state of the notification at storage index `index` (see `setState(_:for:untilMs:)`);
     /// `decided: false` leaves rules free to act on it later.
     @discardableResult
