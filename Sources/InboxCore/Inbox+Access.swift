@@ -65,8 +65,8 @@ extension Inbox {
     public func searchSignature(at index: Int) -> SearchSignature.Bits { signatures[index] }
 
     /// Calls `body` with the search signatures of every notification, by storage index.
-    public func withSearchSignatures<R>(_ body: (SignatureView) -> R) -> R {
-        signatures.withView(body)
+    public func withSearchSignatures<R>(_ body: (UnsafeBufferPointer<SearchSignature.Bits>) -> R) -> R {
+        signatures.withUnsafeBufferPointer(body)
     }
 
     /// The storage index of the notification with this id, if held.

@@ -29,10 +29,7 @@ extension Inbox {
         for s in stateAt { w.byte(SnapshotCodec.stateCode(s)) }
         for f in flags { w.byte(f & ~Flag.muted) }
         w.rawArray(kindOrdinals)
-        for i in 0..<signatures.count {
-            let s = signatures[i]
-            w.u64(s.w0); w.u64(s.w1); w.u64(s.w2); w.u64(s.w3)
-        }
+        for s in signatures { w.u64(s.w0); w.u64(s.w1); w.u64(s.w2); w.u64(s.w3) }
         w.rawArray(order)
         w.varint(UInt64(malformedCount))
         w.varint(UInt64(duplicateCount))
@@ -67,7 +64,7 @@ extension Inbox {
         // waited for on every path.
         inbox.storage = storage
         do throws(SnapshotError) {
-            try readArrays(&r, into: &inbox, count: n, owner: owner)
+            try readArrays(&r, into: &inbox, count: n)
         } catch {
             _ = entriesChecked.wait()
             throw error
@@ -77,8 +74,7 @@ extension Inbox {
     }
 
     /// Reads what `writeImage` wrote after the store.
-    private static func readArrays(_ r: inout ByteReader, into inbox: inout Inbox, count n: Int,
-                                   owner: ImageBytes?) throws(SnapshotError) {
+    private static func readArrays(_ r: inout ByteReader, into inbox: inout Inbox, count n: Int) throws(SnapshotError) {
         // Built straight from the bytes read (no temporary arrays: at a million rows they
         // were 56 MB of fresh memory to fault in and copy once more).
         let ms = try rawArray(&r, count: n, size: 8)
@@ -118,27 +114,20 @@ extension Inbox {
         inbox.kindOrdinals = try readArray(&r, count: n, as: UInt32.self)
         let kinds = UInt32(inbox.kindTable.count)
         guard inbox.kindOrdinals.allSatisfy({ $0 < kinds }) else { throw .malformed("a kind index out of range") }
-        // Read in place from the mapping when there is one (only a search reads them).
-        let bits = try rawArray(&r, count: n, size: SignatureColumn.imageStride)
-        inbox.signatures = SignatureColumn(image: bits, count: n, owner: owner)
+        let bits = try rawArray(&r, count: n, size: 32)
+        inbox.signatures = [SearchSignature.Bits](unsafeUninitializedCapacity: n) { sigs, initialized in
+            for i in 0..<n {
+                var s = SearchSignature.Bits()
+                s.w0 = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: 32 * i, as: UInt64.self))
+                s.w1 = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: 32 * i + 8, as: UInt64.self))
+                s.w2 = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: 32 * i + 16, as: UInt64.self))
+                s.w3 = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: 32 * i + 24, as: UInt64.self))
+                sigs[i] = s
+            }
+            initialized = n
+        }
         let order = try readArray(&r, count: n, as: Int32.self)
-        // Checked beside the rest (the id table, the counts, the saved views), waited for on every path.
-        let (keys, names) = (inbox.keys, inbox.topicNames)
-        let orderChecked = SideJob { () -> SnapshotError? in
-            do throws(SnapshotError) { try checkOrder(order, keys: keys, names: names) } catch { return error }
-            return nil
-        }
-        do throws(SnapshotError) {
-            try readRest(&r, into: &inbox, count: n, order: order)
-        } catch {
-            _ = orderChecked.wait()
-            throw error
-        }
-        if let damage = orderChecked.wait() { throw damage }
-    }
-
-    /// Reads what follows the order (`readArrays`' last part).
-    private static func readRest(_ r: inout ByteReader, into inbox: inout Inbox, count n: Int, order: [Int32]) throws(SnapshotError) {
+        try checkOrder(order, keys: inbox.keys, names: inbox.topicNames)
         inbox.lists[0].rows = RowList(int32: order)
         inbox.malformedCount = Int(clamping: try r.varint())
         inbox.duplicateCount = Int(clamping: try r.varint())

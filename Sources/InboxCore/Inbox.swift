@@ -76,7 +76,7 @@ public struct Inbox: Sendable {
     var kindTable: [Kind] = []
     var kindIndex: [Kind: UInt32] = [:]
     /// `SearchSignature` of each notification, by storage index.
-    var signatures = SignatureColumn()
+    var signatures: [SearchSignature.Bits] = []
     var topicNames: [String] = []
     var topicOrdinals: [String: Int32] = [:]
     /// `lists[0]` holds every notification; others are created when first asked for.

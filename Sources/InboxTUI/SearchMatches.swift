@@ -92,8 +92,9 @@ struct SearchMatches: Sendable {
             let half = block.lowerBound + block.count / 2
             let ranges = [block.lowerBound..<half, half..<block.upperBound]
             let slots = [TestSlot(), TestSlot()]
+            let shared = SharedSignatures(sigs: sigs)
             DispatchQueue.concurrentPerform(iterations: 2) { k in
-                slots[k].part = TestedPart(ranges[k], rows: rows, sigs: sigs, needle: needle, inbox: inbox,
+                slots[k].part = TestedPart(ranges[k], rows: rows, sigs: shared.sigs, needle: needle, inbox: inbox,
                                            origin: origin, count: count)
             }
             return slots.compactMap(\.part)
@@ -135,6 +136,12 @@ struct SearchMatches: Sendable {
     }
 }
 
+/// The signatures, read (never written) by both threads of a wide scan while the inbox
+/// lends them (`withSearchSignatures`).
+private struct SharedSignatures: @unchecked Sendable {
+    let sigs: UnsafeBufferPointer<SearchSignature.Bits>
+}
+
 /// The rows of one range of steps whose signature covers the needle's mask, each tested
 /// against the text: `tested` holds `step << 1 | matched`, ascending, for steps `range.lowerBound..<end`.
 private struct TestedPart: Sendable {
@@ -144,7 +151,7 @@ private struct TestedPart: Sendable {
 
     /// Tests the rows of `range` (row origin+step, wrapping at `count`); past its first match
     /// it stops after `extraTests` more tests or `extraRows` more rows.
-    init(_ range: Range<Int>, rows: RowList, sigs: SignatureView,
+    init(_ range: Range<Int>, rows: RowList, sigs: UnsafeBufferPointer<SearchSignature.Bits>,
          needle: SearchNeedle, inbox: Inbox, origin: Int, count: Int) {
         self.range = range
         end = range.upperBound

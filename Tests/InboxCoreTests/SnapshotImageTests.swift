@@ -38,41 +38,6 @@ struct SnapshotImageTests {
         #expect(back.newestFirst().first == back.index(ofID: "later"))
     }
 
-    /// Opened from a mapping (as `SnapshotStore` does), the search signatures are read in
-    /// place, at any alignment: every one is the original's, a search finds the same rows,
-    /// and a notification added afterwards has its own.
-    @Test(arguments: [0, 1, 3])
-    func searchSignaturesReadInPlaceAreTheOriginals(misalignment: Int) throws {
-        var inbox = Inbox()
-        for i in 0..<500 {
-            inbox.insert(Notification(id: "n-\(i)", kind: .owner, title: "graph \(i) by \(["ada", "bob", "cy"][i % 3])",
-                                      createdAtMs: Int64(i) * 1000,
-                                      source: SourcePosition(topic: "notify.alice.owner", partition: 0, offset: Int64(i))))
-        }
-        let bytes = SnapshotCodec.encode(SnapshotCodecTests.header, inbox: inbox)
-        let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count + misalignment, alignment: 64)
-        let start = Int(bitPattern: raw.baseAddress)
-        let mapped = UnsafeRawBufferPointer(rebasing: raw[misalignment...])
-        UnsafeMutableRawBufferPointer(mutating: mapped).copyBytes(from: bytes)
-        var back = try SnapshotCodec.decode(ImageBytes(mapped, release: { _ in
-            UnsafeMutableRawPointer(bitPattern: start)?.deallocate()
-        })).inbox
-        let signatures = { (x: Inbox) in (0..<inbox.count).map { x.searchSignature(at: $0) } }
-        #expect(signatures(back) == signatures(inbox))
-        let mask = SearchSignature.mask(query: "bob")
-        let covered = { (x: Inbox) in x.withSearchSignatures { s in (0..<s.count).filter { s[$0].covers(mask) } } }
-        #expect(covered(back) == covered(inbox) && covered(back).count >= 166)
-        let late = Notification(id: "late", kind: .owner, title: "zebra crossing", createdAtMs: 9_000_000,
-                                source: SourcePosition(topic: "notify.alice.owner", partition: 0, offset: 900))
-        inbox.insert(late)
-        back.insert(late)
-        #expect(back.searchSignature(at: 500) == inbox.searchSignature(at: 500))
-        #expect(back.withSearchSignatures { $0.count } == 501)
-        // Written again from the in-place signatures, they come back once more.
-        let again = try SnapshotCodec.decode(SnapshotCodec.encode(SnapshotCodecTests.header, inbox: back)).inbox
-        #expect(signatures(again) == signatures(inbox))
-    }
-
     @Test func damageInsideTheImageIsAnErrorOrAUsableInboxNeverACrash() throws {
         var inbox = SnapshotCodecTests.sampleInbox()
         for i in 0..<40 {
