@@ -83,7 +83,7 @@ extension Inbox {
         let topics = try rawArray(&r, count: n, size: 4)
         let topicCount = UInt32(inbox.topicNames.count)
         var badTopic = false
-        inbox.keys = [OrderKey](unsafeUninitializedCapacity: n) { keys, initialized in
+        inbox.keys = HugePages.array(count: n) { (keys: UnsafeMutableBufferPointer<OrderKey>) in
             for i in 0..<n {
                 let topic = UInt32(littleEndian: topics.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
                 badTopic = badTopic || topic >= topicCount
@@ -92,7 +92,6 @@ extension Inbox {
                                    partition: Int32(littleEndian: partitions.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)),
                                    topic: Int32(bitPattern: topic))
             }
-            initialized = n
         }
         guard !badTopic else { throw .malformed("a topic index out of range") }
         let codes = try rawArray(&r, count: n, size: 1)
@@ -115,7 +114,7 @@ extension Inbox {
         let kinds = UInt32(inbox.kindTable.count)
         guard inbox.kindOrdinals.allSatisfy({ $0 < kinds }) else { throw .malformed("a kind index out of range") }
         let bits = try rawArray(&r, count: n, size: 32)
-        inbox.signatures = [SearchSignature.Bits](unsafeUninitializedCapacity: n) { sigs, initialized in
+        inbox.signatures = HugePages.array(count: n) { (sigs: UnsafeMutableBufferPointer<SearchSignature.Bits>) in
             for i in 0..<n {
                 var s = SearchSignature.Bits()
                 s.w0 = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: 32 * i, as: UInt64.self))
@@ -124,7 +123,6 @@ extension Inbox {
                 s.w3 = UInt64(littleEndian: bits.loadUnaligned(fromByteOffset: 32 * i + 24, as: UInt64.self))
                 sigs[i] = s
             }
-            initialized = n
         }
         let order = try readArray(&r, count: n, as: Int32.self)
         try checkOrder(order, keys: inbox.keys, names: inbox.topicNames)

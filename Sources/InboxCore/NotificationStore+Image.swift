@@ -70,8 +70,7 @@ func readArray<T: FixedWidthInteger>(_ r: inout ByteReader, count: Int, as: T.Ty
     let size = MemoryLayout<T>.stride
     guard count >= 0, count <= r.remaining / size else { throw .truncated }
     let raw = try r.take(count * size)
-    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+    return HugePages.array(count: count) { (buffer: UnsafeMutableBufferPointer<T>) in
         if count > 0 { memcpy(buffer.baseAddress!, raw.baseAddress!, count * size) }
-        initialized = count
     }
 }

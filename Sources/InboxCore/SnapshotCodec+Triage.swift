@@ -52,7 +52,10 @@ extension SnapshotCodec {
 
     static func decodeTriage(_ r: inout ByteReader) throws(SnapshotError) -> TriageSection {
         var t = TriageSection()
-        for _ in 0..<(try r.count(minBytes: 3)) {
+        let rowCount = try r.count(minBytes: 3)
+        // Sized once: grown by doubling, 300,000 rows were copied (and faulted in) four times over.
+        t.rows.reserveCapacity(rowCount)
+        for _ in 0..<rowCount {
             let index = try r.varint()
             guard index < UInt64(Int32.max) else { throw .malformed("triage row \(index)") }
             t.rows.append((Int(index), try r.byte(), try r.signed()))
